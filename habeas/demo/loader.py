@@ -1,0 +1,247 @@
+"""The demo campaign: what the open letter of 30 May 2025 says, and nothing more.
+
+Every organisation, person, demand and action below is named in the letter,
+and each cites it as its source. Facts the letter does not state (dates of
+arrest, charges, places of detention, kinds of organisation it does not name)
+are left blank. Loading is idempotent: records are found by natural keys and
+only created when missing, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+
+from habeas.actions.models import Action
+from habeas.cases.models import Affiliation, Person
+from habeas.coalition.models import Campaign, CampaignMembership, Demand, Organisation
+from habeas.core.models import Source
+
+LETTER_PATH = Path(__file__).resolve().parent / "letter" / "open-letter-2025-05-30.md"
+COORDINATOR_USERNAME = "coordinator"
+
+ORGANISATIONS = [
+    # (slug, name, short name, kind, country). A kind is set only where the
+    # name itself says it; the rest stay "other".
+    ("sl-b", "Spartacist League/Britain", "SL/B", Organisation.Kind.PARTY, "GB"),
+    ("rci", "Revolutionary Communist International", "RCI", Organisation.Kind.OTHER, ""),
+    ("aac-gb", "Awami Action Committee Gilgit-Baltistan", "AAC-GB", Organisation.Kind.OTHER, "PK"),
+    ("mkp", "Mazdoor Kisan Party", "", Organisation.Kind.PARTY, "PK"),
+    ("awp-gb", "Awami Workers Party Gilgit-Baltistan", "", Organisation.Kind.PARTY, "PK"),
+    ("pti", "Pakistan Tehreek-e-Insaf", "PTI", Organisation.Kind.PARTY, "PK"),
+]
+
+CAMPAIGN = {
+    "slug": "free-political-prisoners-pakistan",
+    "title": "Free the political prisoners in Pakistan",
+    "title_ur": "پاکستان کے سیاسی قیدیوں کو رہا کرو",
+    "status": Campaign.Status.ACTIVE,
+    "summary": (
+        "Activists of the Awami Action Committee Gilgit-Baltistan and other leftist "
+        "political prisoners face repression by the Pakistani state; four more have been "
+        "arrested. Protests have been held in London, New York, Berlin and Toronto."
+    ),
+}
+
+# The organisations the letter shows taking part in the defence: the RCI and
+# the AAC-GB, whose comrades are jailed, and the SL/B, whose comrades joined
+# the protests.
+MEMBERS = ["rci", "aac-gb", "sl-b"]
+
+COMMON_DEMANDS = [
+    "Free Ehsan Ali, comrades of the AAC-GB, and leftist political prisoners!",
+]
+
+OWN_SLOGANS = [
+    ("sl-b", "For united class-struggle defence to free political prisoners in Pakistan!"),
+    ("sl-b", "Free Imran Khan!"),
+    ("sl-b", "Inqalab Zindabad!"),
+]
+
+
+@dataclass(frozen=True)
+class PersonFact:
+    slug: str
+    name: str
+    summary: str
+    organisation: str = ""
+    role: str = ""
+
+
+PERSONS = [
+    PersonFact(
+        slug="ehsan-ali",
+        name="Ehsan Ali",
+        summary="The letter demands his freedom with the comrades of the AAC-GB.",
+    ),
+    PersonFact(
+        slug="salaar-fayyaz-ali",
+        name="Salaar Fayyaz Ali",
+        summary=("Arrested in the weeks after the India-Pakistan war, as the letter reports."),
+        organisation="mkp",
+    ),
+    PersonFact(
+        slug="asif-sakhi",
+        name="Asif Sakhi",
+        summary=("Arrested in the weeks after the India-Pakistan war, as the letter reports."),
+        organisation="awp-gb",
+    ),
+    PersonFact(
+        slug="imran-khan",
+        name="Imran Khan",
+        summary="Former Prime Minister of Pakistan, held as a political prisoner.",
+        organisation="pti",
+        role="leader",
+    ),
+]
+
+ACTIONS = [
+    # (city, country, title)
+    ("London", "GB", "Protest outside the Pakistani Consulate"),
+    ("New York", "US", "Solidarity protest"),
+    ("Berlin", "DE", "Solidarity protest"),
+    ("Toronto", "CA", "Solidarity protest"),
+]
+
+
+@dataclass
+class LoadReport:
+    """How many records of each kind the load created (zero on a second run)."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    coordinator_password: str | None = None
+
+    def count(self, kind: str, was_created: bool) -> None:
+        self.created[kind] = self.created.get(kind, 0) + int(was_created)
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values())
+
+
+def _letter_source() -> tuple[Source, bool]:
+    digest = hashlib.sha256(LETTER_PATH.read_bytes()).hexdigest()
+    return Source.objects.get_or_create(
+        title="Open Letter to the Revolutionary Communist International",
+        publisher="Spartacist League/Britain (Workers Hammer)",
+        defaults={"published_on": datetime.date(2025, 5, 30), "sha256": digest},
+    )
+
+
+def _ensure_coordinator(report: LoadReport) -> None:
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=COORDINATOR_USERNAME, defaults={"display_name": "Demo coordinator"}
+    )
+    report.count("user", created)
+    if created:
+        password = secrets.token_urlsafe(15)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        report.coordinator_password = password
+
+
+@transaction.atomic
+def load_demo() -> LoadReport:
+    """Create the letter's campaign where it is missing; never duplicate.
+
+    Returns what was created. A newly made demo coordinator's password is
+    in the report, once, for the caller to hand to the user.
+    """
+    report = LoadReport()
+    source, created = _letter_source()
+    report.count("source", created)
+
+    organisations: dict[str, Organisation] = {}
+    for slug, name, short_name, kind, country in ORGANISATIONS:
+        organisation, created = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "short_name": short_name,
+                "kind": kind,
+                "country": country,
+                "source": source,
+            },
+        )
+        organisations[slug] = organisation
+        report.count("organisation", created)
+
+    campaign, created = Campaign.objects.get_or_create(
+        slug=CAMPAIGN["slug"], defaults={**CAMPAIGN, "source": source}
+    )
+    report.count("campaign", created)
+    for slug in MEMBERS:
+        _, created = CampaignMembership.objects.get_or_create(
+            campaign=campaign, organisation=organisations[slug], defaults={"source": source}
+        )
+        report.count("membership", created)
+
+    for text in COMMON_DEMANDS:
+        _, created = Demand.objects.get_or_create(
+            campaign=campaign,
+            text=text,
+            defaults={"kind": Demand.Kind.COMMON, "source": source},
+        )
+        report.count("demand", created)
+    for slug, text in OWN_SLOGANS:
+        _, created = Demand.objects.get_or_create(
+            campaign=campaign,
+            text=text,
+            defaults={
+                "kind": Demand.Kind.OWN,
+                "organisation": organisations[slug],
+                "source": source,
+            },
+        )
+        report.count("demand", created)
+
+    for fact in PERSONS:
+        person, created = Person.objects.get_or_create(
+            slug=fact.slug,
+            defaults={"name": fact.name, "summary": fact.summary, "source": source},
+        )
+        report.count("person", created)
+        person.campaigns.add(campaign)
+        if fact.organisation:
+            _, created = Affiliation.objects.get_or_create(
+                person=person,
+                organisation=organisations[fact.organisation],
+                defaults={"role": fact.role, "source": source},
+            )
+            report.count("affiliation", created)
+
+    for city, country, title in ACTIONS:
+        action, created = Action.objects.get_or_create(
+            campaign=campaign,
+            city=city,
+            title=title,
+            defaults={"country": country, "source": source},
+        )
+        report.count("action", created)
+        if created:
+            action.organisations.add(organisations["rci"], organisations["sl-b"])
+
+    _ensure_coordinator(report)
+    return report
+
+
+def demo_counts() -> dict[str, int]:
+    """How many rows of each demo kind exist (used to show a reload adds none)."""
+    kinds: dict[str, type[models.Model]] = {
+        "source": Source,
+        "organisation": Organisation,
+        "campaign": Campaign,
+        "membership": CampaignMembership,
+        "demand": Demand,
+        "person": Person,
+        "affiliation": Affiliation,
+        "action": Action,
+    }
+    return {kind: model._default_manager.count() for kind, model in kinds.items()}

@@ -1,0 +1,129 @@
+"""Fixtures for real parts: an SMTP server on loopback and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
+CHROMIUM = os.environ.get("HABEAS_CHROMIUM", "/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("HABEAS_REQUIRE_BROWSER") == "1"
+
+
+@dataclass
+class Mailbox:
+    """What the loopback SMTP server received, parsed."""
+
+    messages: list[Message] = field(default_factory=list)
+    envelopes: list[Any] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.envelopes.append(envelope)
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django's mail goes to it."""
+    mailbox = Mailbox()
+    with socket.socket() as probe:  # aiosmtpd cannot start on port 0 itself
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+def _browser_missing_reason() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (Debian package 'chromium')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright; skipped loudly when absent.
+
+    Under HABEAS_REQUIRE_BROWSER=1 (as .ci/run sets) a missing browser fails
+    the run instead of skipping.
+    """
+    reason = _browser_missing_reason()
+    if reason:
+        message = f"BROWSER TESTS NOT RUN: {reason}"
+        print(f"\n{'!' * 72}\n{message}\n{'!' * 72}")
+        if REQUIRE_BROWSER:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser page with JavaScript off, as on a cautious phone."""
+    context = chromium.new_context(java_script_enabled=False, base_url=live_server.url)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    """The demo campaign, loaded as `habeas demo` loads it."""
+    from habeas.demo.loader import load_demo
+
+    load_demo()
+
+
+def pytest_report_header(config: Any) -> list[str]:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    chromium = shutil.which(CHROMIUM) or "missing"
+    return [f"habeas: database={engine} chromium={chromium} require_browser={REQUIRE_BROWSER}"]

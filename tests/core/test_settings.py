@@ -1,0 +1,159 @@
+"""Settings come from the environment; production refuses to start half-configured."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from habeas.core.email_url import parse_email_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _django_setup(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Start Django in a fresh process with exactly these settings variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HABEAS_", "ALLOWED_HOSTS"))}
+    clean.update({"HABEAS_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "habeas.settings"})
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "habeas.cli", "check"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_without_secret_key_refuses_to_start(tmp_path: Path) -> None:
+    result = _django_setup({"ALLOWED_HOSTS": "habeas.example.org"}, tmp_path)
+    assert result.returncode != 0
+    assert "HABEAS_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start(tmp_path: Path) -> None:
+    result = _django_setup({"HABEAS_SECRET_KEY": "k" * 50}, tmp_path)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_production_with_both_starts(tmp_path: Path) -> None:
+    result = _django_setup(
+        {"HABEAS_SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "habeas.example.org"}, tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_misspelt_boolean_is_an_error(tmp_path: Path) -> None:
+    result = _django_setup({"HABEAS_DEBUG": "maybe"}, tmp_path)
+    assert result.returncode != 0
+    assert "HABEAS_DEBUG must be one of" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    """`manage.py check --deploy` reports nothing, warnings included."""
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "check-deploy")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+WRITER = """
+import sys, django
+django.setup()
+from django.db import transaction
+from habeas.core.models import Source
+for i in range(40):
+    with transaction.atomic():
+        count = Source.objects.count()
+        Source.objects.create(title=f"writer {sys.argv[1]} row {i} after {count}")
+print("done")
+"""
+
+
+def test_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Path) -> None:
+    """Four processes writing one SQLite file at once all finish: WAL, IMMEDIATE, busy timeout."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "HABEAS_DEBUG": "1",
+        "HABEAS_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "habeas.settings",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "habeas.cli", "migrate", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(n)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    results = [writer.communicate(timeout=300) for writer in writers]
+    for writer, (out, err) in zip(writers, results, strict=True):
+        assert writer.returncode == 0, err
+        assert out.strip() == "done"
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "habeas.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("SELECT count(*) FROM core_source").fetchone()[0] == 160
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "smtp://user:p%40ss@mail.example.org:587?tls=1",
+            {
+                "EMAIL_HOST": "mail.example.org",
+                "EMAIL_PORT": 587,
+                "EMAIL_HOST_USER": "user",
+                "EMAIL_HOST_PASSWORD": "p@ss",
+                "EMAIL_USE_TLS": True,
+                "EMAIL_USE_SSL": False,
+            },
+        ),
+        ("smtps://mail.example.org", {"EMAIL_PORT": 465, "EMAIL_USE_SSL": True}),
+        (
+            "file:///srv/outbox",
+            {
+                "EMAIL_FILE_PATH": "/srv/outbox",
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            },
+        ),
+        ("console://", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+    ],
+)
+def test_email_url(url: str, expected: dict[str, object]) -> None:
+    config = parse_email_url(url)
+    for key, value in expected.items():
+        assert config[key] == value
+
+
+@pytest.mark.parametrize("url", ["smtpx://host", "mailto:someone@example.org", "file://"])
+def test_bad_email_url_is_refused(url: str) -> None:
+    with pytest.raises(ImproperlyConfigured):
+        parse_email_url(url)
