@@ -69,8 +69,15 @@ class Command(BaseCommand):
                     str(options["workers"]),
                     "--access-logfile",
                     "-",
+                    # No client address, no query string, no user agent: the
+                    # log must not become a list of who read what.
+                    "--access-logformat",
+                    '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
                     "--graceful-timeout",
                     "10",
+                    # No control socket in the user's home: nothing is written
+                    # outside the project's own folders.
+                    "--no-control-socket",
                 ]
             )
         )

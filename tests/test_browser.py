@@ -1,0 +1,54 @@
+"""The home page in a real browser (Debian's Chromium), JavaScript off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_live(transactional_db: None) -> None:
+    from habeas.demo.loader import load_demo
+
+    load_demo()
+
+
+def _record_requests(page: Any) -> list[str]:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    return requested
+
+
+@pytest.mark.usefixtures("demo_live")
+def test_home_page_in_english_and_urdu(page: Any, live_server: Any, artifacts: Path) -> None:
+    """Both languages render from this origin alone; Urdu runs right to left in Nastaliq."""
+    requested = _record_requests(page)
+    origin = urlsplit(live_server.url).netloc
+
+    page.goto("/")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Free the political prisoners in Pakistan"
+    )
+    page.screenshot(path=str(artifacts / "home-en.png"), full_page=True)
+
+    # The language switch is a plain link: it works with JavaScript off.
+    page.get_by_role("link", name="اردو").click()
+    page.wait_for_url("**/ur/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ur"
+    assert page.get_by_role("heading", level=2, name="مشترکہ مطالبات").is_visible()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(artifacts / "home-ur.png"), full_page=True)
+
+    assert any(url.endswith(".woff2") for url in requested), "the Urdu font was not loaded"
+    assert requested, "no request was recorded"
+    for url in requested:
+        assert urlsplit(url).netloc == origin, f"request to another origin: {url}"
+    assert (artifacts / "home-en.png").stat().st_size > 10_000
+    assert (artifacts / "home-ur.png").stat().st_size > 10_000
