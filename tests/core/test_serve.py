@@ -53,7 +53,7 @@ def _free_port() -> int:
 
 
 def test_serve_runs_gunicorn_and_the_worker_then_stops_cleanly(tmp_path: Path) -> None:
-    """What `make run` starts: the site answers on loopback, the worker runs, SIGTERM stops both."""
+    """As `make run` starts it: the site answers, the worker runs, SIGTERM stops both."""
     import signal
     import urllib.request
 
