@@ -17,6 +17,21 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 CREDENTIALS_FILE = "demo-credentials.txt"
 
+# How gunicorn runs, here and in the benchmarks' floor.
+GUNICORN_OPTIONS = [
+    "--access-logfile",
+    "-",
+    # No client address, no query string, no user agent: the log must not
+    # become a list of who read what.
+    "--access-logformat",
+    '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+    "--graceful-timeout",
+    "10",
+    # No control socket in the user's home: nothing is written outside the
+    # project's own folders.
+    "--no-control-socket",
+]
+
 
 def port_in_use(host: str, port: int) -> bool:
     """True when something already listens on host:port (checked by binding)."""
@@ -67,17 +82,7 @@ class Command(BaseCommand):
                     f"{host}:{port}",
                     "--workers",
                     str(options["workers"]),
-                    "--access-logfile",
-                    "-",
-                    # No client address, no query string, no user agent: the
-                    # log must not become a list of who read what.
-                    "--access-logformat",
-                    '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
-                    "--graceful-timeout",
-                    "10",
-                    # No control socket in the user's home: nothing is written
-                    # outside the project's own folders.
-                    "--no-control-socket",
+                    *GUNICORN_OPTIONS,
                 ]
             )
         )
