@@ -5,6 +5,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import URLPattern, URLResolver, include, path
 
 from habeas import views
+from habeas.coalition import views as coalition_views
+from habeas.coalition.admin import site as admin_site
 from habeas.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,6 +16,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
+    path("accounts/", coalition_views.my_roles, name="my_roles"),
     path("accounts/", include("habeas.accounts.urls")),
+    path("", include("habeas.coalition.urls")),
+    path("admin/", admin_site.urls),
     prefix_default_language=False,
 )

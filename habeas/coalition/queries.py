@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from habeas.coalition.models import Campaign, CampaignMembership, Demand
+from habeas.coalition.models import (
+    TWO_FACTOR_ROLES,
+    Campaign,
+    CampaignMembership,
+    Demand,
+    Invitation,
+    Organisation,
+    RoleGrant,
+)
 
 
 def campaigns_public() -> QuerySet[Campaign]:
@@ -52,3 +62,70 @@ def campaign_featured() -> Campaign | None:
         .order_by("title")
         .first()
     )
+
+
+def user_requires_two_factor(user: Any) -> bool:
+    """True when the user holds any role above editor level (one query)."""
+    if not user.is_authenticated:
+        return False
+    return RoleGrant.objects.active().filter(user=user, role__in=TWO_FACTOR_ROLES).exists()
+
+
+def roles_of(user: Any) -> list[RoleGrant]:
+    """A user's active roles, with their organisations and campaigns (one query)."""
+    return list(
+        RoleGrant.objects.active()
+        .filter(user=user)
+        .select_related("organisation", "campaign")
+        .order_by("organisation__name", "campaign__title", "role")
+    )
+
+
+@dataclass(frozen=True)
+class MembersPage:
+    """An organisation's or campaign's people: who holds what, who was invited, what changed."""
+
+    active: list[RoleGrant]
+    revoked: list[RoleGrant]
+    pending: list[Invitation]
+
+
+def _members(grants: QuerySet[RoleGrant], invitations: QuerySet[Invitation]) -> MembersPage:
+    rows = list(
+        grants.select_related("user", "granted_by", "revoked_by", "campaign", "organisation")
+    )
+    now = timezone.now()
+    return MembersPage(
+        active=[g for g in rows if g.revoked_at is None],
+        revoked=sorted(
+            (g for g in rows if g.revoked_at is not None),
+            key=lambda g: g.revoked_at or now,
+            reverse=True,
+        ),
+        pending=list(
+            invitations.filter(
+                accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now
+            ).select_related("invited_by", "campaign")
+        ),
+    )
+
+
+def organisation_members(organisation: Organisation) -> MembersPage:
+    """Every grant in an organisation (treasurers included) and its open invitations."""
+    return _members(
+        RoleGrant.objects.filter(organisation=organisation),
+        Invitation.objects.filter(organisation=organisation),
+    )
+
+
+def campaign_members(campaign: Campaign) -> MembersPage:
+    """Every campaign-wide grant (coordinators, moderators, documenters, case team)."""
+    return _members(
+        RoleGrant.objects.filter(campaign=campaign, organisation__isnull=True),
+        Invitation.objects.filter(campaign=campaign, organisation__isnull=True),
+    )
+
+
+def campaigns_of(organisation: Organisation) -> QuerySet[Campaign]:
+    """The campaigns an organisation is a member of."""
+    return Campaign.objects.filter(memberships__organisation=organisation).order_by("title")

@@ -20,7 +20,15 @@ from django.db import models, transaction
 
 from habeas.actions.models import Action
 from habeas.cases.models import Affiliation, Person
-from habeas.coalition.models import Campaign, CampaignMembership, Demand, Organisation
+from habeas.coalition.models import (
+    Campaign,
+    CampaignMembership,
+    Demand,
+    Organisation,
+    Role,
+    RoleGrant,
+)
+from habeas.coalition.services import grant_create
 from habeas.core.models import Source
 
 LETTER_PATH = Path(__file__).resolve().parent / "letter" / "open-letter-2025-05-30.md"
@@ -134,7 +142,7 @@ def _letter_source() -> tuple[Source, bool]:
     )
 
 
-def _ensure_coordinator(report: LoadReport) -> None:
+def _ensure_coordinator(report: LoadReport, campaign: Campaign) -> None:
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=COORDINATOR_USERNAME, defaults={"display_name": "Demo coordinator"}
@@ -145,6 +153,9 @@ def _ensure_coordinator(report: LoadReport) -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
         report.coordinator_password = password
+    active_before = RoleGrant.objects.active().filter(user=user).count()
+    grant_create(user=user, role=Role.COORDINATOR, campaign=campaign)
+    report.count("role", RoleGrant.objects.active().filter(user=user).count() > active_before)
 
 
 @transaction.atomic
@@ -228,7 +239,7 @@ def load_demo() -> LoadReport:
         if created:
             action.organisations.add(organisations["rci"], organisations["sl-b"])
 
-    _ensure_coordinator(report)
+    _ensure_coordinator(report, campaign)
     return report
 
 

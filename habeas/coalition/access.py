@@ -1,0 +1,88 @@
+"""Fetch-with-permission: one small function per object a view acts on.
+
+An object that does not exist and one outside the caller's scope give the
+same 404, so ids leak nothing; a public object the caller may not manage
+gives 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from habeas.coalition.models import Campaign, Invitation, Organisation, RoleGrant
+
+Scoped = TypeVar("Scoped", Organisation, Campaign)
+
+
+def _access_by_slug(model: type[Scoped], user: Any, slug: str, perm: str) -> Scoped:
+    found = model._default_manager.filter(slug=slug).first()
+    if found is None:
+        raise Http404
+    if not user.has_perm(perm, found):
+        raise PermissionDenied
+    return found
+
+
+def access_organisation(user: Any, slug: str, perm: str) -> Organisation:
+    """The organisation with this slug, if ``user`` holds ``perm`` on it.
+
+    Raises Http404 for an unknown slug, PermissionDenied without the permission.
+    """
+    return _access_by_slug(Organisation, user, slug, perm)
+
+
+def access_campaign(user: Any, slug: str, perm: str) -> Campaign:
+    """The campaign with this slug, if ``user`` holds ``perm`` on it.
+
+    Raises Http404 for an unknown slug, PermissionDenied without the permission.
+    """
+    return _access_by_slug(Campaign, user, slug, perm)
+
+
+def access_organisation_grant(user: Any, organisation: Organisation, grant_id: int) -> RoleGrant:
+    """A grant inside ``organisation`` that ``user`` may manage.
+
+    Raises Http404 when the id is unknown or belongs to another organisation.
+    """
+    grant = RoleGrant.objects.filter(pk=grant_id, organisation=organisation).first()
+    if grant is None or not user.has_perm("coalition.manage_grant", grant):
+        raise Http404
+    return grant
+
+
+def access_campaign_grant(user: Any, campaign: Campaign, grant_id: int) -> RoleGrant:
+    """A campaign-wide grant of ``campaign`` that ``user`` may manage.
+
+    Raises Http404 when the id is unknown or belongs to another scope.
+    """
+    grant = RoleGrant.objects.filter(
+        pk=grant_id, campaign=campaign, organisation__isnull=True
+    ).first()
+    if grant is None or not user.has_perm("coalition.manage_grant", grant):
+        raise Http404
+    return grant
+
+
+def access_invitation(
+    user: Any,
+    invitation_id: int,
+    *,
+    organisation: Organisation | None = None,
+    campaign: Campaign | None = None,
+) -> Invitation:
+    """An invitation of this organisation or campaign that ``user`` may withdraw.
+
+    Raises Http404 when the id is unknown or belongs to another scope.
+    """
+    found = Invitation.objects.filter(pk=invitation_id)
+    if organisation is not None:
+        found = found.filter(organisation=organisation)
+    else:
+        found = found.filter(campaign=campaign, organisation__isnull=True)
+    invitation = found.first()
+    if invitation is None or not user.has_perm("coalition.manage_grant", invitation):
+        raise Http404
+    return invitation

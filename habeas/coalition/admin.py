@@ -1,0 +1,109 @@
+"""The Django admin: site admins only, and only after a second factor.
+
+Grants and invitations are shown read-only: they change through the
+organiser pages and their services, which record who did what.
+"""
+
+from __future__ import annotations
+
+from functools import update_wrapper
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from habeas.coalition.models import (
+    Campaign,
+    CampaignMembership,
+    Demand,
+    Invitation,
+    Organisation,
+    RoleGrant,
+)
+from habeas.core.models import Source
+
+
+class HabeasAdminSite(admin.AdminSite):
+    site_header = "Habeas"
+    site_title = "Habeas admin"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("coalition.use_admin"))
+
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        inner = super().admin_view(view, cacheable)
+
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            # A signed-in user without the permission is refused outright,
+            # not sent round the sign-in page again.
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(guarded, inner)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # One sign-in for the whole site: the organisers' login, with its
+        # throttling and second factor.
+        target = reverse("accounts:login")
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+site = HabeasAdminSite(name="admin")
+
+
+class SiteAdminOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Every admin page asks the same rule: a verified site admin."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("coalition.use_admin"))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+
+class ReadOnly(SiteAdminOnly):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RoleGrant, site=site)
+class RoleGrantAdmin(ReadOnly):
+    list_display = ["user", "role", "organisation", "campaign", "granted_at", "revoked_at"]
+    list_filter = ["role"]
+
+
+@admin.register(Invitation, site=site)
+class InvitationAdmin(ReadOnly):
+    list_display = ["email", "role", "organisation", "campaign", "created_at", "accepted_at"]
+    exclude = ["token_sha256"]
+
+
+@admin.register(get_user_model(), site=site)
+class UserAdmin(ReadOnly):
+    list_display = ["username", "display_name", "is_active", "last_login"]
+    fields = ["username", "display_name", "email", "is_active", "last_login", "date_joined"]
+
+
+for model in (Organisation, Campaign, CampaignMembership, Demand, Source):
+    site.register(model, SiteAdminOnly)

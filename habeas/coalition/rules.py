@@ -1,0 +1,86 @@
+"""Who may do what in organisations and campaigns: the `rules` predicates.
+
+Every check in views, services, the admin and the API goes through these
+permissions (``user.has_perm("coalition.…", obj)``); nothing tests
+``is_staff`` or a role by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.permissions import add_perm
+from rules.predicates import predicate
+
+from habeas.accounts.rules import is_verified
+from habeas.coalition.models import (
+    CAMPAIGN_ROLES,
+    ORGANISATION_IN_CAMPAIGN_ROLES,
+    ORGANISATION_ROLES,
+    Campaign,
+    Invitation,
+    Organisation,
+    Role,
+    RoleGrant,
+)
+
+
+def _grants(user: Any) -> Any:
+    return RoleGrant.objects.active().filter(user=user)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+@predicate
+def is_site_admin(user: Any) -> bool:
+    return _signed_in(user) and _grants(user).filter(role=Role.SITE_ADMIN).exists()
+
+
+@predicate
+def is_organisation_admin(user: Any, organisation: Organisation | None) -> bool:
+    if not _signed_in(user) or not isinstance(organisation, Organisation):
+        return False
+    return _grants(user).filter(role=Role.ORG_ADMIN, organisation=organisation).exists()
+
+
+@predicate
+def is_organisation_editor(user: Any, organisation: Organisation | None) -> bool:
+    """Editors and admins of the organisation may edit its content."""
+    if not _signed_in(user) or not isinstance(organisation, Organisation):
+        return False
+    return (
+        _grants(user)
+        .filter(role__in=[Role.ORG_ADMIN, Role.ORG_EDITOR], organisation=organisation)
+        .exists()
+    )
+
+
+@predicate
+def is_campaign_coordinator(user: Any, campaign: Campaign | None) -> bool:
+    if not _signed_in(user) or not isinstance(campaign, Campaign):
+        return False
+    return _grants(user).filter(role=Role.COORDINATOR, campaign=campaign).exists()
+
+
+@predicate
+def manages_grant_scope(user: Any, grant: RoleGrant | Invitation | None) -> bool:
+    """Organisation admins manage their organisation's roles (treasurers included);
+    coordinators manage their campaign's roles."""
+    if not _signed_in(user) or grant is None:
+        return False
+    if grant.role in ORGANISATION_ROLES or grant.role in ORGANISATION_IN_CAMPAIGN_ROLES:
+        return bool(is_organisation_admin(user, grant.organisation))
+    if grant.role in CAMPAIGN_ROLES:
+        return bool(is_campaign_coordinator(user, grant.campaign))
+    return False
+
+
+add_perm("coalition.edit_organisation", is_organisation_editor | is_site_admin)
+add_perm("coalition.manage_members", is_organisation_admin | is_site_admin)
+add_perm("coalition.coordinate_campaign", is_campaign_coordinator | is_site_admin)
+add_perm("coalition.manage_grant", manages_grant_scope | is_site_admin)
+add_perm("coalition.grant_site_admin", is_site_admin)
+# The Django admin is for site admins only, and only behind two-factor login.
+add_perm("coalition.use_admin", is_site_admin & is_verified)

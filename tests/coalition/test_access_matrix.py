@@ -1,0 +1,290 @@
+"""The access matrix: roles x objects x actions -> allowed or not.
+
+The table below is the policy, kept as data. Every actor tries every action
+on every object through the real pages (and, for writes, the real services);
+an action not listed as allowed must answer 403 or 404 (or send an anonymous
+visitor to sign in) and change nothing. Later issues add their rows to
+ALLOWED and their actions to ACTIONS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from habeas.coalition import services
+from habeas.coalition.models import Invitation, Organisation, Role, RoleGrant
+from tests.factories import (
+    CampaignFactory,
+    OrganisationFactory,
+    UserFactory,
+    grant,
+    member,
+    sign_in,
+)
+
+ACTORS = [
+    "anonymous",
+    "no_role",
+    "editor_a",
+    "admin_a",
+    "treasurer_a",
+    "editor_b",
+    "admin_b",
+    "coordinator_c",
+    "moderator_c",
+    "documenter_c",
+    "case_team_c",
+    "coordinator_d",
+    "site_admin",
+]
+
+# (action, object) -> the actors allowed. Every other actor is refused.
+ALLOWED: dict[tuple[str, str], set[str]] = {
+    ("view_members", "org_a"): {"admin_a", "site_admin"},
+    ("view_members", "org_b"): {"admin_b", "site_admin"},
+    ("invite_to_organisation", "org_a"): {"admin_a", "site_admin"},
+    ("invite_to_organisation", "org_b"): {"admin_b", "site_admin"},
+    ("invite_treasurer", "org_a"): {"admin_a", "site_admin"},
+    ("edit_organisation", "org_a"): {"editor_a", "admin_a", "site_admin"},
+    ("edit_organisation", "org_b"): {"editor_b", "admin_b", "site_admin"},
+    ("revoke_organisation_role", "grant_in_a"): {"admin_a", "site_admin"},
+    ("revoke_organisation_role", "grant_in_b"): {"admin_b", "site_admin"},
+    ("revoke_treasurer", "treasurer_grant_in_a"): {"admin_a", "site_admin"},
+    # B's grant through A's address: nobody, not even A's admin or a site admin.
+    ("revoke_organisation_role", "grant_in_b_via_a"): set(),
+    ("withdraw_invitation", "invitation_in_a"): {"admin_a", "site_admin"},
+    ("withdraw_invitation", "invitation_in_b_via_a"): set(),
+    ("coordinate", "campaign_c"): {"coordinator_c", "site_admin"},
+    ("coordinate", "campaign_d"): {"coordinator_d", "site_admin"},
+    ("invite_to_campaign", "campaign_c"): {"coordinator_c", "site_admin"},
+    ("invite_to_campaign", "campaign_d"): {"coordinator_d", "site_admin"},
+    ("revoke_campaign_role", "grant_in_c"): {"coordinator_c", "site_admin"},
+    ("revoke_campaign_role", "grant_in_d_via_c"): set(),
+    ("use_admin", "site"): {"site_admin"},
+    ("view_my_roles", "self"): set(ACTORS) - {"anonymous"},
+}
+
+
+@dataclass
+class World:
+    objects: dict[str, Any]
+    users: dict[str, Any]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    org_a, org_b = OrganisationFactory(slug="org-a"), OrganisationFactory(slug="org-b")
+    campaign_c, campaign_d = CampaignFactory(slug="campaign-c"), CampaignFactory(slug="campaign-d")
+    for organisation in (org_a, org_b):
+        member(campaign_c, organisation)
+    users = {name: UserFactory(username=name) for name in ACTORS if name != "anonymous"}
+    grant(users["editor_a"], Role.ORG_EDITOR, organisation=org_a)
+    grant(users["admin_a"], Role.ORG_ADMIN, organisation=org_a)
+    grant(users["treasurer_a"], Role.TREASURER, organisation=org_a, campaign=campaign_c)
+    grant(users["editor_b"], Role.ORG_EDITOR, organisation=org_b)
+    grant(users["admin_b"], Role.ORG_ADMIN, organisation=org_b)
+    grant(users["coordinator_c"], Role.COORDINATOR, campaign=campaign_c)
+    grant(users["moderator_c"], Role.MODERATOR, campaign=campaign_c)
+    grant(users["documenter_c"], Role.DOCUMENTER, campaign=campaign_c)
+    grant(users["case_team_c"], Role.CASE_TEAM, campaign=campaign_c)
+    grant(users["coordinator_d"], Role.COORDINATOR, campaign=campaign_d)
+    grant(users["site_admin"], Role.SITE_ADMIN)
+    # Second admins, so revoking a target never trips the last-admin rule.
+    grant(UserFactory(), Role.ORG_ADMIN, organisation=org_a)
+    grant(UserFactory(), Role.ORG_ADMIN, organisation=org_b)
+    target = {
+        "grant_in_a": grant(UserFactory(), Role.ORG_EDITOR, organisation=org_a),
+        "grant_in_b": grant(UserFactory(), Role.ORG_EDITOR, organisation=org_b),
+        "treasurer_grant_in_a": grant(
+            UserFactory(), Role.TREASURER, organisation=org_a, campaign=campaign_c
+        ),
+        "grant_in_c": grant(UserFactory(), Role.DOCUMENTER, campaign=campaign_c),
+        "grant_in_d": grant(UserFactory(), Role.DOCUMENTER, campaign=campaign_d),
+    }
+    inviter = users["admin_a"]
+    invitations = {
+        key: Invitation.objects.create(
+            email=f"{key}@example.org",
+            role=Role.ORG_EDITOR,
+            organisation=organisation,
+            token_sha256=key.ljust(64, "0"),
+            invited_by=inviter,
+            expires_at="2999-01-01T00:00:00Z",
+        )
+        for key, organisation in (("invitation_a", org_a), ("invitation_b", org_b))
+    }
+    return World(
+        objects={
+            "org_a": org_a,
+            "org_b": org_b,
+            "campaign_c": campaign_c,
+            "campaign_d": campaign_d,
+            **target,
+            **invitations,
+        },
+        users=users,
+    )
+
+
+@dataclass(frozen=True)
+class Attempt:
+    method: str
+    path: str
+    data: dict[str, str] | None = None
+
+
+def _state(world: World) -> tuple[Any, ...]:
+    """Everything a refused action must leave as it was."""
+    return (
+        sorted(Organisation.objects.values_list("slug", "short_name", "kind", "country")),
+        sorted(RoleGrant.objects.values_list("pk", "revoked_at")),
+        sorted(Invitation.objects.values_list("pk", "email", "withdrawn_at")),
+    )
+
+
+def _attempt(action: str, obj: str, world: World) -> Attempt:
+    o = world.objects
+    org = {"org_a": "org-a", "org_b": "org-b"}.get(obj, "")
+    campaign = {"campaign_c": "campaign-c", "campaign_d": "campaign-d"}.get(obj, "")
+    new_editor = {"email": "new@example.org", "role": Role.ORG_EDITOR}
+    match action:
+        case "view_members":
+            return Attempt("get", f"/organisations/{org}/members/")
+        case "invite_to_organisation":
+            return Attempt("post", f"/organisations/{org}/members/invite/", new_editor)
+        case "invite_treasurer":
+            data = {
+                "email": "t@example.org",
+                "role": Role.TREASURER,
+                "campaign": str(o["campaign_c"].pk),
+            }
+            return Attempt("post", f"/organisations/{org}/members/invite/", data)
+        case "edit_organisation":
+            data = {"short_name": "CHANGED", "kind": Organisation.Kind.UNION, "country": "GB"}
+            return Attempt("post", f"/organisations/{org}/edit/", data)
+        case "revoke_organisation_role" | "revoke_treasurer":
+            slug, key = {
+                "grant_in_a": ("org-a", "grant_in_a"),
+                "grant_in_b": ("org-b", "grant_in_b"),
+                "grant_in_b_via_a": ("org-a", "grant_in_b"),
+                "treasurer_grant_in_a": ("org-a", "treasurer_grant_in_a"),
+            }[obj]
+            return Attempt("post", f"/organisations/{slug}/members/{o[key].pk}/revoke/", {})
+        case "withdraw_invitation":
+            key = {"invitation_in_a": "invitation_a", "invitation_in_b_via_a": "invitation_b"}[obj]
+            return Attempt("post", f"/organisations/org-a/invitations/{o[key].pk}/withdraw/", {})
+        case "coordinate":
+            return Attempt("get", f"/campaigns/{campaign}/coordinate/")
+        case "invite_to_campaign":
+            data = {"email": "d@example.org", "role": Role.DOCUMENTER}
+            return Attempt("post", f"/campaigns/{campaign}/coordinate/invite/", data)
+        case "revoke_campaign_role":
+            key = {"grant_in_c": "grant_in_c", "grant_in_d_via_c": "grant_in_d"}[obj]
+            return Attempt("post", f"/campaigns/campaign-c/coordinate/{o[key].pk}/revoke/", {})
+        case "use_admin":
+            return Attempt("get", "/admin/")
+        case "view_my_roles":
+            return Attempt("get", "/accounts/")
+    raise AssertionError(f"no attempt for {action}")
+
+
+CELLS = [
+    pytest.param(actor, action, obj, id=f"{actor}-{action}-{obj}")
+    for (action, obj) in ALLOWED
+    for actor in ACTORS
+]
+
+
+@pytest.mark.parametrize(("actor", "action", "obj"), CELLS)
+def test_access_matrix_through_pages(world: World, actor: str, action: str, obj: str) -> None:
+    client = Client()
+    if actor != "anonymous":
+        sign_in(client, world.users[actor])
+    attempt = _attempt(action, obj, world)
+    before = _state(world)
+    response = getattr(client, attempt.method)(attempt.path, attempt.data)
+    allowed = actor in ALLOWED[(action, obj)]
+    if allowed:
+        assert response.status_code in {200, 302}, response.status_code
+        if response.status_code == 302:
+            assert "/accounts/login/" not in response["Location"]
+            assert "/two-factor/" not in response["Location"]
+        if attempt.method == "post":
+            assert _state(world) != before, "an allowed write changed nothing"
+    else:
+        if actor == "anonymous":
+            assert response.status_code == 302
+            assert "/login/" in response["Location"]
+        else:
+            assert response.status_code in {403, 404}, response.status_code
+        assert _state(world) == before, "a refused action changed something"
+
+
+# The same policy, asked of the services directly (as the API and admin will).
+SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
+    "invite_to_organisation": lambda w, user, obj: services.invitation_create(
+        by=user,
+        email="s@example.org",
+        role=Role.ORG_EDITOR,
+        organisation=w.objects[obj],
+        site_url="http://testserver/",
+    ),
+    "edit_organisation": lambda w, user, obj: services.organisation_update(
+        organisation=w.objects[obj], by=user, short_name="SVC", kind="UNION", country="GB"
+    ),
+    "revoke_organisation_role": lambda w, user, obj: services.grant_revoke(
+        grant=w.objects[obj], by=user
+    ),
+    "invite_to_campaign": lambda w, user, obj: services.invitation_create(
+        by=user,
+        email="s@example.org",
+        role=Role.MODERATOR,
+        campaign=w.objects[obj],
+        site_url="http://testserver/",
+    ),
+    "revoke_campaign_role": lambda w, user, obj: services.grant_revoke(
+        grant=w.objects[obj], by=user
+    ),
+}
+
+SERVICE_CELLS = [
+    pytest.param(actor, action, obj, id=f"{actor}-{action}-{obj}")
+    for (action, obj) in ALLOWED
+    if action in SERVICE_CALLS and not obj.endswith("_via_a") and not obj.endswith("_via_c")
+    for actor in ACTORS
+    if actor != "anonymous"
+]
+
+
+@pytest.mark.parametrize(("actor", "action", "obj"), SERVICE_CELLS)
+def test_access_matrix_through_services(world: World, actor: str, action: str, obj: str) -> None:
+    user = world.users[actor]
+    before = _state(world)
+    if actor in ALLOWED[(action, obj)]:
+        SERVICE_CALLS[action](world, user, obj)
+        assert _state(world) != before
+    else:
+        with pytest.raises((PermissionDenied, ValidationError)):
+            SERVICE_CALLS[action](world, user, obj)
+        assert _state(world) == before
+
+
+def test_matrix_covers_every_role() -> None:
+    """Each role that exists has an actor in the matrix."""
+    held = {
+        "ORG_EDITOR",
+        "ORG_ADMIN",
+        "TREASURER",
+        "COORDINATOR",
+        "MODERATOR",
+        "DOCUMENTER",
+        "CASE_TEAM",
+        "SITE_ADMIN",
+    }
+    assert held == set(Role.values)
