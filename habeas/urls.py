@@ -14,11 +14,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Fixed words first ("campaigns/new/"), then the slug pages.
+    path("", include("habeas.coalition.urls")),
     path("", views.home, name="home"),
     path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
+    path("organisations/<slug:slug>/", views.organisation, name="organisation"),
     path("accounts/", coalition_views.my_roles, name="my_roles"),
     path("accounts/", include("habeas.accounts.urls")),
-    path("", include("habeas.coalition.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=False,
 )

@@ -1,4 +1,4 @@
-"""Pages that draw on several apps at once: the home and campaign pages."""
+"""Pages that draw on several apps at once: home, campaign, organisation."""
 
 from __future__ import annotations
 
@@ -6,39 +6,58 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from habeas.actions.queries import actions_of
-from habeas.cases.queries import persons_defended_by
-from habeas.coalition.models import Campaign
+from habeas.cases.queries import persons_affiliated_with, persons_defended_by
+from habeas.coalition.access import access_public_campaign
+from habeas.coalition.models import Campaign, Organisation
 from habeas.coalition.queries import (
     campaign_featured,
-    campaign_page,
-    campaign_public_by_slug,
     campaigns_public,
+    organisation_profile,
+    united_front,
 )
 
 
-def _campaign_context(campaign: Campaign) -> dict[str, object]:
+def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, object]:
+    user = request.user
     return {
-        "page": campaign_page(campaign),
+        "featured": campaign,
+        "front": united_front(campaign),
         "persons": persons_defended_by(campaign),
         "actions": actions_of(campaign),
+        "can_moderate": user.has_perm("coalition.moderate_campaign", campaign),
+        "can_coordinate": user.has_perm("coalition.coordinate_campaign", campaign),
     }
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The featured campaign in full, and the other public campaigns by name."""
+    """The featured campaign's united front, and the other public campaigns by name."""
     featured = campaign_featured()
     context: dict[str, object] = {
         "featured": featured,
         "others": list(campaigns_public().exclude(pk=featured.pk)) if featured else [],
     }
     if featured:
-        context.update(_campaign_context(featured))
+        context.update(_campaign_context(request, featured))
     return render(request, "home.html", context)
 
 
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
-    """One public campaign's page; a draft or unknown slug answers 404."""
-    found = campaign_public_by_slug(slug)
+    """A campaign's united-front page; a draft or unknown slug answers 404."""
+    found = access_public_campaign(slug)
+    return render(request, "campaign.html", _campaign_context(request, found))
+
+
+def organisation(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's public page: campaigns, statements, slogans, its prisoners."""
+    found = Organisation.objects.filter(slug=slug).first()
     if found is None:
         raise Http404
-    return render(request, "campaign.html", {"featured": found, **_campaign_context(found)})
+    return render(
+        request,
+        "organisation.html",
+        {
+            "organisation": found,
+            "persons": persons_affiliated_with(found),
+            **organisation_profile(found),
+        },
+    )

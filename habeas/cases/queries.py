@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from habeas.cases.models import Affiliation, Person
-from habeas.coalition.models import Campaign
+from habeas.coalition.models import Campaign, Organisation
 
 
 def persons_defended_by(campaign: Campaign) -> list[Person]:
@@ -18,3 +18,8 @@ def persons_defended_by(campaign: Campaign) -> list[Person]:
             )
         ).order_by("name")
     )
+
+
+def persons_affiliated_with(organisation: Organisation) -> list[Person]:
+    """Persons the register ties to an organisation (one query)."""
+    return list(Person.objects.filter(affiliations__organisation=organisation).order_by("name"))

@@ -12,9 +12,20 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from habeas.coalition.models import Campaign, Invitation, Organisation, RoleGrant
+from habeas.coalition.models import (
+    Campaign,
+    CampaignMembership,
+    Demand,
+    HiddenNotice,
+    Invitation,
+    Organisation,
+    Position,
+    RoleGrant,
+    Statement,
+)
 
 Scoped = TypeVar("Scoped", Organisation, Campaign)
+Item = TypeVar("Item", Demand, Statement, HiddenNotice)
 
 
 def _access_by_slug(model: type[Scoped], user: Any, slug: str, perm: str) -> Scoped:
@@ -86,3 +97,44 @@ def access_invitation(
     if invitation is None or not user.has_perm("coalition.manage_grant", invitation):
         raise Http404
     return invitation
+
+
+def access_public_campaign(slug: str) -> Campaign:
+    """A campaign the public may see; drafts and unknown slugs give 404."""
+    campaign = Campaign.objects.exclude(status=Campaign.Status.DRAFT).filter(slug=slug).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def access_in_campaign(model: type[Item], campaign: Campaign, item_id: int) -> Item:
+    """A demand, statement or notice of this campaign; 404 for one of another campaign.
+
+    Permission is the service's to decide: it knows whose item it is.
+    """
+    item = model._default_manager.filter(pk=item_id, campaign=campaign).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def access_position(campaign: Campaign, position_id: int) -> Position:
+    position = (
+        Position.objects.select_related("demand", "organisation")
+        .filter(pk=position_id, demand__campaign=campaign)
+        .first()
+    )
+    if position is None:
+        raise Http404
+    return position
+
+
+def access_membership(campaign: Campaign, organisation_id: int) -> CampaignMembership:
+    membership = (
+        CampaignMembership.objects.filter(campaign=campaign, organisation_id=organisation_id)
+        .select_related("organisation", "campaign")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from habeas.coalition.models import Campaign, Organisation, Role
+from habeas.coalition.models import Campaign, Organisation, Position, Role
 
 ORGANISATION_INVITE_ROLES = [
     (Role.ORG_EDITOR.value, Role.ORG_EDITOR.label),
@@ -54,7 +54,19 @@ class CampaignInviteForm(forms.Form):
 class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Organisation
-        fields = ["short_name", "kind", "country"]
+        fields = [
+            "short_name",
+            "kind",
+            "country",
+            "website",
+            "description",
+            "description_ur",
+            "logo",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_ur": forms.Textarea(attrs={"rows": 4, "dir": "rtl", "lang": "ur"}),
+        }
 
 
 class AcceptInvitationForm(forms.Form):
@@ -78,3 +90,150 @@ class AcceptInvitationForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class ActingForm(forms.Form):
+    """A form filled in the name of one of the user's organisations."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("In the name of"), queryset=Organisation.objects.none()
+    )
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class DemandForm(ActingForm):
+    text = forms.CharField(label=_("Demand or slogan"), max_length=500)
+    text_ur = forms.CharField(label=_("In Urdu (optional)"), max_length=500, required=False)
+
+
+class RewordForm(forms.Form):
+    text = forms.CharField(label=_("Demand or slogan"), max_length=500)
+    text_ur = forms.CharField(label=_("In Urdu (optional)"), max_length=500, required=False)
+
+
+class PositionForm(ActingForm):
+    stance = forms.ChoiceField(
+        label=_("Position"), choices=Position.Stance.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Public reason (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class StatementForm(ActingForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown: *emphasis*, **strong**, lists, links. No images or HTML."),
+    )
+
+
+class StatementEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown: *emphasis*, **strong**, lists, links. No images or HTML."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, shown in public"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your appeal, shown in public"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class JoinForm(ActingForm):
+    endorses_common = forms.BooleanField(
+        label=_("We endorse the campaign's common demands."), required=True
+    )
+
+
+class LeaveForm(ActingForm):
+    notice = forms.CharField(
+        label=_("Public notice"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why the organisation leaves. Everything it published stays."),
+    )
+
+
+class CampaignForm(ActingForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    start_on = forms.DateField(label=_("Started on (YYYY-MM-DD)"), required=False)
+    quorum = forms.IntegerField(
+        label=_("Quorum"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text=_(
+            "How many members must endorse a demand for it to be common; empty means every member."
+        ),
+    )
+
+
+class OrganisationInviteToCampaignForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+    )
+
+
+class LetterForm(ActingForm):
+    to_organisation = forms.ModelChoiceField(
+        label=_("To the organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+    )
+    to_campaign = forms.ModelChoiceField(
+        label=_("Or to the campaign"),
+        queryset=Campaign.objects.order_by("title"),
+        required=False,
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    body = forms.CharField(
+        label=_("Letter"),
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Markdown: *emphasis*, **strong**, lists, links. No images or HTML."),
+    )
+    signed = forms.CharField(label=_("Signed"), max_length=300, required=False)
+
+
+class ReplyForm(ActingForm):
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    body = forms.CharField(
+        label=_("Reply"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 12})
+    )
+    signed = forms.CharField(label=_("Signed"), max_length=300, required=False)
+
+
+class CorrectionForm(forms.Form):
+    body = forms.CharField(
+        label=_("Correction"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 6})
+    )

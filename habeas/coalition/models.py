@@ -39,6 +39,10 @@ class Organisation(models.Model):
             RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter country code, such as PK or GB."))
         ],
     )
+    website = models.URLField(_("website"), blank=True, max_length=300)
+    description = models.TextField(_("short description"), blank=True, max_length=1000)
+    description_ur = models.TextField(_("short description in Urdu"), blank=True, max_length=1000)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -50,6 +54,9 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation", kwargs={"slug": self.slug})
 
 
 class Campaign(models.Model):
@@ -66,7 +73,18 @@ class Campaign(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=5000)
+    start_on = models.DateField(_("started on"), null=True, blank=True)
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many member organisations must endorse a demand for it to be common; "
+            "empty means every member."
+        ),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     organisations = models.ManyToManyField(
         Organisation, through="CampaignMembership", related_name="campaigns"
     )
@@ -87,17 +105,32 @@ class Campaign(models.Model):
 
 
 class CampaignMembership(models.Model):
-    """An organisation's place in a campaign's coalition."""
+    """An organisation's place in a campaign's coalition, from request or invitation to leaving."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "REQUESTED", _("Asked to join")
+        INVITED = "INVITED", _("Invited")
+        ACTIVE = "ACTIVE", _("Member")
+        DECLINED = "DECLINED", _("Declined")
+        LEFT = "LEFT", _("Left")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    leave_notice = models.TextField(_("public notice on leaving"), blank=True, max_length=2000)
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
+        ordering = ["joined_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "organisation"], name="membership_once_per_campaign"
@@ -109,43 +142,308 @@ class CampaignMembership(models.Model):
 
 
 class Demand(models.Model):
-    """A demand or slogan: common to the coalition, or one organisation's own."""
+    """A demand or slogan proposed by one member organisation.
 
-    class Kind(models.TextChoices):
-        COMMON = "COMMON", _("Common demand")
-        OWN = "OWN", _("Own slogan")
+    Whether it is *common* (endorsed by every member, or by the campaign's
+    quorum) or one organisation's *own slogan* is never stored: it follows
+    from the current positions on its current version (see queries).
+    ``text`` and ``version`` mirror the newest DemandVersion.
+    """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="demands")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="slogans",
-        help_text=_("The organisation whose own slogan this is; empty for a common demand."),
+    proposed_by = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="proposed_demands"
     )
     text = models.CharField(_("text"), max_length=500)
     text_ur = models.CharField(_("text in Urdu"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
-        ordering = ["kind", "pk"]
+        ordering = ["created_at", "pk"]
         verbose_name = _("demand")
         verbose_name_plural = _("demands")
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "text"], name="demand_text_once"),
-            models.CheckConstraint(
-                condition=(models.Q(kind="COMMON", organisation__isnull=True))
-                | (models.Q(kind="OWN", organisation__isnull=False)),
-                name="demand_owner_matches_kind",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.text
+
+
+class DemandVersion(models.Model):
+    """One wording of a demand; every wording is kept."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.CharField(_("text"), max_length=500)
+    text_ur = models.CharField(_("text in Urdu"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["demand", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "number"], name="demand_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} (v{self.number})"
+
+
+class Position(models.Model):
+    """An organisation's stance on one version of a demand.
+
+    Append-only: a change adds a row and clears ``is_current`` on the old
+    one, so the history of every position is kept.
+    """
+
+    class Stance(models.TextChoices):
+        ENDORSES = "ENDORSES", _("Endorses")
+        NO_POSITION = "NO_POSITION", _("No position")
+        DISAGREES = "DISAGREES", _("Disagrees")
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="positions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="positions"
+    )
+    stance = models.CharField(_("position"), max_length=12, choices=Stance.choices)
+    reason = models.TextField(_("public reason"), blank=True, max_length=2000)
+    version = models.PositiveIntegerField(_("version of the demand"))
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "organisation"],
+                condition=models.Q(is_current=True),
+                name="position_one_current",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_stance_display()} — {self.demand}"
+
+
+class Statement(models.Model):
+    """An organisation's own text on a campaign. ``title`` and ``body`` mirror
+    the newest StatementVersion; every version is kept."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="statements")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="statements"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text (Markdown)"), max_length=20_000)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StatementVersion(models.Model):
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text (Markdown)"), max_length=20_000)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["statement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "number"], name="statement_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+
+class HiddenNotice(models.Model):
+    """A coordinator's decision to hide one organisation's item, in public.
+
+    The item stays in the history; the notice says who hid it, when and why.
+    Lifting it is recorded too.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="notices")
+    demand = models.ForeignKey(
+        Demand, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="notices"
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    hidden_at = models.DateTimeField(_("hidden at"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-hidden_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(demand__isnull=False, statement__isnull=True, position__isnull=True)
+                    | models.Q(demand__isnull=True, statement__isnull=False, position__isnull=True)
+                    | models.Q(demand__isnull=True, statement__isnull=True, position__isnull=False)
+                ),
+                name="notice_has_one_item",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="notice_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"hidden: {self.reason[:40]}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class Appeal(models.Model):
+    """An organisation's answer to a hidden-item notice, kept on record."""
+
+    notice = models.ForeignKey(HiddenNotice, on_delete=models.CASCADE, related_name="appeals")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("appeal"), max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Letter(models.Model):
+    """An open letter from one organisation to another or to a campaign, or a reply.
+
+    Never edited once published: corrections follow it.
+    """
+
+    from_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="letters_sent"
+    )
+    to_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters_received",
+    )
+    to_campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    in_reply_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
+    thread = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="thread_letters"
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text (Markdown)"), max_length=100_000)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed = models.CharField(_("signed"), max_length=300, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = _("open letter")
+        verbose_name_plural = _("open letters")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(to_organisation__isnull=False)
+                | models.Q(to_campaign__isnull=False),
+                name="letter_has_an_addressee",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        root = self.thread_id or self.pk
+        return reverse("coalition:letter", kwargs={"pk": root}) + f"#letter-{self.pk}"
+
+
+class Correction(models.Model):
+    """A correction published after a letter, shown with it."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="corrections")
+    body = models.TextField(_("correction (Markdown)"), max_length=20_000)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["published_at"]
+
+    def __str__(self) -> str:
+        return self.body[:40]
 
 
 class Role(models.TextChoices):

@@ -2,50 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from habeas.coalition.models import (
     TWO_FACTOR_ROLES,
+    Appeal,
     Campaign,
     CampaignMembership,
     Demand,
+    DemandVersion,
+    HiddenNotice,
     Invitation,
+    Letter,
     Organisation,
+    Position,
     RoleGrant,
+    Statement,
+    StatementVersion,
 )
 
 
 def campaigns_public() -> QuerySet[Campaign]:
     """Campaigns the public may see: every one that is not a draft."""
     return Campaign.objects.exclude(status=Campaign.Status.DRAFT)
-
-
-@dataclass(frozen=True)
-class CampaignPage:
-    """Everything a campaign's public page shows, fetched in a fixed number of queries."""
-
-    campaign: Campaign
-    memberships: list[CampaignMembership]
-    common_demands: list[Demand]
-    own_slogans: list[Demand]
-
-
-def campaign_page(campaign: Campaign) -> CampaignPage:
-    """Gather a public campaign's coalition and demands (three queries)."""
-    memberships = list(
-        campaign.memberships.select_related("organisation").order_by("organisation__name")
-    )
-    demands = list(campaign.demands.select_related("organisation").order_by("kind", "pk"))
-    return CampaignPage(
-        campaign=campaign,
-        memberships=memberships,
-        common_demands=[d for d in demands if d.kind == Demand.Kind.COMMON],
-        own_slogans=[d for d in demands if d.kind == Demand.Kind.OWN],
-    )
 
 
 def campaign_public_by_slug(slug: str) -> Campaign | None:
@@ -129,3 +113,273 @@ def campaign_members(campaign: Campaign) -> MembersPage:
 def campaigns_of(organisation: Organisation) -> QuerySet[Campaign]:
     """The campaigns an organisation is a member of."""
     return Campaign.objects.filter(memberships__organisation=organisation).order_by("title")
+
+
+# --- United front ----------------------------------------------------------
+
+
+class DemandStatus:
+    COMMON = "COMMON"
+    OWN = "OWN"
+    PROPOSED = "PROPOSED"
+
+
+@dataclass
+class DemandRow:
+    """One demand with every member's position on it, and what that makes it."""
+
+    demand: Demand
+    status: str
+    endorsers: int
+    cells: list[Position | None]
+    notice: HiddenNotice | None = None
+
+
+@dataclass
+class OrganisationBlock:
+    """One member's own voice: its statements and own slogans, attributed."""
+
+    membership: CampaignMembership
+    statements: list[tuple[Statement, HiddenNotice | None]]
+    slogans: list[DemandRow]
+
+
+@dataclass
+class UnitedFront:
+    campaign: Campaign
+    members: list[CampaignMembership]
+    former_members: list[CampaignMembership]
+    quorum: int
+    rows: list[DemandRow]
+    blocks: list[OrganisationBlock]
+    position_notices: dict[int, HiddenNotice] = field(default_factory=dict)
+
+    @property
+    def common_demands(self) -> list[DemandRow]:
+        return [row for row in self.rows if row.status == DemandStatus.COMMON]
+
+
+def united_front(campaign: Campaign) -> UnitedFront:
+    """The coalition as the public sees it, in five queries whatever its size.
+
+    A demand is *common* when at least the quorum (every active member, unless
+    the campaign set a lower one) endorses its current wording; it is an
+    organisation's *own slogan* when only its proposer endorses it.
+    Positions on an earlier wording are shown but do not count.
+    """
+    memberships = list(
+        CampaignMembership.objects.filter(campaign=campaign)
+        .select_related("organisation")
+        .order_by("joined_at", "pk")
+    )
+    members = [m for m in memberships if m.status == CampaignMembership.Status.ACTIVE]
+    former = [m for m in memberships if m.status == CampaignMembership.Status.LEFT]
+    member_ids = [m.organisation_id for m in members]
+    organisations = {m.organisation_id: m.organisation for m in members}
+    column = {org_id: i for i, org_id in enumerate(member_ids)}
+    quorum = min(campaign.quorum or len(members), len(members)) if members else 0
+
+    demands = list(
+        Demand.objects.filter(campaign=campaign, withdrawn_at__isnull=True)
+        .select_related("proposed_by")
+        .order_by("created_at", "pk")
+    )
+    notices = list(
+        HiddenNotice.objects.filter(campaign=campaign, lifted_at__isnull=True)
+        .select_related("hidden_by", "campaign")
+        .prefetch_related("appeals")
+    )
+    by_demand = {n.demand_id: n for n in notices if n.demand_id}
+    by_statement = {n.statement_id: n for n in notices if n.statement_id}
+    by_position = {n.position_id: n for n in notices if n.position_id}
+
+    cells: dict[int, list[Position | None]] = {d.pk: [None] * len(members) for d in demands}
+    for position in Position.objects.filter(
+        demand__campaign=campaign, is_current=True, organisation_id__in=member_ids
+    ).only("id", "demand_id", "organisation_id", "stance", "reason", "version"):
+        row = cells.get(position.demand_id)
+        if row is not None:
+            # Shown beside the position: a notice if a moderator hid its reason.
+            position.notice = by_position.get(position.pk)  # type: ignore[attr-defined]
+            position.organisation = organisations[position.organisation_id]
+            row[column[position.organisation_id]] = position
+
+    rows = []
+    for demand in demands:
+        for cell in cells[demand.pk]:
+            if cell is not None:
+                cell.is_old = cell.version != demand.version  # type: ignore[attr-defined]
+        endorsing = [
+            p
+            for p in cells[demand.pk]
+            if p is not None
+            and p.stance == Position.Stance.ENDORSES
+            and p.version == demand.version
+        ]
+        if quorum and len(endorsing) >= quorum:
+            status = DemandStatus.COMMON
+        elif [p.organisation_id for p in endorsing] == [demand.proposed_by_id]:
+            status = DemandStatus.OWN
+        else:
+            status = DemandStatus.PROPOSED
+        rows.append(
+            DemandRow(demand, status, len(endorsing), cells[demand.pk], by_demand.get(demand.pk))
+        )
+
+    statements: dict[int, list[tuple[Statement, HiddenNotice | None]]] = {}
+    for statement in Statement.objects.filter(campaign=campaign, withdrawn_at__isnull=True):
+        statements.setdefault(statement.organisation_id, []).append(
+            (statement, by_statement.get(statement.pk))
+        )
+    blocks = [
+        OrganisationBlock(
+            membership=m,
+            statements=statements.get(m.organisation_id, []),
+            slogans=[
+                r
+                for r in rows
+                if r.demand.proposed_by_id == m.organisation_id and r.status != DemandStatus.COMMON
+            ],
+        )
+        for m in members
+    ]
+    return UnitedFront(campaign, members, former, quorum, rows, blocks, by_position)
+
+
+@dataclass
+class CampaignHistory:
+    demand_versions: list[DemandVersion]
+    positions: list[Position]
+    statement_versions: list[StatementVersion]
+    notices: list[HiddenNotice]
+    appeals: list[Appeal]
+    memberships: list[CampaignMembership]
+
+
+def campaign_history(campaign: Campaign) -> CampaignHistory:
+    """Every version of every demand, position and statement, every notice and appeal."""
+    return CampaignHistory(
+        demand_versions=list(
+            DemandVersion.objects.filter(demand__campaign=campaign)
+            .select_related("demand__proposed_by")
+            .order_by("demand_id", "number")
+        ),
+        positions=list(
+            Position.objects.filter(demand__campaign=campaign)
+            .select_related("organisation", "demand")
+            .order_by("demand_id", "created_at", "pk")
+        ),
+        statement_versions=list(
+            StatementVersion.objects.filter(statement__campaign=campaign)
+            .select_related("statement__organisation")
+            .order_by("statement_id", "number")
+        ),
+        notices=list(
+            HiddenNotice.objects.filter(campaign=campaign)
+            .select_related("hidden_by", "lifted_by", "organisation")
+            .order_by("hidden_at")
+        ),
+        appeals=list(
+            Appeal.objects.filter(notice__campaign=campaign)
+            .select_related("organisation")
+            .order_by("created_at")
+        ),
+        memberships=list(
+            CampaignMembership.objects.filter(campaign=campaign)
+            .select_related("organisation")
+            .order_by("created_at")
+        ),
+    )
+
+
+def organisations_directory(*, kind: str = "", country: str = "") -> QuerySet[Organisation]:
+    """Organisations filtered by kind and country, by name."""
+    found = Organisation.objects.all()
+    if kind:
+        found = found.filter(kind=kind)
+    if country:
+        found = found.filter(country=country)
+    return found.order_by("name")
+
+
+def organisation_countries() -> list[str]:
+    return list(
+        Organisation.objects.exclude(country="")
+        .values_list("country", flat=True)
+        .distinct()
+        .order_by("country")
+    )
+
+
+def letter_threads() -> QuerySet[Letter]:
+    """Open letters that start a thread, newest first."""
+    return (
+        Letter.objects.filter(in_reply_to__isnull=True)
+        .select_related("from_organisation", "to_organisation", "to_campaign")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def letter_thread(root: Letter) -> list[Letter]:
+    """A thread's letters in order, with their corrections (two queries)."""
+    return list(
+        Letter.objects.filter(models.Q(pk=root.pk) | models.Q(thread=root))
+        .select_related("from_organisation", "to_organisation", "to_campaign", "source")
+        .prefetch_related("corrections")
+        .order_by("published_at", "pk")
+    )
+
+
+def editable_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations ``user`` may publish for (editor or admin)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.filter(
+            grants__user=user,
+            grants__revoked_at__isnull=True,
+            grants__role__in=["ORG_ADMIN", "ORG_EDITOR"],
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _hidden(field_name: str) -> Any:
+    return HiddenNotice.objects.filter(
+        lifted_at__isnull=True, **{f"{field_name}__isnull": False}
+    ).values(field_name)
+
+
+def organisation_profile(organisation: Organisation) -> dict[str, Any]:
+    """An organisation's public record: its campaigns, statements and own demands."""
+    return {
+        "memberships": list(
+            CampaignMembership.objects.filter(
+                organisation=organisation,
+                status__in=[CampaignMembership.Status.ACTIVE, CampaignMembership.Status.LEFT],
+            )
+            .exclude(campaign__status=Campaign.Status.DRAFT)
+            .select_related("campaign")
+            .order_by("campaign__title")
+        ),
+        "statements": list(
+            Statement.objects.filter(organisation=organisation, withdrawn_at__isnull=True)
+            .exclude(pk__in=_hidden("statement"))
+            .exclude(campaign__status=Campaign.Status.DRAFT)
+            .select_related("campaign")
+            .order_by("-created_at")
+        ),
+        "demands": list(
+            Demand.objects.filter(proposed_by=organisation, withdrawn_at__isnull=True)
+            .exclude(pk__in=_hidden("demand"))
+            .exclude(campaign__status=Campaign.Status.DRAFT)
+            .select_related("campaign")
+            .order_by("campaign__title", "created_at")
+        ),
+        "letters": list(
+            Letter.objects.filter(from_organisation=organisation)
+            .select_related("to_organisation", "to_campaign")
+            .order_by("-published_at")[:20]
+        ),
+    }

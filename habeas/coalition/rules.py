@@ -77,7 +77,39 @@ def manages_grant_scope(user: Any, grant: RoleGrant | Invitation | None) -> bool
     return False
 
 
+@predicate
+def is_campaign_moderator(user: Any, campaign: Campaign | None) -> bool:
+    """Coordinators and moderators may hide items, with a public reason."""
+    if not _signed_in(user) or not isinstance(campaign, Campaign):
+        return False
+    return (
+        _grants(user)
+        .filter(role__in=[Role.COORDINATOR, Role.MODERATOR], campaign=campaign)
+        .exists()
+    )
+
+
+@predicate
+def is_any_organisation_admin(user: Any) -> bool:
+    return _signed_in(user) and _grants(user).filter(role=Role.ORG_ADMIN).exists()
+
+
+@predicate
+def edits_for_item_organisation(user: Any, item: Any) -> bool:
+    """The anti-censorship rule: an organisation's items are its own editors' alone."""
+    organisation = getattr(item, "organisation", None) or getattr(item, "proposed_by", None)
+    if organisation is None and getattr(item, "from_organisation", None) is not None:
+        organisation = item.from_organisation
+    return bool(is_organisation_editor(user, organisation))
+
+
 add_perm("coalition.edit_organisation", is_organisation_editor | is_site_admin)
+# Publishing in an organisation's name: statements, demands, positions, letters.
+add_perm("coalition.publish_for_organisation", is_organisation_editor)
+# Editing or withdrawing an organisation's item: no site admin, no coordinator.
+add_perm("coalition.edit_item", edits_for_item_organisation)
+add_perm("coalition.moderate_campaign", is_campaign_moderator | is_site_admin)
+add_perm("coalition.create_campaign", is_any_organisation_admin | is_site_admin)
 add_perm("coalition.manage_members", is_organisation_admin | is_site_admin)
 add_perm("coalition.coordinate_campaign", is_campaign_coordinator | is_site_admin)
 add_perm("coalition.manage_grant", manages_grant_scope | is_site_admin)

@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from habeas.coalition.models import (
@@ -20,11 +21,21 @@ from habeas.coalition.models import (
     ORGANISATION_IN_CAMPAIGN_ROLES,
     ORGANISATION_ROLES,
     SITE_ROLES,
+    Appeal,
     Campaign,
+    CampaignMembership,
+    Correction,
+    Demand,
+    DemandVersion,
+    HiddenNotice,
     Invitation,
+    Letter,
     Organisation,
+    Position,
     Role,
     RoleGrant,
+    Statement,
+    StatementVersion,
 )
 from habeas.core.tasks import send_email
 
@@ -261,14 +272,46 @@ def invitation_withdraw(*, invitation: Invitation, by: Any) -> Invitation:
     return invitation
 
 
+LOGO_MAX_BYTES = 512 * 1024
+LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
+
+
+def _check_logo(logo: Any) -> None:
+    """A logo is a real PNG, JPEG or WebP image of at most 512 KB."""
+    from PIL import Image, UnidentifiedImageError
+
+    if logo.size > LOGO_MAX_BYTES:
+        raise ValidationError({"logo": _("A logo may be at most 512 KB.")})
+    try:
+        logo.seek(0)
+        with Image.open(logo) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ValidationError({"logo": _("The logo is not a readable image.")}) from error
+    finally:
+        logo.seek(0)
+    if image_format not in LOGO_FORMATS:
+        raise ValidationError({"logo": _("A logo must be PNG, JPEG or WebP.")})
+
+
 @transaction.atomic
 def organisation_update(
-    *, organisation: Organisation, by: Any, short_name: str, kind: str, country: str
+    *,
+    organisation: Organisation,
+    by: Any,
+    short_name: str,
+    kind: str,
+    country: str,
+    website: str | None = None,
+    description: str | None = None,
+    description_ur: str | None = None,
+    logo: Any = None,
 ) -> Organisation:
-    """Change an organisation's profile.
+    """Change an organisation's profile; fields given as None stay as they are.
 
     Raises PermissionDenied unless ``by`` edits for this organisation, and
-    ValidationError for values outside the vocabulary.
+    ValidationError for values outside the vocabulary or a bad logo.
     """
     if not by.has_perm("coalition.edit_organisation", organisation):
         raise PermissionDenied
@@ -276,6 +319,526 @@ def organisation_update(
     organisation.short_name = short_name.strip()
     organisation.kind = kind
     organisation.country = country.strip().upper()
+    fields = ["short_name", "kind", "country"]
+    for name, value in (
+        ("website", website),
+        ("description", description),
+        ("description_ur", description_ur),
+    ):
+        if value is not None:
+            setattr(organisation, name, value.strip())
+            fields.append(name)
+    if logo:
+        _check_logo(logo)
+        organisation.logo = logo
+        fields.append("logo")
     organisation.full_clean()
-    organisation.save(update_fields=["short_name", "kind", "country"])
+    organisation.save(update_fields=fields)
     return organisation
+
+
+# --- United front ----------------------------------------------------------
+
+
+def _require(user: Any, perm: str, obj: Any = None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _active_membership(campaign: Campaign, organisation: Organisation) -> CampaignMembership:
+    """The organisation's active membership; ValidationError, in plain words, otherwise."""
+    membership = CampaignMembership.objects.filter(
+        campaign=campaign, organisation=organisation
+    ).first()
+    if membership is None or membership.status != CampaignMembership.Status.ACTIVE:
+        if membership is not None and membership.status == CampaignMembership.Status.LEFT:
+            raise ValidationError(
+                _(
+                    "%(organisation)s has left this campaign: what it published stays, "
+                    "but it can no longer change it."
+                )
+                % {"organisation": organisation}
+            )
+        raise ValidationError(
+            _("%(organisation)s is not a member of this campaign.")
+            % {"organisation": organisation}
+        )
+    return membership
+
+
+def _clean_text(value: str, *, field: str, limit: int, required: bool = True) -> str:
+    value = value.strip()
+    if required and not value:
+        raise ValidationError({field: _("This field is required.")})
+    if len(value) > limit:
+        raise ValidationError(
+            {field: _("At most %(limit)d characters, please.") % {"limit": limit}}
+        )
+    return value
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    by: Any,
+    organisation: Organisation,
+    title: str,
+    summary: str = "",
+    start_on: Any = None,
+    quorum: int | None = None,
+    status: str = Campaign.Status.ACTIVE,
+) -> Campaign:
+    """Start a campaign with ``organisation`` as its first member and ``by`` as coordinator.
+
+    Raises PermissionDenied unless ``by`` is an admin of ``organisation`` (or a
+    site admin), ValidationError for a missing title or a quorum below one.
+    """
+    _require(by, "coalition.create_campaign")
+    _require(by, "coalition.manage_members", organisation)
+    title = _clean_text(title, field="title", limit=200)
+    if quorum is not None and quorum < 1:
+        raise ValidationError({"quorum": _("A quorum is at least one organisation.")})
+    base = slugify(title)[:60] or "campaign"
+    slug, n = base, 1
+    while Campaign.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    campaign = Campaign.objects.create(
+        title=title,
+        slug=slug,
+        summary=_clean_text(summary, field="summary", limit=5000, required=False),
+        start_on=start_on,
+        quorum=quorum,
+        status=status,
+    )
+    now = timezone.now()
+    CampaignMembership.objects.create(
+        campaign=campaign,
+        organisation=organisation,
+        status=CampaignMembership.Status.ACTIVE,
+        joined_at=now,
+    )
+    grant_create(user=by, role=Role.COORDINATOR, campaign=campaign, by=by)
+    return campaign
+
+
+def _endorse_common_demands(*, campaign: Campaign, organisation: Organisation, by: Any) -> None:
+    from habeas.coalition.queries import united_front
+
+    for row in united_front(campaign).common_demands:
+        position_record(
+            by=by,
+            demand=row.demand,
+            organisation=organisation,
+            stance=Position.Stance.ENDORSES,
+            reason="",
+            _membership_checked=True,
+        )
+
+
+@transaction.atomic
+def membership_request(
+    *, by: Any, campaign: Campaign, organisation: Organisation, endorses_common: bool
+) -> CampaignMembership:
+    """Ask, for ``organisation``, to join ``campaign``; a coordinator decides.
+
+    Joining means endorsing the campaign's common demands, so the request
+    must say so. Raises PermissionDenied unless ``by`` admins the
+    organisation, ValidationError when it is already a member or asked.
+    """
+    _require(by, "coalition.manage_members", organisation)
+    if not endorses_common:
+        raise ValidationError(_("Joining means endorsing the campaign's common demands."))
+    membership, created = CampaignMembership.objects.select_for_update().get_or_create(
+        campaign=campaign,
+        organisation=organisation,
+        defaults={"status": CampaignMembership.Status.REQUESTED},
+    )
+    if not created:
+        if membership.status in {
+            CampaignMembership.Status.ACTIVE,
+            CampaignMembership.Status.REQUESTED,
+        }:
+            raise ValidationError(_("This organisation is already a member or has asked."))
+        if membership.status == CampaignMembership.Status.INVITED:
+            return membership_accept(by=by, membership=membership, endorses_common=True)
+        membership.status = CampaignMembership.Status.REQUESTED
+        membership.created_at = timezone.now()
+        membership.save(update_fields=["status", "created_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_invite(
+    *, by: Any, campaign: Campaign, organisation: Organisation
+) -> CampaignMembership:
+    """Invite an organisation into the coalition; its admins accept.
+
+    Raises PermissionDenied unless ``by`` coordinates the campaign,
+    ValidationError when it is already a member.
+    """
+    _require(by, "coalition.coordinate_campaign", campaign)
+    membership, created = CampaignMembership.objects.select_for_update().get_or_create(
+        campaign=campaign,
+        organisation=organisation,
+        defaults={"status": CampaignMembership.Status.INVITED},
+    )
+    if not created:
+        if membership.status == CampaignMembership.Status.REQUESTED:
+            return membership_decide(by=by, membership=membership, approve=True)
+        if membership.status == CampaignMembership.Status.ACTIVE:
+            raise ValidationError(_("This organisation is already a member."))
+        membership.status = CampaignMembership.Status.INVITED
+        membership.save(update_fields=["status"])
+    return membership
+
+
+@transaction.atomic
+def membership_decide(
+    *, by: Any, membership: CampaignMembership, approve: bool
+) -> CampaignMembership:
+    """A coordinator's answer to a request to join. Approval records the new
+    member's endorsement of the common demands it agreed to when asking."""
+    _require(by, "coalition.coordinate_campaign", membership.campaign)
+    membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != CampaignMembership.Status.REQUESTED:
+        raise ValidationError(_("There is no open request to decide."))
+    if not approve:
+        membership.status = CampaignMembership.Status.DECLINED
+        membership.save(update_fields=["status"])
+        return membership
+    return _activate(membership, by=by)
+
+
+@transaction.atomic
+def membership_accept(
+    *, by: Any, membership: CampaignMembership, endorses_common: bool
+) -> CampaignMembership:
+    """An organisation admin accepts an invitation, endorsing the common demands."""
+    _require(by, "coalition.manage_members", membership.organisation)
+    if not endorses_common:
+        raise ValidationError(_("Joining means endorsing the campaign's common demands."))
+    membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != CampaignMembership.Status.INVITED:
+        raise ValidationError(_("There is no open invitation to accept."))
+    return _activate(membership, by=by)
+
+
+def _activate(membership: CampaignMembership, *, by: Any) -> CampaignMembership:
+    _endorse_common_demands(
+        campaign=membership.campaign, organisation=membership.organisation, by=by
+    )
+    membership.status = CampaignMembership.Status.ACTIVE
+    membership.joined_at = timezone.now()
+    membership.left_at = None
+    membership.save(update_fields=["status", "joined_at", "left_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_leave(
+    *, by: Any, membership: CampaignMembership, notice: str
+) -> CampaignMembership:
+    """Leave a campaign with a public notice; nothing the organisation published is removed.
+
+    Raises PermissionDenied unless ``by`` admins the organisation,
+    ValidationError without a notice or when not a member.
+    """
+    _require(by, "coalition.manage_members", membership.organisation)
+    notice = _clean_text(notice, field="notice", limit=2000)
+    membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != CampaignMembership.Status.ACTIVE:
+        raise ValidationError(_("Only a member can leave."))
+    membership.status = CampaignMembership.Status.LEFT
+    membership.left_at = timezone.now()
+    membership.leave_notice = notice
+    membership.save(update_fields=["status", "left_at", "leave_notice"])
+    return membership
+
+
+@transaction.atomic
+def demand_propose(
+    *, by: Any, campaign: Campaign, organisation: Organisation, text: str, text_ur: str = ""
+) -> Demand:
+    """A member organisation proposes a demand, which it endorses itself.
+
+    Raises PermissionDenied unless ``by`` edits for the organisation,
+    ValidationError when it is not an active member or the text is empty
+    or too long.
+    """
+    _require(by, "coalition.publish_for_organisation", organisation)
+    _active_membership(campaign, organisation)
+    text = _clean_text(text, field="text", limit=500)
+    text_ur = _clean_text(text_ur, field="text_ur", limit=500, required=False)
+    demand = Demand.objects.create(
+        campaign=campaign, proposed_by=organisation, text=text, text_ur=text_ur, version=1
+    )
+    DemandVersion.objects.create(
+        demand=demand, number=1, text=text, text_ur=text_ur, created_by=by
+    )
+    position_record(
+        by=by, demand=demand, organisation=organisation, stance=Position.Stance.ENDORSES, reason=""
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_reword(*, by: Any, demand: Demand, text: str, text_ur: str = "") -> Demand:
+    """A new wording of a demand, by its own organisation's editors.
+
+    Every other organisation's endorsement stays with the old wording until
+    it endorses the new one, so a reworded common demand is common again
+    only when the members say so. Raises PermissionDenied for anyone but the
+    proposing organisation's editors, ValidationError for a withdrawn demand,
+    a departed organisation or bad text.
+    """
+    _require(by, "coalition.edit_item", demand)
+    _active_membership(demand.campaign, demand.proposed_by)
+    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    if demand.withdrawn_at is not None:
+        raise ValidationError(_("A withdrawn demand cannot be changed."))
+    text = _clean_text(text, field="text", limit=500)
+    text_ur = _clean_text(text_ur, field="text_ur", limit=500, required=False)
+    if (text, text_ur) == (demand.text, demand.text_ur):
+        return demand
+    demand.version += 1
+    demand.text, demand.text_ur = text, text_ur
+    demand.save(update_fields=["version", "text", "text_ur"])
+    DemandVersion.objects.create(
+        demand=demand, number=demand.version, text=text, text_ur=text_ur, created_by=by
+    )
+    position_record(
+        by=by,
+        demand=demand,
+        organisation=demand.proposed_by,
+        stance=Position.Stance.ENDORSES,
+        reason="",
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_withdraw(*, by: Any, demand: Demand) -> Demand:
+    """Withdraw a demand; it stays in the history, marked withdrawn."""
+    _require(by, "coalition.edit_item", demand)
+    _active_membership(demand.campaign, demand.proposed_by)
+    if demand.withdrawn_at is None:
+        demand.withdrawn_at = timezone.now()
+        demand.save(update_fields=["withdrawn_at"])
+    return demand
+
+
+@transaction.atomic
+def position_record(
+    *,
+    by: Any,
+    demand: Demand,
+    organisation: Organisation,
+    stance: str,
+    reason: str = "",
+    _membership_checked: bool = False,
+) -> Position:
+    """Record an organisation's position on the demand's current wording.
+
+    The previous position stays in the history. Raises PermissionDenied
+    unless ``by`` edits for the organisation, ValidationError for a stance
+    outside the vocabulary, a withdrawn demand, or a non-member.
+    """
+    _require(by, "coalition.publish_for_organisation", organisation)
+    if not _membership_checked:
+        _active_membership(demand.campaign, organisation)
+    if stance not in Position.Stance.values:
+        raise ValidationError({"stance": _("Choose endorses, no position or disagrees.")})
+    if demand.withdrawn_at is not None:
+        raise ValidationError(_("This demand was withdrawn."))
+    reason = _clean_text(reason, field="reason", limit=2000, required=False)
+    current = (
+        Position.objects.select_for_update()
+        .filter(demand=demand, organisation=organisation, is_current=True)
+        .first()
+    )
+    if current and (current.stance, current.reason, current.version) == (
+        stance,
+        reason,
+        demand.version,
+    ):
+        return current
+    if current:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    return Position.objects.create(
+        demand=demand,
+        organisation=organisation,
+        stance=stance,
+        reason=reason,
+        version=demand.version,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def statement_publish(
+    *, by: Any, campaign: Campaign, organisation: Organisation, title: str, body: str
+) -> Statement:
+    """Publish an organisation's own statement on a campaign (Markdown, sanitised on display)."""
+    _require(by, "coalition.publish_for_organisation", organisation)
+    _active_membership(campaign, organisation)
+    title = _clean_text(title, field="title", limit=200)
+    body = _clean_text(body, field="body", limit=20_000)
+    statement = Statement.objects.create(
+        campaign=campaign, organisation=organisation, title=title, body=body
+    )
+    StatementVersion.objects.create(
+        statement=statement, number=1, title=title, body=body, created_by=by
+    )
+    return statement
+
+
+@transaction.atomic
+def statement_edit(*, by: Any, statement: Statement, title: str, body: str) -> Statement:
+    """A new version of a statement, by its organisation's editors; the old one is kept."""
+    _require(by, "coalition.edit_item", statement)
+    _active_membership(statement.campaign, statement.organisation)
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    if statement.withdrawn_at is not None:
+        raise ValidationError(_("A withdrawn statement cannot be changed."))
+    title = _clean_text(title, field="title", limit=200)
+    body = _clean_text(body, field="body", limit=20_000)
+    if (title, body) == (statement.title, statement.body):
+        return statement
+    statement.version += 1
+    statement.title, statement.body = title, body
+    statement.save(update_fields=["version", "title", "body"])
+    StatementVersion.objects.create(
+        statement=statement, number=statement.version, title=title, body=body, created_by=by
+    )
+    return statement
+
+
+@transaction.atomic
+def statement_withdraw(*, by: Any, statement: Statement) -> Statement:
+    _require(by, "coalition.edit_item", statement)
+    _active_membership(statement.campaign, statement.organisation)
+    if statement.withdrawn_at is None:
+        statement.withdrawn_at = timezone.now()
+        statement.save(update_fields=["withdrawn_at"])
+    return statement
+
+
+@transaction.atomic
+def item_hide(
+    *, by: Any, item: Demand | Statement | Position, reason: str, site_url: str
+) -> HiddenNotice:
+    """Hide one organisation's item on a coordinator's or moderator's word.
+
+    Leaves a public notice naming who hid it, when and why, and tells the
+    organisation's admins by e-mail once the transaction commits. Raises
+    PermissionDenied unless ``by`` moderates the item's campaign,
+    ValidationError without a reason or when it is already hidden.
+    """
+    campaign = item.demand.campaign if isinstance(item, Position) else item.campaign
+    _require(by, "coalition.moderate_campaign", campaign)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the item is hidden; the reason is public.")})
+    reason = _clean_text(reason, field="reason", limit=2000)
+    organisation = item.proposed_by if isinstance(item, Demand) else item.organisation
+    field = {Demand: "demand", Statement: "statement", Position: "position"}[type(item)]
+    if HiddenNotice.objects.filter(**{field: item}, lifted_at__isnull=True).exists():
+        raise ValidationError(_("This item is already hidden."))
+    notice = HiddenNotice.objects.create(
+        campaign=campaign,
+        organisation=organisation,
+        reason=reason,
+        hidden_by=by,
+        **{field: item},
+    )
+    admins = list(
+        RoleGrant.objects.active()
+        .filter(role=Role.ORG_ADMIN, organisation=organisation)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if admins:
+        subject = _("An item of %(organisation)s was hidden") % {"organisation": organisation}
+        body = render_to_string(
+            "coalition/hidden_email.txt",
+            {
+                "notice": notice,
+                "item": item,
+                "by": by,
+                "link": f"{site_url.rstrip('/')}{campaign.get_absolute_url()}",
+            },
+        )
+        transaction.on_commit(lambda: send_email.enqueue(to=admins, subject=subject, body=body))
+    return notice
+
+
+@transaction.atomic
+def notice_appeal(*, by: Any, notice: HiddenNotice, text: str) -> Appeal:
+    """The hidden item's organisation answers the notice; the appeal is public and kept."""
+    _require(by, "coalition.publish_for_organisation", notice.organisation)
+    text = _clean_text(text, field="text", limit=5000)
+    return Appeal.objects.create(
+        notice=notice, organisation=notice.organisation, text=text, created_by=by
+    )
+
+
+@transaction.atomic
+def notice_lift(*, by: Any, notice: HiddenNotice) -> HiddenNotice:
+    """Show the item again; the notice stays on record as lifted."""
+    _require(by, "coalition.moderate_campaign", notice.campaign)
+    if notice.lifted_at is None:
+        notice.lifted_at = timezone.now()
+        notice.lifted_by = by
+        notice.save(update_fields=["lifted_at", "lifted_by"])
+    return notice
+
+
+@transaction.atomic
+def letter_publish(
+    *,
+    by: Any,
+    organisation: Organisation,
+    subject: str,
+    body: str,
+    to_organisation: Organisation | None = None,
+    to_campaign: Campaign | None = None,
+    in_reply_to: Letter | None = None,
+    signed: str = "",
+) -> Letter:
+    """Publish an open letter, or a reply in a thread. Never edited afterwards.
+
+    Raises PermissionDenied unless ``by`` edits for ``organisation``,
+    ValidationError for an empty or oversized letter or no addressee.
+    """
+    _require(by, "coalition.publish_for_organisation", organisation)
+    subject = _clean_text(subject, field="subject", limit=300)
+    body = _clean_text(body, field="body", limit=100_000)
+    thread = None
+    if in_reply_to is not None:
+        thread = in_reply_to.thread or in_reply_to
+        to_organisation, to_campaign = in_reply_to.from_organisation, None
+    if to_organisation is None and to_campaign is None:
+        raise ValidationError(_("Address the letter to an organisation or a campaign."))
+    if to_organisation == organisation:
+        raise ValidationError(_("An organisation cannot write an open letter to itself."))
+    return Letter.objects.create(
+        from_organisation=organisation,
+        to_organisation=to_organisation,
+        to_campaign=to_campaign,
+        in_reply_to=in_reply_to,
+        thread=thread,
+        subject=subject,
+        body=body,
+        published_by=by,
+        signed=signed.strip()[:300],
+    )
+
+
+@transaction.atomic
+def letter_correct(*, by: Any, letter: Letter, body: str) -> Correction:
+    """Follow a published letter with a correction, shown with it; the letter is unchanged."""
+    _require(by, "coalition.edit_item", letter)
+    body = _clean_text(body, field="body", limit=20_000)
+    return Correction.objects.create(letter=letter, body=body, published_by=by)

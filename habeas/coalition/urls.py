@@ -4,7 +4,44 @@ from habeas.coalition import views
 
 app_name = "coalition"
 
+C = "campaigns/<slug:slug>/"
+
 urlpatterns = [
+    path("organisations/", views.organisation_directory, name="organisation_directory"),
+    path("campaigns/new/", views.campaign_create, name="campaign_create"),
+    path(C + "history/", views.campaign_history, name="campaign_history"),
+    path(C + "join/", views.campaign_join, name="campaign_join"),
+    path(C + "leave/", views.campaign_leave, name="campaign_leave"),
+    path(C + "demands/new/", views.demand_propose, name="demand_propose"),
+    path(C + "demands/<int:demand_id>/position/", views.position_record, name="position_record"),
+    path(C + "demands/<int:demand_id>/reword/", views.demand_reword, name="demand_reword"),
+    path(C + "demands/<int:demand_id>/withdraw/", views.demand_withdraw, name="demand_withdraw"),
+    path(C + "statements/new/", views.statement_publish, name="statement_publish"),
+    path(C + "statements/<int:statement_id>/edit/", views.statement_edit, name="statement_edit"),
+    path(
+        C + "statements/<int:statement_id>/withdraw/",
+        views.statement_withdraw,
+        name="statement_withdraw",
+    ),
+    path(C + "hide/<str:kind>/<int:item_id>/", views.item_hide, name="item_hide"),
+    path(C + "notices/<int:notice_id>/appeal/", views.notice_appeal, name="notice_appeal"),
+    path(C + "notices/<int:notice_id>/lift/", views.notice_lift, name="notice_lift"),
+    path(
+        C + "members/<int:organisation_id>/decide/",
+        views.membership_decide,
+        name="membership_decide",
+    ),
+    path(
+        C + "members/<int:organisation_id>/accept/",
+        views.membership_accept,
+        name="membership_accept",
+    ),
+    path(C + "coordinate/invite-organisation/", views.membership_invite, name="membership_invite"),
+    path("letters/", views.letter_list, name="letter_list"),
+    path("letters/new/", views.letter_write, name="letter_write"),
+    path("letters/<int:pk>/", views.letter_detail, name="letter"),
+    path("letters/<int:pk>/reply/", views.letter_reply, name="letter_reply"),
+    path("letters/<int:pk>/correct/", views.letter_correct, name="letter_correct"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
     path(
         "organisations/<slug:slug>/members/",

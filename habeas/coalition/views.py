@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,11 +18,34 @@ from django.views.decorators.http import require_POST
 from habeas.coalition import access, queries, services
 from habeas.coalition.forms import (
     AcceptInvitationForm,
+    AppealForm,
+    CampaignForm,
     CampaignInviteForm,
+    CorrectionForm,
+    DemandForm,
+    JoinForm,
+    LeaveForm,
+    LetterForm,
     OrganisationForm,
     OrganisationInviteForm,
+    OrganisationInviteToCampaignForm,
+    PositionForm,
+    ReasonForm,
+    ReplyForm,
+    RewordForm,
+    StatementEditForm,
+    StatementForm,
 )
-from habeas.coalition.models import TWO_FACTOR_ROLES, Campaign, Organisation
+from habeas.coalition.models import (
+    TWO_FACTOR_ROLES,
+    Campaign,
+    CampaignMembership,
+    Demand,
+    HiddenNotice,
+    Letter,
+    Organisation,
+    Statement,
+)
 
 
 def _send_invitation(
@@ -128,7 +154,7 @@ def organisation_withdraw_invitation(
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit an organisation's profile (its own editors and admins only)."""
     organisation = access.access_organisation(request.user, slug, "coalition.edit_organisation")
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
@@ -137,6 +163,10 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 short_name=form.cleaned_data["short_name"],
                 kind=form.cleaned_data["kind"],
                 country=form.cleaned_data["country"],
+                website=form.cleaned_data["website"],
+                description=form.cleaned_data["description"],
+                description_ur=form.cleaned_data["description_ur"],
+                logo=request.FILES.get("logo"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -161,12 +191,22 @@ def campaign_coordinate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _coordinate_page(
-    request: HttpRequest, *, campaign: object, form: CampaignInviteForm, status: int = 200
+    request: HttpRequest, *, campaign: Campaign, form: CampaignInviteForm, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
         "coalition/campaign_coordinate.html",
-        {"campaign": campaign, "page": queries.campaign_members(campaign), "form": form},  # type: ignore[arg-type]
+        {
+            "campaign": campaign,
+            "page": queries.campaign_members(campaign),
+            "form": form,
+            "organisation_form": OrganisationInviteToCampaignForm(),
+            "requests": list(
+                CampaignMembership.objects.filter(
+                    campaign=campaign, status="REQUESTED"
+                ).select_related("organisation")
+            ),
+        },
         status=status,
     )
 
@@ -241,4 +281,611 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             "two_factor": invitation.role in TWO_FACTOR_ROLES,
         },
         status=status,
+    )
+
+
+# --- United front: acting for an organisation -------------------------------
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    intro: str = "",
+    submit: str,
+    back: str = "",
+    status: int = 200,
+    multipart: bool = False,
+) -> HttpResponse:
+    if request.method == "POST" and status == 200:
+        status = 400
+    return render(
+        request,
+        "coalition/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "back": back,
+            "multipart": multipart,
+        },
+        status=status,
+    )
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.message_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _member_organisations(user: Any, campaign: Campaign) -> Any:
+    return queries.editable_organisations(user).filter(
+        memberships__campaign=campaign, memberships__status="ACTIVE"
+    )
+
+
+@never_cache
+@login_required
+def demand_propose(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    form = DemandForm(
+        request.POST or None, organisations=_member_organisations(request.user, campaign)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.demand_propose(
+                by=request.user,
+                campaign=campaign,
+                organisation=form.cleaned_data["organisation"],
+                text=form.cleaned_data["text"],
+                text_ur=form.cleaned_data["text_ur"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Demand proposed; your organisation endorses it."))
+            return redirect(campaign)
+    return _form_page(
+        request,
+        form,
+        title=_("Propose a demand or slogan"),
+        submit=_("Propose"),
+        intro=_(
+            "It becomes common when the members endorse it; until then it is your "
+            "organisation's own slogan."
+        ),
+        back=campaign.get_absolute_url(),
+    )
+
+
+@never_cache
+@login_required
+def demand_reword(request: HttpRequest, slug: str, demand_id: int) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    demand = access.access_in_campaign(Demand, campaign, demand_id)
+    if not request.user.has_perm("coalition.edit_item", demand):
+        raise PermissionDenied
+    form = RewordForm(
+        request.POST or None, initial={"text": demand.text, "text_ur": demand.text_ur}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.demand_reword(
+                by=request.user,
+                demand=demand,
+                text=form.cleaned_data["text"],
+                text_ur=form.cleaned_data["text_ur"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("New wording saved. Other members endorse it anew."))
+            return redirect(campaign)
+    return _form_page(
+        request,
+        form,
+        title=_("Change the wording"),
+        submit=_("Save"),
+        intro=_(
+            "Every wording is kept. Endorsements of the old wording do not "
+            "count for the new one until renewed."
+        ),
+        back=campaign.get_absolute_url(),
+    )
+
+
+@require_POST
+@login_required
+def demand_withdraw(request: HttpRequest, slug: str, demand_id: int) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    demand = access.access_in_campaign(Demand, campaign, demand_id)
+    try:
+        services.demand_withdraw(by=request.user, demand=demand)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Withdrawn. It stays in the history."))
+    return redirect(campaign)
+
+
+@never_cache
+@login_required
+def position_record(request: HttpRequest, slug: str, demand_id: int) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    demand = access.access_in_campaign(Demand, campaign, demand_id)
+    form = PositionForm(
+        request.POST or None, organisations=_member_organisations(request.user, campaign)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.position_record(
+                by=request.user,
+                demand=demand,
+                organisation=form.cleaned_data["organisation"],
+                stance=form.cleaned_data["stance"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Position recorded."))
+            return redirect(campaign)
+    return _form_page(
+        request,
+        form,
+        title=_("Your position on: %(demand)s") % {"demand": demand},
+        submit=_("Record"),
+        back=campaign.get_absolute_url(),
+    )
+
+
+@never_cache
+@login_required
+def statement_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    form = StatementForm(
+        request.POST or None, organisations=_member_organisations(request.user, campaign)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.statement_publish(
+                by=request.user,
+                campaign=campaign,
+                organisation=form.cleaned_data["organisation"],
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Statement published."))
+            return redirect(campaign)
+    return _form_page(
+        request,
+        form,
+        title=_("Publish a statement"),
+        submit=_("Publish"),
+        back=campaign.get_absolute_url(),
+    )
+
+
+@never_cache
+@login_required
+def statement_edit(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    statement = access.access_in_campaign(Statement, campaign, statement_id)
+    if not request.user.has_perm("coalition.edit_item", statement):
+        raise PermissionDenied
+    form = StatementEditForm(
+        request.POST or None, initial={"title": statement.title, "body": statement.body}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.statement_edit(
+                by=request.user,
+                statement=statement,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("New version published; the old one is kept."))
+            return redirect(campaign)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the statement"),
+        submit=_("Publish"),
+        back=campaign.get_absolute_url(),
+    )
+
+
+@require_POST
+@login_required
+def statement_withdraw(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    statement = access.access_in_campaign(Statement, campaign, statement_id)
+    try:
+        services.statement_withdraw(by=request.user, statement=statement)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Withdrawn. It stays in the history."))
+    return redirect(campaign)
+
+
+HIDEABLE = {"demand", "statement", "position"}
+
+
+@never_cache
+@login_required
+def item_hide(request: HttpRequest, slug: str, kind: str, item_id: int) -> HttpResponse:
+    """A coordinator or moderator hides an item, with a public reason."""
+    campaign = access.access_public_campaign(slug)
+    if kind not in HIDEABLE:
+        raise Http404
+    item: Any
+    if kind == "position":
+        item = access.access_position(campaign, item_id)
+    elif kind == "demand":
+        item = access.access_in_campaign(Demand, campaign, item_id)
+    else:
+        item = access.access_in_campaign(Statement, campaign, item_id)
+    if not request.user.has_perm("coalition.moderate_campaign", campaign):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.item_hide(
+                    by=request.user,
+                    item=item,
+                    reason=form.cleaned_data["reason"],
+                    site_url=request.build_absolute_uri("/"),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Hidden. The public notice names you and your reason.")
+                )
+                return redirect(campaign)
+        else:
+            form.errors.pop("reason", None)
+            form.add_error("reason", _("Say why the item is hidden; the reason is public."))
+    return _form_page(
+        request,
+        form,
+        title=_("Hide an item"),
+        submit=_("Hide"),
+        intro=_(
+            "The item will be replaced by a public notice saying who hid it, when and why, "
+            "its organisation's admins will be told, and it can appeal."
+        ),
+        back=campaign.get_absolute_url(),
+    )
+
+
+@never_cache
+@login_required
+def notice_appeal(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    notice = access.access_in_campaign(HiddenNotice, campaign, notice_id)
+    if not request.user.has_perm("coalition.publish_for_organisation", notice.organisation):
+        raise PermissionDenied
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_appeal(by=request.user, notice=notice, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Appeal recorded and shown with the notice."))
+            return redirect(campaign)
+    return _form_page(
+        request,
+        form,
+        title=_("Appeal against hiding"),
+        submit=_("Appeal"),
+        back=campaign.get_absolute_url(),
+    )
+
+
+@require_POST
+@login_required
+def notice_lift(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    notice = access.access_in_campaign(HiddenNotice, campaign, notice_id)
+    services.notice_lift(by=request.user, notice=notice)
+    messages.success(request, _("The item is shown again; the notice stays on record."))
+    return redirect(campaign)
+
+
+@never_cache
+@login_required
+def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    admin_of = queries.editable_organisations(request.user).filter(
+        grants__role="ORG_ADMIN", grants__user=request.user.pk, grants__revoked_at__isnull=True
+    )
+    form = JoinForm(request.POST or None, organisations=admin_of)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_request(
+                by=request.user,
+                campaign=campaign,
+                organisation=form.cleaned_data["organisation"],
+                endorses_common=form.cleaned_data["endorses_common"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if membership.status == "ACTIVE":
+                messages.success(request, _("Your organisation has joined the campaign."))
+            else:
+                messages.success(request, _("Request sent; a coordinator will answer."))
+            return redirect(campaign)
+    common = queries.united_front(campaign).common_demands
+    intro = _(
+        "Joining means endorsing the common demands: %(demands)s. It does not mean "
+        "endorsing any other organisation's own slogans."
+    ) % {"demands": "; ".join(f"“{row.demand.text}”" for row in common) or _("none yet")}
+    return _form_page(
+        request,
+        form,
+        title=_("Join the campaign"),
+        submit=_("Ask to join"),
+        intro=intro,
+        back=campaign.get_absolute_url(),
+    )
+
+
+@never_cache
+@login_required
+def campaign_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    admin_of = queries.editable_organisations(request.user).filter(
+        grants__role="ORG_ADMIN",
+        grants__user=request.user.pk,
+        grants__revoked_at__isnull=True,
+        memberships__campaign=campaign,
+        memberships__status="ACTIVE",
+    )
+    form = LeaveForm(request.POST or None, organisations=admin_of)
+    if request.method == "POST" and form.is_valid():
+        membership = access.access_membership(campaign, form.cleaned_data["organisation"].pk)
+        try:
+            services.membership_leave(
+                by=request.user, membership=membership, notice=form.cleaned_data["notice"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your organisation has left; its notice is public."))
+            return redirect(campaign)
+    return _form_page(
+        request,
+        form,
+        title=_("Leave the campaign"),
+        submit=_("Leave"),
+        back=campaign.get_absolute_url(),
+    )
+
+
+@require_POST
+@login_required
+def membership_decide(request: HttpRequest, slug: str, organisation_id: int) -> HttpResponse:
+    campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
+    membership = access.access_membership(campaign, organisation_id)
+    try:
+        services.membership_decide(
+            by=request.user,
+            membership=membership,
+            approve=request.POST.get("decision") == "approve",
+        )
+    except ValidationError as error:
+        _report(request, error)
+    return redirect("coalition:campaign_coordinate", slug=campaign.slug)
+
+
+@require_POST
+@login_required
+def membership_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
+    form = OrganisationInviteToCampaignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_invite(
+                by=request.user, campaign=campaign, organisation=form.cleaned_data["organisation"]
+            )
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Organisation invited; its admins can accept."))
+    else:
+        messages.error(request, _("Choose an organisation."))
+    return redirect("coalition:campaign_coordinate", slug=campaign.slug)
+
+
+@require_POST
+@login_required
+def membership_accept(request: HttpRequest, slug: str, organisation_id: int) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    membership = access.access_membership(campaign, organisation_id)
+    try:
+        services.membership_accept(
+            by=request.user,
+            membership=membership,
+            endorses_common=request.POST.get("endorses_common") == "on",
+        )
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Your organisation has joined the campaign."))
+    return redirect(campaign)
+
+
+@never_cache
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("coalition.create_campaign"):
+        raise PermissionDenied
+    admin_of = queries.editable_organisations(request.user).filter(
+        grants__role="ORG_ADMIN", grants__user=request.user.pk, grants__revoked_at__isnull=True
+    )
+    form = CampaignForm(request.POST or None, organisations=admin_of)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(
+                by=request.user,
+                organisation=form.cleaned_data["organisation"],
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+                start_on=form.cleaned_data["start_on"],
+                quorum=form.cleaned_data["quorum"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Campaign started; you are its coordinator."))
+            return redirect("coalition:campaign_coordinate", slug=campaign.slug)
+    return _form_page(request, form, title=_("Start a campaign"), submit=_("Start"))
+
+
+# --- Public pages -----------------------------------------------------------
+
+
+def organisation_directory(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    country = request.GET.get("country", "").upper()
+    if kind not in Organisation.Kind.values:
+        kind = ""
+    found = queries.organisations_directory(kind=kind, country=country[:2])
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coalition/organisation_directory.html",
+        {
+            "page": page,
+            "kind": kind,
+            "country": country[:2],
+            "kinds": Organisation.Kind.choices,
+            "countries": queries.organisation_countries(),
+        },
+    )
+
+
+def campaign_history(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    return render(
+        request,
+        "coalition/campaign_history.html",
+        {"campaign": campaign, "history": queries.campaign_history(campaign)},
+    )
+
+
+def letter_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.letter_threads(), 25).get_page(request.GET.get("page"))
+    return render(request, "coalition/letter_list.html", {"page": page})
+
+
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    root = Letter.objects.filter(pk=pk, in_reply_to__isnull=True).first()
+    if root is None:
+        raise Http404
+    return render(
+        request, "coalition/letter.html", {"root": root, "letters": queries.letter_thread(root)}
+    )
+
+
+@never_cache
+@login_required
+def letter_write(request: HttpRequest) -> HttpResponse:
+    form = LetterForm(
+        request.POST or None, organisations=queries.editable_organisations(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = services.letter_publish(
+                by=request.user,
+                organisation=form.cleaned_data["organisation"],
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                to_organisation=form.cleaned_data["to_organisation"],
+                to_campaign=form.cleaned_data["to_campaign"],
+                signed=form.cleaned_data["signed"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Open letter published."))
+            return redirect(letter)
+    return _form_page(
+        request,
+        form,
+        title=_("Write an open letter"),
+        submit=_("Publish"),
+        intro=_("A published letter is never edited; you can follow it with a correction."),
+    )
+
+
+@never_cache
+@login_required
+def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = Letter.objects.filter(pk=pk).select_related("from_organisation").first()
+    if parent is None:
+        raise Http404
+    form = ReplyForm(
+        request.POST or None,
+        organisations=queries.editable_organisations(request.user),
+        initial={"subject": f"Re: {parent.subject}"[:300]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = services.letter_publish(
+                by=request.user,
+                organisation=form.cleaned_data["organisation"],
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                in_reply_to=parent,
+                signed=form.cleaned_data["signed"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Reply published."))
+            return redirect(letter)
+    return _form_page(
+        request, form, title=_("Reply to: %(subject)s") % {"subject": parent}, submit=_("Publish")
+    )
+
+
+@never_cache
+@login_required
+def letter_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = Letter.objects.filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    if not request.user.has_perm("coalition.edit_item", letter):
+        raise PermissionDenied
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.letter_correct(by=request.user, letter=letter, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Correction published with the letter."))
+            return redirect(letter)
+    return _form_page(
+        request,
+        form,
+        title=_("Correct: %(subject)s") % {"subject": letter},
+        submit=_("Publish the correction"),
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.utils import timezone
 
 from habeas.actions.models import Action
 from habeas.cases.models import Affiliation, Person
@@ -24,7 +25,10 @@ from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
     Demand,
+    DemandVersion,
+    Letter,
     Organisation,
+    Position,
     Role,
     RoleGrant,
 )
@@ -62,15 +66,31 @@ CAMPAIGN = {
 # the protests.
 MEMBERS = ["rci", "aac-gb", "sl-b"]
 
-COMMON_DEMANDS = [
-    "Free Ehsan Ali, comrades of the AAC-GB, and leftist political prisoners!",
+KHAN_REASON = (
+    "Khan is a reactionary capitalist politician who has in the past presided over "
+    "repression against political activists from Gilgit-Baltistan."
+)
+
+# (proposer, text, {organisation: (stance, reason)}). The letter raises these
+# slogans; the campaign's members all fight to free the jailed AAC-GB comrades;
+# the RCI's disagreement over Imran Khan, and its reason, are as the letter
+# reports them. Positions the letter does not give stay unstated.
+DEMANDS = [
+    (
+        "sl-b",
+        "Free Ehsan Ali, comrades of the AAC-GB, and leftist political prisoners!",
+        {"rci": ("ENDORSES", ""), "aac-gb": ("ENDORSES", "")},
+    ),
+    ("sl-b", "For united class-struggle defence to free political prisoners in Pakistan!", {}),
+    ("sl-b", "Free Imran Khan!", {"rci": ("DISAGREES", KHAN_REASON)}),
+    ("sl-b", "Inqalab Zindabad!", {}),
 ]
 
-OWN_SLOGANS = [
-    ("sl-b", "For united class-struggle defence to free political prisoners in Pakistan!"),
-    ("sl-b", "Free Imran Khan!"),
-    ("sl-b", "Inqalab Zindabad!"),
-]
+LETTER_SUBJECT = (
+    "Open Letter to the Revolutionary Communist International: "
+    "For united class-struggle defence to free political prisoners in Pakistan!"
+)
+LETTER_SIGNED = "Mansa Kaur, for Workers Hammer, newspaper of the Spartacist League Britain"
 
 
 @dataclass(frozen=True)
@@ -133,6 +153,14 @@ class LoadReport:
         return sum(self.created.values())
 
 
+def _letter_body() -> str:
+    """The letter from its salutation to its closing slogans, as published."""
+    text = LETTER_PATH.read_text(encoding="utf-8")
+    start = text.index("Dear comrades,")
+    end = text.index("Communist greetings,")
+    return text[start:end].strip()
+
+
 def _letter_source() -> tuple[Source, bool]:
     digest = hashlib.sha256(LETTER_PATH.read_bytes()).hexdigest()
     return Source.objects.get_or_create(
@@ -190,28 +218,47 @@ def load_demo() -> LoadReport:
     report.count("campaign", created)
     for slug in MEMBERS:
         _, created = CampaignMembership.objects.get_or_create(
-            campaign=campaign, organisation=organisations[slug], defaults={"source": source}
+            campaign=campaign,
+            organisation=organisations[slug],
+            defaults={
+                "source": source,
+                "status": CampaignMembership.Status.ACTIVE,
+                "joined_at": timezone.now(),
+            },
         )
         report.count("membership", created)
 
-    for text in COMMON_DEMANDS:
-        _, created = Demand.objects.get_or_create(
+    for proposer, text, stances in DEMANDS:
+        demand, created = Demand.objects.get_or_create(
             campaign=campaign,
             text=text,
-            defaults={"kind": Demand.Kind.COMMON, "source": source},
+            defaults={"proposed_by": organisations[proposer], "source": source},
         )
         report.count("demand", created)
-    for slug, text in OWN_SLOGANS:
-        _, created = Demand.objects.get_or_create(
-            campaign=campaign,
-            text=text,
-            defaults={
-                "kind": Demand.Kind.OWN,
-                "organisation": organisations[slug],
-                "source": source,
-            },
+        if not created:
+            continue
+        DemandVersion.objects.create(demand=demand, number=1, text=text)
+        for slug, (stance, reason) in {proposer: ("ENDORSES", ""), **stances}.items():
+            Position.objects.create(
+                demand=demand,
+                organisation=organisations[slug],
+                stance=stance,
+                reason=reason,
+                version=1,
+                source=source,
+            )
+
+    if not Letter.objects.filter(source=source).exists():
+        Letter.objects.create(
+            from_organisation=organisations["sl-b"],
+            to_organisation=organisations["rci"],
+            subject=LETTER_SUBJECT,
+            body=_letter_body(),
+            signed=LETTER_SIGNED,
+            published_at=datetime.datetime(2025, 5, 30, 12, tzinfo=datetime.UTC),
+            source=source,
         )
-        report.count("demand", created)
+        report.count("letter", True)
 
     for fact in PERSONS:
         person, created = Person.objects.get_or_create(
@@ -254,5 +301,7 @@ def demo_counts() -> dict[str, int]:
         "person": Person,
         "affiliation": Affiliation,
         "action": Action,
+        "position": Position,
+        "letter": Letter,
     }
     return {kind: model._default_manager.count() for kind, model in kinds.items()}

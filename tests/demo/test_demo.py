@@ -12,7 +12,14 @@ from django.core.management import call_command
 
 from habeas.actions.models import Action
 from habeas.cases.models import Affiliation, Person
-from habeas.coalition.models import Campaign, CampaignMembership, Demand, Organisation
+from habeas.coalition.models import (
+    Campaign,
+    CampaignMembership,
+    Demand,
+    Letter,
+    Organisation,
+    Position,
+)
 from habeas.core.models import Source
 from habeas.demo.loader import LETTER_PATH, demo_counts, load_demo
 
@@ -39,6 +46,8 @@ def test_demo_loads_twice_without_duplicates(settings: Any, tmp_path: Path) -> N
         "person": 4,
         "affiliation": 3,
         "action": 4,
+        "position": 7,
+        "letter": 1,
     }
 
 
@@ -67,7 +76,17 @@ def test_every_demo_fact_cites_the_letter() -> None:
     load_demo()
     source = Source.objects.get()
     assert source.published_on.isoformat() == "2025-05-30"  # type: ignore[union-attr]
-    for model in (Organisation, Campaign, CampaignMembership, Demand, Person, Affiliation, Action):
+    for model in (
+        Organisation,
+        Campaign,
+        CampaignMembership,
+        Demand,
+        Person,
+        Affiliation,
+        Action,
+        Position,
+        Letter,
+    ):
         assert set(model._default_manager.values_list("source", flat=True)) == {source.pk}, model
 
 
