@@ -252,6 +252,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT: Path | None = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("HABEAS_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files (organisation logos) are served by the front proxy in
+# production; `make run` has Django serve them itself.
+SERVE_MEDIA = env_bool("HABEAS_SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -288,7 +291,6 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 CSRF_FAILURE_VIEW = "habeas.core.views.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640

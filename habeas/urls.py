@@ -1,8 +1,10 @@
 """Top-level URLs. Pages live under language prefixes (none for English,
 /ur/ for Urdu); machine endpoints do not."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.static import serve
 
 from habeas import views
 from habeas.coalition import views as coalition_views
@@ -12,6 +14,10 @@ from habeas.core import views as core_views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
 ]
+if settings.SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 
 urlpatterns += i18n_patterns(
     # Fixed words first ("campaigns/new/"), then the slug pages.

@@ -12,6 +12,7 @@ from habeas.coalition.models import Campaign, Organisation
 from habeas.coalition.queries import (
     campaign_featured,
     campaigns_public,
+    editable_organisations,
     organisation_profile,
     united_front,
 )
@@ -26,6 +27,8 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, obj
         "actions": actions_of(campaign),
         "can_moderate": user.has_perm("coalition.moderate_campaign", campaign),
         "can_coordinate": user.has_perm("coalition.coordinate_campaign", campaign),
+        # Organisations whose items the visitor may edit: links show only for those.
+        "editable_ids": set(editable_organisations(user).values_list("pk", flat=True)),
     }
 
 

@@ -83,3 +83,16 @@ def sign_in(client: Client, user: Any, *, verified: bool = True) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+def browser_sign_in(page: Any, username: str, device: TOTPDevice | None) -> None:
+    """Sign in through the real pages, with a code from ``device`` when given."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        page.wait_for_url("**/accounts/two-factor/verify/**")
+        page.get_by_label("Code").fill(totp_code(device))
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/accounts/")

@@ -12,14 +12,13 @@ from django.core.management import call_command
 from habeas.coalition.models import Role, RoleGrant
 from tests.conftest import Mailbox
 from tests.factories import (
-    PASSWORD,
     CampaignFactory,
     OrganisationFactory,
     UserFactory,
     add_authenticator,
+    browser_sign_in,
     grant,
     member,
-    totp_code,
 )
 
 pytestmark = pytest.mark.browser
@@ -42,17 +41,6 @@ def people(transactional_db: None) -> dict[str, Any]:
     }
 
 
-def _sign_in(page: Any, username: str, device: Any | None) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if device is not None:
-        page.wait_for_url("**/accounts/two-factor/verify/**")
-        page.get_by_label("Code").fill(totp_code(device))
-        page.get_by_role("button", name="Continue").click()
-
-
 def test_invite_accept_refuse_and_second_factor(
     chromium: Any,
     live_server: Any,
@@ -66,7 +54,7 @@ def test_invite_accept_refuse_and_second_factor(
 
     # An organisation admin signs in with password and code, and invites an editor.
     admin = new_page()
-    _sign_in(admin, "amina", people["admin_device"])
+    browser_sign_in(admin, "amina", people["admin_device"])
     admin.wait_for_url("**/accounts/")
     admin.goto("/organisations/org-a/members/")
     admin.get_by_label("E-mail address").fill("editor@example.org")
@@ -103,7 +91,7 @@ def test_invite_accept_refuse_and_second_factor(
 
     # The coordinator signs in with a code from the authenticator and reaches it.
     coordinator = new_page()
-    _sign_in(coordinator, "bilal", people["coordinator_device"])
+    browser_sign_in(coordinator, "bilal", people["coordinator_device"])
     coordinator.wait_for_url("**/accounts/")
     response = coordinator.goto("/campaigns/free-them/coordinate/")
     assert response.status == 200

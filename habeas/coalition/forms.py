@@ -52,6 +52,10 @@ class CampaignInviteForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
+    website = forms.URLField(
+        label=_("Website"), max_length=300, required=False, assume_scheme="https"
+    )
+
     class Meta:
         model = Organisation
         fields = [

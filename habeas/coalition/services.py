@@ -425,14 +425,15 @@ def campaign_create(
 def _endorse_common_demands(*, campaign: Campaign, organisation: Organisation, by: Any) -> None:
     from habeas.coalition.queries import united_front
 
+    # The organisation's admin consented when asking or accepting; the
+    # endorsements are recorded in its name whoever approves.
     for row in united_front(campaign).common_demands:
-        position_record(
-            by=by,
+        _position_write(
             demand=row.demand,
             organisation=organisation,
             stance=Position.Stance.ENDORSES,
             reason="",
-            _membership_checked=True,
+            by=by,
         )
 
 
@@ -636,7 +637,6 @@ def position_record(
     organisation: Organisation,
     stance: str,
     reason: str = "",
-    _membership_checked: bool = False,
 ) -> Position:
     """Record an organisation's position on the demand's current wording.
 
@@ -645,13 +645,21 @@ def position_record(
     outside the vocabulary, a withdrawn demand, or a non-member.
     """
     _require(by, "coalition.publish_for_organisation", organisation)
-    if not _membership_checked:
-        _active_membership(demand.campaign, organisation)
+    _active_membership(demand.campaign, organisation)
     if stance not in Position.Stance.values:
         raise ValidationError({"stance": _("Choose endorses, no position or disagrees.")})
     if demand.withdrawn_at is not None:
         raise ValidationError(_("This demand was withdrawn."))
     reason = _clean_text(reason, field="reason", limit=2000, required=False)
+    return _position_write(
+        demand=demand, organisation=organisation, stance=stance, reason=reason, by=by
+    )
+
+
+def _position_write(
+    *, demand: Demand, organisation: Organisation, stance: str, reason: str, by: Any
+) -> Position:
+    """Make ``stance`` the organisation's current position; the old one stays as history."""
     current = (
         Position.objects.select_for_update()
         .filter(demand=demand, organisation=organisation, is_current=True)

@@ -38,3 +38,9 @@ def test_compiled_catalogue_matches_the_source() -> None:
     for key, value in _entries().items():
         plain = key.replace('\\"', '"')
         assert catalogue.gettext(plain) == value.replace('\\"', '"'), key
+
+
+def test_every_plural_form_is_translated() -> None:
+    text = PO.read_text(encoding="utf-8")
+    assert 'msgstr[0] ""' not in text
+    assert 'msgstr[1] ""' not in text
