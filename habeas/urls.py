@@ -22,6 +22,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     # Fixed words first ("campaigns/new/"), then the slug pages.
     path("", include("habeas.coalition.urls")),
+    path("", include("habeas.cases.urls")),
     path("", views.home, name="home"),
     path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),

@@ -184,6 +184,9 @@ class LeaveForm(ActingForm):
 
 class CampaignForm(ActingForm):
     title = forms.CharField(label=_("Title"), max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Campaign.Status.choices, initial=Campaign.Status.ACTIVE
+    )
     summary = forms.CharField(
         label=_("Summary"),
         max_length=5000,

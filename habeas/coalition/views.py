@@ -749,6 +749,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
                 start_on=form.cleaned_data["start_on"],
                 quorum=form.cleaned_data["quorum"],
+                status=form.cleaned_data["status"],
             )
         except ValidationError as error:
             _apply_errors(form, error)

@@ -85,6 +85,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("ask_to_join", "as_a"): {"admin_a"},
     ("leave_campaign", "as_a"): {"admin_a"},
     ("decide_join", "request_of_b_to_d"): {"coordinator_d", "site_admin"},
+    ("choose_persons", "campaign_c"): {"coordinator_c", "site_admin"},
     ("view_my_roles", "self"): set(ACTORS) - {"anonymous"},
 }
 
@@ -334,6 +335,8 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
                 "/campaigns/campaign-c/leave/",
                 {"organisation": str(o["org_a"].pk), "notice": "Goodbye"},
             )
+        case "choose_persons":
+            return Attempt("get", "/campaigns/campaign-c/persons/")
         case "decide_join":
             return Attempt(
                 "post",

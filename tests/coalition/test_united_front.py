@@ -525,3 +525,63 @@ def test_the_demo_shows_the_letters_dispute(db: None) -> None:
     letter = Letter.objects.get()
     assert letter.source is not None
     assert "Dear comrades" in Client().get(f"/letters/{letter.pk}/").content.decode()
+
+
+def test_a_coordinator_chooses_the_persons_the_campaign_defends(front: Front) -> None:
+    from habeas.cases.models import Person
+    from habeas.core.models import Source
+
+    source = Source.objects.create(title="Report")
+    person = Person.objects.create(name="Held Person", slug="held", source=source)
+    refused = front.client("editor_a").post(
+        "/campaigns/free-them/persons/", {"persons": [person.pk]}
+    )
+    assert refused.status_code == 403
+    assert not person.campaigns.exists()
+    response = front.client("coordinator").post(
+        "/campaigns/free-them/persons/", {"persons": [person.pk]}
+    )
+    assert response.status_code == 302
+    assert list(person.campaigns.all()) == [front.campaign]
+    bad = front.client("coordinator").post(
+        "/campaigns/free-them/persons/", {"persons": ["999999"]}
+    )
+    assert bad.status_code == 400
+    assert list(person.campaigns.all()) == [front.campaign]
+    assert "Held Person" in Client().get("/campaigns/free-them/").content.decode()
+
+
+def test_an_organisation_admin_starts_a_campaign_and_coordinates_it(front: Front) -> None:
+    client = front.client("admin_a")
+    refused = client.post(
+        "/campaigns/new/",
+        {"organisation": front.a.pk, "title": "X", "status": "ACTIVE", "quorum": "0"},
+    )
+    assert refused.status_code == 400
+    response = client.post(
+        "/campaigns/new/",
+        {"organisation": front.a.pk, "title": "Free the dockers", "status": "ACTIVE"},
+    )
+    assert response.status_code == 302
+    from habeas.coalition.models import Campaign, RoleGrant
+
+    campaign = Campaign.objects.get(title="Free the dockers")
+    assert campaign.slug == "free-the-dockers"
+    assert CampaignMembership.objects.get(campaign=campaign).organisation == front.a
+    assert (
+        RoleGrant.objects.active()
+        .filter(user=front.users["admin_a"], role="COORDINATOR", campaign=campaign)
+        .exists()
+    )
+    assert front.client("editor_a").get("/campaigns/new/").status_code == 403
+
+
+def test_organiser_posts_without_a_csrf_token_are_refused(front: Front) -> None:
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, front.users["editor_a"])
+    response = client.post(
+        "/campaigns/free-them/statements/new/",
+        {"organisation": front.a.pk, "title": "T", "body": "B"},
+    )
+    assert response.status_code == 403
+    assert Statement.objects.count() == 0
