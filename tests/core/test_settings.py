@@ -160,3 +160,21 @@ def test_email_url(url: str, expected: dict[str, object]) -> None:
 def test_bad_email_url_is_refused(url: str) -> None:
     with pytest.raises(ImproperlyConfigured):
         parse_email_url(url)
+
+
+def test_mail_goes_to_files_under_var_outbox_by_default(tmp_path: Path) -> None:
+    """Without EMAIL_URL (as under `make run`) a local user reads mail from var/outbox/."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.mail import send_mail\n"
+        "send_mail('Hello', 'Body text', None, ['someone@example.org'])\n"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "DATABASE_URL"}},
+        "HABEAS_DEBUG": "1",
+        "HABEAS_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "habeas.settings",
+    }
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=120)
+    [mail] = list((tmp_path / "outbox").iterdir())
+    assert "Subject: Hello" in mail.read_text()
