@@ -1,26 +1,83 @@
-"""People held for their politics. The register issue fills this out
-(detentions, case events, restricted facts, review)."""
+"""The register: people held for their politics, their detentions, and where each fact comes from.
+
+Documenters edit the working record (Person and the rows below it). Nothing
+of it is public until a second documenter verifies it: verification copies
+the public facts into a PublicRecord (what list pages, search, statistics
+and exports read) and a PublicVersion (the record's public history).
+Restricted facts live apart, in PersonRestricted, and are never copied.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.models import Source
 
 
+class Precision(models.TextChoices):
+    """How much of a date is known; a date is shown only as far as it is known."""
+
+    DAY = "DAY", _("day")
+    MONTH = "MONTH", _("month")
+    YEAR = "YEAR", _("year")
+    UNKNOWN = "UNKNOWN", _("unknown")
+
+
+class Certainty(models.TextChoices):
+    VERIFIED = "VERIFIED", _("verified")
+    REPORTED = "REPORTED", _("reported")
+
+
 class Person(models.Model):
-    """Someone detained or at risk. Unknown facts stay blank, never guessed."""
+    """Someone detained or at risk: the working record. Unknown facts stay blank."""
+
+    class Gender(models.TextChoices):
+        UNKNOWN = "UNKNOWN", _("not known")
+        FEMALE = "FEMALE", _("woman")
+        MALE = "MALE", _("man")
+        OTHER = "OTHER", _("other")
 
     name = models.CharField(_("name"), max_length=200)
     name_ur = models.CharField(_("name in Urdu script"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    external_id = models.CharField(
+        _("external id"), max_length=100, null=True, blank=True, unique=True
+    )
+    aliases = models.TextField(_("other names, one a line"), blank=True, max_length=2000)
+    gender = models.CharField(
+        _("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    home_region = models.CharField(_("home region"), max_length=100, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     summary = models.TextField(
-        _("what the source says"), blank=True, help_text=_("Only what the cited source says.")
+        _("public biography"),
+        blank=True,
+        max_length=10_000,
+        help_text=_("Only what the cited source says."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="persons/", blank=True)
+    photo_consent = models.BooleanField(
+        _("the person or family consents to the photo"), default=False
     )
     campaigns = models.ManyToManyField(Campaign, related_name="persons", blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    certainty = models.CharField(
+        _("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.REPORTED
+    )
+    updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -29,6 +86,21 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PersonRestricted(models.Model):
+    """Facts only the campaign's case team may see: never on a page, feed or export."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, primary_key=True, related_name="restricted"
+    )
+    family_contacts = models.TextField(_("family contacts"), blank=True, max_length=5000)
+    lawyer_contacts = models.TextField(_("lawyer contacts"), blank=True, max_length=5000)
+    internal_notes = models.TextField(_("internal notes"), blank=True, max_length=20_000)
+    unverified_reports = models.TextField(_("unverified reports"), blank=True, max_length=20_000)
+
+    def __str__(self) -> str:
+        return f"restricted facts of {self.person_id}"
 
 
 class Affiliation(models.Model):
@@ -48,3 +120,233 @@ class Affiliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.organisation})"
+
+
+class Facility(models.Model):
+    """A prison, police station or other place of custody."""
+
+    class Kind(models.TextChoices):
+        PRISON = "PRISON", _("prison")
+        POLICE = "POLICE", _("police station")
+        MILITARY = "MILITARY", _("military or intelligence custody")
+        OTHER = "OTHER", _("other")
+        UNKNOWN = "UNKNOWN", _("unknown place")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PRISON)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    postal_address = models.TextField(_("postal address for letters"), blank=True, max_length=1000)
+    letters_accepted = models.TextField(_("what letters it accepts"), blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        constraints = [models.UniqueConstraint(fields=["name", "region"], name="facility_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    DETAINED = "DETAINED", _("detained")
+    INCOMMUNICADO = "INCOMMUNICADO", _("held incommunicado or disappeared")
+    CHARGED = "CHARGED", _("charged")
+    AWAITING_TRIAL = "AWAITING_TRIAL", _("awaiting trial in custody")
+    ON_BAIL = "ON_BAIL", _("on bail")
+    CONVICTED = "CONVICTED", _("convicted")
+    ON_APPEAL = "ON_APPEAL", _("on appeal")
+    ACQUITTED = "ACQUITTED", _("acquitted")
+    RELEASED = "RELEASED", _("released")
+    DIED_IN_CUSTODY = "DIED_IN_CUSTODY", _("died in custody")
+
+
+# Statuses in which a person is no longer held.
+NOT_HELD = frozenset({Status.ON_BAIL, Status.ACQUITTED, Status.RELEASED, Status.DIED_IN_CUSTODY})
+
+
+class Detention(models.Model):
+    """One arrest to release."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="detentions")
+    arrested_on = models.DateField(_("arrested on"), null=True, blank=True)
+    arrested_precision = models.CharField(
+        _("known to the"), max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
+    place = models.CharField(_("place of arrest"), max_length=200, blank=True)
+    authority = models.CharField(_("arresting authority"), max_length=200, blank=True)
+    facility = models.ForeignKey(
+        Facility, on_delete=models.SET_NULL, null=True, blank=True, related_name="detentions"
+    )
+    sentence = models.CharField(_("sentence"), max_length=300, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    certainty = models.CharField(
+        _("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.REPORTED
+    )
+
+    class Meta:
+        ordering = ["arrested_on", "pk"]
+        verbose_name = _("detention")
+        verbose_name_plural = _("detentions")
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.arrested_on or '?'})"
+
+
+class Charge(models.Model):
+    detention = models.ForeignKey(Detention, on_delete=models.CASCADE, related_name="charges")
+    law = models.CharField(_("law"), max_length=200)
+    section = models.CharField(_("section"), max_length=50, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.law} {self.section}".strip()
+
+
+class StatusChange(models.Model):
+    """A dated step in the status history, from which the current status and the
+    counts on any past day are derived."""
+
+    detention = models.ForeignKey(
+        Detention, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    on = models.DateField(_("on"), null=True, blank=True)
+    precision = models.CharField(
+        _("known to the"), max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    certainty = models.CharField(
+        _("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.REPORTED
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.on or '?'})"
+
+
+class CaseEvent(models.Model):
+    class Kind(models.TextChoices):
+        ARREST = "ARREST", _("arrest")
+        CHARGE = "CHARGE", _("charge")
+        HEARING = "HEARING", _("hearing")
+        BAIL_GRANTED = "BAIL_GRANTED", _("bail granted")
+        BAIL_DENIED = "BAIL_DENIED", _("bail denied")
+        VERDICT = "VERDICT", _("verdict")
+        TRANSFER = "TRANSFER", _("transfer")
+        RELEASE = "RELEASE", _("release")
+        HEALTH_ALARM = "HEALTH_ALARM", _("health alarm")
+        OTHER = "OTHER", _("other")
+
+    detention = models.ForeignKey(Detention, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    on = models.DateField(_("on"), null=True, blank=True)
+    precision = models.CharField(
+        _("known to the"), max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
+    description = models.TextField(_("what happened"), blank=True, max_length=5000)
+    next_hearing_on = models.DateField(_("next hearing"), null=True, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    certainty = models.CharField(
+        _("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.REPORTED
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.on or '?'})"
+
+
+class Recognition(models.Model):
+    """An organisation recognises the person as a political prisoner and demands release."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recognitions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="recognitions"
+    )
+    since_on = models.DateField(_("since"), null=True, blank=True)
+    criterion = models.CharField(_("on what criterion"), max_length=500, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organisation"], name="recognition_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} recognises {self.person}"
+
+
+class PublicRecord(models.Model):
+    """The verified public face of a person: what the public may read, and nothing else.
+
+    Rewritten only by verification; list, search, statistics and exports
+    read this table, so an unverified change or a restricted fact cannot
+    reach them.
+    """
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, primary_key=True, related_name="public"
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    name_ur = models.CharField(max_length=200, blank=True)
+    home_region = models.CharField(max_length=100, blank=True, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, blank=True, db_index=True)
+    arrested_on = models.DateField(null=True, blank=True)
+    arrested_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    released_on = models.DateField(null=True, blank=True)
+    organisations = models.ManyToManyField(Organisation, related_name="+", blank=True)
+    search_text = models.TextField(blank=True)
+    # PostgreSQL's full-text index (the column exists on SQLite too, unused:
+    # SQLite searches its FTS5 table instead; see habeas.cases.search).
+    search_vector = SearchVectorField(null=True, blank=True)
+    data = models.JSONField(default=dict)
+    verified_at = models.DateTimeField()
+    verified_by_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublicVersion(models.Model):
+    """One verified state of a person's public record; the public history."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="public_versions")
+    number = models.PositiveIntegerField()
+    data = models.JSONField()
+    verified_at = models.DateTimeField(default=timezone.now)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["person", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "number"], name="public_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} v{self.number}"
+
+
+class DetentionSpan(models.Model):
+    """A verified detention's public span, for the counts on any past day."""
+
+    record = models.ForeignKey(PublicRecord, on_delete=models.CASCADE, related_name="spans")
+    arrested_on = models.DateField(null=True, blank=True)
+    released_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.arrested_on} to {self.released_on or ''}"

@@ -1,25 +1,209 @@
-"""Reads of the register that pages need."""
+"""Reads of the register that pages need: only published, verified facts."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
-from habeas.cases.models import Affiliation, Person
+from django.db.models import Count, F, Q, QuerySet
+
+from habeas.cases import search
+from habeas.cases.models import DetentionSpan, Person, PublicRecord, PublicVersion, Status
 from habeas.coalition.models import Campaign, Organisation
 
+SORTS = {
+    "name": ("name", "pk"),
+    "arrested": ("arrested_on", "pk"),
+    "-arrested": ("-arrested_on", "-pk"),
+    "region": ("home_region", "name", "pk"),
+}
 
-def persons_defended_by(campaign: Campaign) -> list[Person]:
-    """The persons a campaign defends, with their affiliations (two queries)."""
-    return list(
-        campaign.persons.prefetch_related(
-            Prefetch(
-                "affiliations",
-                queryset=Affiliation.objects.select_related("organisation"),
-            )
-        ).order_by("name")
+
+def persons_defended_by(campaign: Campaign) -> list[PublicRecord]:
+    """The verified persons a campaign defends (one query)."""
+    return list(PublicRecord.objects.filter(person__campaigns=campaign).order_by("name", "pk"))
+
+
+def persons_affiliated_with(organisation: Organisation) -> list[PublicRecord]:
+    """Verified persons the register ties to an organisation (one query)."""
+    return list(PublicRecord.objects.filter(organisations=organisation).order_by("name", "pk"))
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    q: str = ""
+    status: str = ""
+    region: str = ""
+    organisation: str = ""
+    campaign: str = ""
+    year: int | None = None
+    sort: str = "name"
+
+    @classmethod
+    def from_query(cls, params: Any) -> RegisterFilters:
+        """Filters from a query string; unknown values are ignored, never an error."""
+        year_text = params.get("year", "")
+        status = params.get("status", "")
+        sort = params.get("sort", "name")
+        return cls(
+            q=params.get("q", "")[:200],
+            status=status if status in Status.values else "",
+            region=params.get("region", "")[:100],
+            organisation=params.get("organisation", "")[:80],
+            campaign=params.get("campaign", "")[:80],
+            year=int(year_text) if year_text.isdigit() and len(year_text) == 4 else None,
+            sort=sort if sort in SORTS else "name",
+        )
+
+
+def register_records(filters: RegisterFilters) -> QuerySet[PublicRecord]:
+    """Published records matching the filters, sorted."""
+    found = PublicRecord.objects.all()
+    if filters.q:
+        ids = search.search_ids(filters.q)
+        if ids is not None:
+            found = found.filter(pk__in=ids)
+    if filters.status:
+        found = found.filter(status=filters.status)
+    if filters.region:
+        found = found.filter(home_region=filters.region)
+    if filters.organisation:
+        found = found.filter(organisations__slug=filters.organisation)
+    if filters.campaign:
+        found = found.filter(person__campaigns__slug=filters.campaign)
+    if filters.year:
+        found = found.filter(arrested_year=filters.year)
+    return found.order_by(*SORTS[filters.sort]).only(
+        "pk",
+        "slug",
+        "name",
+        "name_ur",
+        "home_region",
+        "status",
+        "arrested_on",
+        "released_on",
+        "data",
     )
 
 
-def persons_affiliated_with(organisation: Organisation) -> list[Person]:
-    """Persons the register ties to an organisation (one query)."""
-    return list(Person.objects.filter(affiliations__organisation=organisation).order_by("name"))
+def register_facets() -> dict[str, list[tuple[str, str, int]]]:
+    """Counts for the facet menus over all published records (four queries)."""
+    status_labels = dict(Status.choices)
+    return {
+        "status": [
+            (s, str(status_labels.get(s, s)), n)
+            for s, n in PublicRecord.objects.exclude(status="")
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .order_by("status")
+        ],
+        "region": [
+            (r, r, n)
+            for r, n in PublicRecord.objects.exclude(home_region="")
+            .values_list("home_region")
+            .annotate(n=Count("pk"))
+            .order_by("home_region")
+        ],
+        "year": [
+            (str(y), str(y), n)
+            for y, n in PublicRecord.objects.exclude(arrested_year=None)
+            .values_list("arrested_year")
+            .annotate(n=Count("pk"))
+            .order_by("-arrested_year")
+        ],
+        "organisation": [
+            (slug, name, n)
+            for slug, name, n in Organisation.objects.filter(
+                affiliations__person__public__isnull=False
+            )
+            .values_list("slug", "name")
+            .annotate(n=Count("affiliations"))
+            .order_by("name")
+        ],
+    }
+
+
+def public_record(slug: str) -> PublicRecord | None:
+    """A published record by slug; None for unknown or unverified ones."""
+    return PublicRecord.objects.filter(slug=slug).first()
+
+
+def public_history(record: PublicRecord) -> list[PublicVersion]:
+    return list(PublicVersion.objects.filter(person_id=record.pk).order_by("-number"))
+
+
+def days_detained(record: PublicRecord, today: datetime.date | None = None) -> int | None:
+    """Days from the first known arrest to release (or today); None when not known."""
+    if record.arrested_on is None:
+        return None
+    end = record.released_on or (today or datetime.date.today())  # noqa: DTZ011
+    return max((end - record.arrested_on).days, 0)
+
+
+@dataclass(frozen=True)
+class Statistics:
+    daily: list[tuple[datetime.date, int]]
+    by_status: list[tuple[str, int]]
+    by_region: list[tuple[str, int]]
+    by_organisation: list[tuple[str, int]]
+    total: int
+
+
+def register_statistics(today: datetime.date | None = None) -> Statistics:
+    """Detained on each day (from published detention spans), and breakdowns.
+
+    A span counts from its arrest to the day before release; a span without
+    an arrest date is left out of the daily series but counted in totals.
+    """
+    today = today or datetime.date.today()  # noqa: DTZ011
+    delta: Counter[datetime.date] = Counter()
+    first: datetime.date | None = None
+    for arrested, released in DetentionSpan.objects.exclude(arrested_on=None).values_list(
+        "arrested_on", "released_on"
+    ):
+        if arrested is None:
+            continue
+        delta[arrested] += 1
+        if released:
+            delta[released] -= 1
+        first = arrested if first is None or arrested < first else first
+    daily: list[tuple[datetime.date, int]] = []
+    if first is not None:
+        running, day = 0, first
+        while day <= today:
+            running += delta.get(day, 0)
+            daily.append((day, running))
+            day += datetime.timedelta(days=1)
+    status_labels = dict(Status.choices)
+    return Statistics(
+        daily=daily,
+        by_status=[
+            (str(status_labels.get(s, s)), n)
+            for s, n in PublicRecord.objects.exclude(status="")
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        ],
+        by_region=list(
+            PublicRecord.objects.exclude(home_region="")
+            .values_list("home_region")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[:20]
+        ),
+        by_organisation=list(
+            Organisation.objects.filter(affiliations__person__public__isnull=False)
+            .values_list("name")
+            .annotate(n=Count("affiliations"))
+            .order_by("-n")[:20]
+        ),
+        total=PublicRecord.objects.count(),
+    )
+
+
+def awaiting_verification() -> QuerySet[Person]:
+    """Working records with changes no second documenter has verified yet."""
+    return Person.objects.filter(
+        Q(public__isnull=True) | Q(public__verified_at__lt=F("updated_at"))
+    ).order_by("updated_at")

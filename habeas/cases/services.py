@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from habeas.cases.models import Person
+from habeas.cases import search
+from habeas.cases.models import (
+    NOT_HELD,
+    CaseEvent,
+    Detention,
+    DetentionSpan,
+    Person,
+    PersonRestricted,
+    Precision,
+    PublicRecord,
+    PublicVersion,
+    StatusChange,
+)
 from habeas.coalition.models import Campaign
+from habeas.core.models import Source
 
 
 @transaction.atomic
@@ -21,3 +38,358 @@ def campaign_persons_set(*, by: Any, campaign: Campaign, persons: Iterable[Perso
     if not by.has_perm("coalition.coordinate_campaign", campaign):
         raise PermissionDenied
     campaign.persons.set(list(persons))
+
+
+def unique_slug(name: str, *, taken: Any) -> str:
+    base = slugify(name)[:60] or "person"
+    slug, n = base, 1
+    while taken(slug):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("A person needs a name.")})
+    if "<" in name or ">" in name:
+        raise ValidationError({"name": _("A name cannot contain < or >.")})
+    return name
+
+
+PERSON_FIELDS = (
+    "name",
+    "name_ur",
+    "aliases",
+    "gender",
+    "birth_year",
+    "home_region",
+    "occupation",
+    "summary",
+    "certainty",
+)
+
+
+@transaction.atomic
+def person_save(
+    *,
+    by: Any,
+    source: Source,
+    person: Person | None = None,
+    campaign: Campaign | None = None,
+    **fields: Any,
+) -> Person:
+    """Create a person in ``campaign``'s register, or change one; public only once verified.
+
+    Raises PermissionDenied unless ``by`` documents for the campaign (or the
+    person), ValidationError for a missing or marked-up name or a year of
+    birth out of range.
+    """
+    target: Person | Campaign | None = person if person is not None else campaign
+    if target is None or not by.has_perm("cases.document", target):
+        raise PermissionDenied
+    fields["name"] = _check_name(fields.get("name", person.name if person else ""))
+    year = fields.get("birth_year")
+    if year is not None and not 1900 <= int(year) <= timezone.now().year:
+        raise ValidationError({"birth_year": _("A year of birth between 1900 and now.")})
+    if person is None:
+        person = Person(
+            slug=unique_slug(
+                fields["name"], taken=lambda s: Person.objects.filter(slug=s).exists()
+            ),
+            source=source,
+        )
+    for name in PERSON_FIELDS:
+        if name in fields:
+            setattr(person, name, fields[name])
+    person.source = source
+    person.updated_by = by
+    person.updated_at = timezone.now()
+    person.full_clean(exclude=["photo", "campaigns"])
+    person.save()
+    if campaign is not None:
+        person.campaigns.add(campaign)
+    return person
+
+
+@transaction.atomic
+def detention_add(
+    *,
+    by: Any,
+    person: Person,
+    source: Source,
+    arrested_on: datetime.date | None,
+    arrested_precision: str,
+    status: str,
+    status_on: datetime.date | None = None,
+    status_precision: str = Precision.UNKNOWN,
+    **fields: Any,
+) -> Detention:
+    """Record an arrest with its first status; not public until verified."""
+    if not by.has_perm("cases.document", person):
+        raise PermissionDenied
+    detention = Detention(
+        person=person,
+        source=source,
+        arrested_on=arrested_on,
+        arrested_precision=arrested_precision,
+        **fields,
+    )
+    detention.full_clean()
+    detention.save()
+    StatusChange.objects.create(
+        detention=detention,
+        status=status,
+        on=status_on or arrested_on,
+        precision=status_precision,
+        source=source,
+    )
+    _touch(person, by)
+    return detention
+
+
+@transaction.atomic
+def status_add(
+    *,
+    by: Any,
+    detention: Detention,
+    status: str,
+    on: datetime.date | None,
+    precision: str,
+    source: Source,
+) -> StatusChange:
+    if not by.has_perm("cases.document", detention.person):
+        raise PermissionDenied
+    change = StatusChange(
+        detention=detention, status=status, on=on, precision=precision, source=source
+    )
+    change.full_clean()
+    change.save()
+    _touch(detention.person, by)
+    return change
+
+
+@transaction.atomic
+def event_add(*, by: Any, detention: Detention, source: Source, **fields: Any) -> CaseEvent:
+    if not by.has_perm("cases.document", detention.person):
+        raise PermissionDenied
+    event = CaseEvent(detention=detention, source=source, **fields)
+    event.full_clean()
+    event.save()
+    _touch(detention.person, by)
+    return event
+
+
+def _touch(person: Person, by: Any) -> None:
+    Person.objects.filter(pk=person.pk).update(updated_by=by, updated_at=timezone.now())
+
+
+@transaction.atomic
+def restricted_save(*, by: Any, person: Person, **fields: str) -> PersonRestricted:
+    """Change the facts only the case team sees. Raises PermissionDenied for anyone else."""
+    if not by.has_perm("cases.view_restricted", person):
+        raise PermissionDenied
+    restricted, _created = PersonRestricted.objects.get_or_create(person=person)
+    for name, value in fields.items():
+        setattr(restricted, name, value)
+    restricted.full_clean()
+    restricted.save()
+    return restricted
+
+
+def current_status(changes: list[StatusChange]) -> str:
+    """The last status by date (undated ones count as the latest recorded)."""
+    if not changes:
+        return ""
+    ordered = sorted(changes, key=lambda c: (c.on or datetime.date.max, c.pk))
+    return ordered[-1].status
+
+
+def released_on(changes: list[StatusChange]) -> datetime.date | None:
+    """The first date on which the person was no longer held, if any."""
+    for change in sorted(changes, key=lambda c: (c.on or datetime.date.max, c.pk)):
+        if change.status in NOT_HELD:
+            return change.on
+    return None
+
+
+def _date(value: datetime.date | None, precision: str) -> dict[str, Any]:
+    return {"date": value.isoformat() if value else None, "precision": precision}
+
+
+def _source(source: Source) -> dict[str, Any]:
+    return {
+        "title": source.title,
+        "publisher": source.publisher,
+        "url": source.url,
+        "published_on": source.published_on.isoformat() if source.published_on else None,
+    }
+
+
+def public_data(person: Person) -> dict[str, Any]:
+    """The public facts of a person, with their sources; nothing restricted."""
+    detentions = list(
+        person.detentions.select_related("facility", "source").prefetch_related(
+            "charges", "status_changes__source", "events__source"
+        )
+    )
+    return {
+        "name": person.name,
+        "name_ur": person.name_ur,
+        "aliases": [a.strip() for a in person.aliases.splitlines() if a.strip()],
+        "gender": person.gender,
+        "birth_year": person.birth_year,
+        "home_region": person.home_region,
+        "occupation": person.occupation,
+        "summary": person.summary,
+        "certainty": person.certainty,
+        "photo": person.photo.name if person.photo and person.photo_consent else "",
+        "source": _source(person.source),
+        "affiliations": [
+            {
+                "organisation": a.organisation.name,
+                "slug": a.organisation.slug,
+                "role": a.role,
+                "source": _source(a.source),
+            }
+            for a in person.affiliations.select_related("organisation", "source")
+        ],
+        "recognitions": [
+            {
+                "organisation": r.organisation.name,
+                "slug": r.organisation.slug,
+                "since": r.since_on.isoformat() if r.since_on else None,
+                "criterion": r.criterion,
+                "source": _source(r.source),
+            }
+            for r in person.recognitions.select_related("organisation", "source")
+        ],
+        "detentions": [
+            {
+                "arrested": _date(d.arrested_on, d.arrested_precision),
+                "place": d.place,
+                "authority": d.authority,
+                "sentence": d.sentence,
+                "facility": d.facility.name if d.facility else "",
+                "certainty": d.certainty,
+                "source": _source(d.source),
+                "status": current_status(list(d.status_changes.all())),
+                "released_on": (
+                    r.isoformat() if (r := released_on(list(d.status_changes.all()))) else None
+                ),
+                "charges": [
+                    {"law": c.law, "section": c.section, "description": c.description}
+                    for c in d.charges.all()
+                ],
+                "statuses": [
+                    {
+                        "status": c.status,
+                        **_date(c.on, c.precision),
+                        "certainty": c.certainty,
+                        "source": _source(c.source),
+                    }
+                    for c in d.status_changes.all()
+                ],
+                "events": [
+                    {
+                        "kind": e.kind,
+                        **_date(e.on, e.precision),
+                        "description": e.description,
+                        "next_hearing_on": (
+                            e.next_hearing_on.isoformat() if e.next_hearing_on else None
+                        ),
+                        "certainty": e.certainty,
+                        "source": _source(e.source),
+                    }
+                    for e in d.events.all()
+                ],
+            }
+            for d in detentions
+        ],
+    }
+
+
+@transaction.atomic
+def person_verify(*, by: Any, person: Person) -> PublicRecord:
+    """A second documenter verifies the record; its public facts go public as one version.
+
+    Raises PermissionDenied unless ``by`` documents for the person, and
+    ValidationError when ``by`` made the last change (a record needs a
+    second pair of eyes). Refreshes the search index in the same transaction.
+    """
+    if not by.has_perm("cases.document", person):
+        raise PermissionDenied
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.updated_by_id == by.pk:
+        raise ValidationError(_("Another documenter must verify your own change."))
+    return publish(person=person, by=by)
+
+
+def publish(*, person: Person, by: Any | None) -> PublicRecord:
+    """Write the public record of ``person`` from its working record (callers check rights)."""
+    data = public_data(person)
+    detentions = list(person.detentions.prefetch_related("status_changes"))
+    dated = [(d.arrested_on, d) for d in detentions if d.arrested_on is not None]
+    first = min(dated, key=lambda pair: pair[0])[1] if dated else None
+    latest = detentions[-1] if detentions else None
+    status = current_status(list(latest.status_changes.all())) if latest else ""
+    now = timezone.now()
+    verifier = by.get_username() if by is not None else "the demo loader"
+    aliases = " ".join(data["aliases"])
+    record, _created = PublicRecord.objects.update_or_create(
+        person=person,
+        defaults={
+            "slug": person.slug,
+            "name": person.name,
+            "name_ur": person.name_ur,
+            "home_region": person.home_region,
+            "status": status,
+            "arrested_on": first.arrested_on if first else None,
+            "arrested_year": first.arrested_on.year if first and first.arrested_on else None,
+            "released_on": (released_on(list(latest.status_changes.all())) if latest else None),
+            "search_text": " ".join(
+                [
+                    person.name,
+                    person.name_ur,
+                    aliases,
+                    person.home_region,
+                    " ".join(d["place"] for d in data["detentions"]),
+                    " ".join(
+                        f"{c['law']} {c['section']} {c['description']}"
+                        for d in data["detentions"]
+                        for c in d["charges"]
+                    ),
+                    " ".join(e["description"] for d in data["detentions"] for e in d["events"]),
+                ]
+            ),
+            "data": data,
+            "verified_at": now,
+            "verified_by_name": verifier,
+        },
+    )
+    record.organisations.set(person.affiliations.values_list("organisation", flat=True))
+    record.spans.all().delete()
+    DetentionSpan.objects.bulk_create(
+        DetentionSpan(
+            record=record,
+            arrested_on=d.arrested_on,
+            released_on=released_on(list(d.status_changes.all())),
+            status=current_status(list(d.status_changes.all())),
+            region=person.home_region,
+        )
+        for d in detentions
+    )
+    number = (
+        person.public_versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    PublicVersion.objects.create(
+        person=person,
+        number=number,
+        data=data,
+        verified_at=now,
+        verified_by=by,
+        edited_by=person.updated_by,
+    )
+    search.index(record)
+    return record

@@ -5,5 +5,14 @@ from habeas.cases import views
 app_name = "cases"
 
 urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("register/statistics/", views.statistics, name="statistics"),
+    path("register/export.csv", views.export_csv, name="export_csv"),
+    path("register/export.json", views.export_json, name="export_json"),
+    path("register/review/", views.review_queue, name="review_queue"),
+    path("register/working/<int:pk>/", views.working_record, name="working_record"),
+    path("register/working/<int:pk>/verify/", views.verify, name="verify"),
+    path("register/working/<int:pk>/restricted/", views.restricted, name="restricted"),
+    path("register/<slug:slug>/", views.person, name="person"),
     path("campaigns/<slug:slug>/persons/", views.campaign_persons, name="campaign_persons"),
 ]

@@ -5,15 +5,19 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from habeas.cases import services
-from habeas.cases.models import Person
+from habeas.cases import charts, export, queries, services
+from habeas.cases.models import Person, PersonRestricted, Status
 from habeas.coalition.access import access_campaign
+from habeas.coalition.models import Campaign
 
 
 class CampaignPersonsForm(forms.Form):
@@ -47,6 +51,203 @@ def campaign_persons(request: HttpRequest, slug: str) -> HttpResponse:
             "title": _("Persons this campaign defends"),
             "submit": _("Save"),
             "back": campaign.get_absolute_url(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Public register --------------------------------------------------------
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """The public register: search, facets, sorting, 50 a page."""
+    filters = queries.RegisterFilters.from_query(request.GET)
+    page = Paginator(queries.register_records(filters), 50).get_page(request.GET.get("page"))
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    return render(
+        request,
+        "cases/register.html",
+        {
+            "page": page,
+            "filters": filters,
+            "facets": queries.register_facets(),
+            "query_string": keep.urlencode(),
+            "sorts": queries.SORTS,
+            "statuses": Status.choices,
+        },
+    )
+
+
+def person(request: HttpRequest, slug: str) -> HttpResponse:
+    """A verified person's public page; unknown and unverified records answer 404."""
+    record = queries.public_record(slug)
+    if record is None:
+        raise Http404
+    data = record.data
+    next_hearing = min(
+        (
+            e["next_hearing_on"]
+            for d in data.get("detentions", [])
+            for e in d["events"]
+            if e.get("next_hearing_on")
+        ),
+        default=None,
+    )
+    return render(
+        request,
+        "cases/person.html",
+        {
+            "record": record,
+            "data": data,
+            "days": queries.days_detained(record),
+            "next_hearing": next_hearing,
+            "versions": queries.public_history(record),
+            "campaigns": list(
+                Campaign.objects.exclude(status="DRAFT").filter(persons__pk=record.pk)
+            ),
+            "status_labels": dict(Status.choices),
+        },
+    )
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Counts over time and breakdowns, as SVG drawn here and as tables."""
+    stats = queries.register_statistics()
+    return render(
+        request,
+        "cases/statistics.html",
+        {
+            "stats": stats,
+            "daily_chart": charts.line_chart(stats.daily, title=_("Detained on each day")),
+            "status_chart": charts.bar_chart(stats.by_status, title=_("By status")),
+            "region_chart": charts.bar_chart(stats.by_region, title=_("By region")),
+            "organisation_chart": charts.bar_chart(
+                stats.by_organisation, title=_("By organisation")
+            ),
+            "daily_table": stats.daily[-60:],
+        },
+    )
+
+
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(export.csv_rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="habeas-register.csv"'
+    return response
+
+
+def export_json(request: HttpRequest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(export.json_chunks(), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="habeas-register.json"'
+    return response
+
+
+# --- Documenters and the case team -------------------------------------------
+
+
+@never_cache
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Records waiting for a second documenter, for the campaigns one documents."""
+    waiting = [
+        p
+        for p in queries.awaiting_verification().select_related("updated_by")[:200]
+        if request.user.has_perm("cases.document", p)
+    ]
+    return render(request, "cases/review_queue.html", {"waiting": waiting})
+
+
+@never_cache
+@login_required
+def working_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """A documenter's view of the working record, with the verify button."""
+    found = Person.objects.filter(pk=pk).select_related("updated_by").first()
+    if found is None or not request.user.has_perm("cases.document", found):
+        raise Http404
+    restricted = None
+    if request.user.has_perm("cases.view_restricted", found):
+        restricted = PersonRestricted.objects.filter(person=found).first()
+    return render(
+        request,
+        "cases/working_record.html",
+        {
+            "person": found,
+            "data": services.public_data(found),
+            "restricted": restricted,
+            "can_see_restricted": request.user.has_perm("cases.view_restricted", found),
+        },
+    )
+
+
+@require_POST
+@login_required
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    found = Person.objects.filter(pk=pk).first()
+    if found is None or not request.user.has_perm("cases.document", found):
+        raise Http404
+    try:
+        record = services.person_verify(by=request.user, person=found)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("cases:working_record", pk=pk)
+    messages.success(request, _("Verified and published."))
+    return redirect("cases:person", slug=record.slug)
+
+
+class RestrictedForm(forms.Form):
+    family_contacts = forms.CharField(
+        label=gettext_lazy("Family contacts"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    lawyer_contacts = forms.CharField(
+        label=gettext_lazy("Lawyer contacts"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    internal_notes = forms.CharField(
+        label=gettext_lazy("Internal notes"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    unverified_reports = forms.CharField(
+        label=gettext_lazy("Unverified reports"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+@never_cache
+@login_required
+def restricted(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case team's restricted facts; anyone else gets 404."""
+    found = Person.objects.filter(pk=pk).first()
+    if found is None or not request.user.has_perm("cases.view_restricted", found):
+        raise Http404
+    current = PersonRestricted.objects.filter(person=found).first()
+    initial = (
+        {name: getattr(current, name) for name in RestrictedForm.base_fields} if current else {}
+    )
+    form = RestrictedForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.restricted_save(by=request.user, person=found, **form.cleaned_data)
+        messages.success(request, _("Saved. Only the case team can see these facts."))
+        return redirect("cases:working_record", pk=pk)
+    return render(
+        request,
+        "coalition/form_page.html",
+        {
+            "form": form,
+            "title": _("Restricted facts: %(name)s") % {"name": found.name},
+            "intro": _(
+                "Only the campaign's case team can see these, on no public page or export."
+            ),
+            "submit": _("Save"),
         },
         status=400 if request.method == "POST" else 200,
     )

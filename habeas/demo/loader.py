@@ -20,7 +20,16 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from habeas.actions.models import Action
-from habeas.cases.models import Affiliation, Person
+from habeas.cases.models import (
+    Affiliation,
+    Detention,
+    Person,
+    Precision,
+    PublicRecord,
+    Status,
+    StatusChange,
+)
+from habeas.cases.services import publish
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
@@ -274,6 +283,26 @@ def load_demo() -> LoadReport:
                 defaults={"role": fact.role, "source": source},
             )
             report.count("affiliation", created)
+
+    # The letter is the demo's one source; its facts are published as
+    # reported, verified by the loader rather than by a second documenter.
+    for fact in PERSONS:
+        person = Person.objects.get(slug=fact.slug)
+        if not person.detentions.exists():
+            # Held, as the letter says; when, where and on what charge it does not say,
+            # except that two arrests came in the weeks after the India-Pakistan war.
+            arrested_2025 = fact.slug in {"salaar-fayyaz-ali", "asif-sakhi"}
+            detention = Detention.objects.create(
+                person=person,
+                source=source,
+                arrested_on=datetime.date(2025, 1, 1) if arrested_2025 else None,
+                arrested_precision=Precision.YEAR if arrested_2025 else Precision.UNKNOWN,
+            )
+            StatusChange.objects.create(detention=detention, status=Status.DETAINED, source=source)
+            report.count("detention", True)
+        if not PublicRecord.objects.filter(person=person).exists():
+            publish(person=person, by=None)
+            report.count("public record", True)
 
     for city, country, title in ACTIONS:
         action, created = Action.objects.get_or_create(

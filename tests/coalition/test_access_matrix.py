@@ -321,7 +321,7 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt(
                 "post",
                 "/campaigns/new/",
-                {"organisation": str(o["org_a"].pk), "title": "New campaign"},
+                {"organisation": str(o["org_a"].pk), "title": "New campaign", "status": "ACTIVE"},
             )
         case "ask_to_join":
             return Attempt(

@@ -548,6 +548,11 @@ def test_a_coordinator_chooses_the_persons_the_campaign_defends(front: Front) ->
     )
     assert bad.status_code == 400
     assert list(person.campaigns.all()) == [front.campaign]
+    # Listed on the campaign page only once a documenter's work is verified.
+    assert "Held Person" not in Client().get("/campaigns/free-them/").content.decode()
+    from habeas.cases.services import publish
+
+    publish(person=person, by=None)
     assert "Held Person" in Client().get("/campaigns/free-them/").content.decode()
 
 

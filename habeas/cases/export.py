@@ -1,0 +1,137 @@
+"""Public register exports, streamed: memory stays flat however large the register.
+
+Only PublicRecord rows are read, so unverified changes and restricted facts
+can never appear. JSON follows the Popolo shapes for persons, organizations
+and memberships.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from habeas.cases.models import PublicRecord
+from habeas.coalition.models import Organisation
+
+CHUNK = 2000
+CSV_COLUMNS = [
+    "id",
+    "name",
+    "name_ur",
+    "aliases",
+    "gender",
+    "birth_year",
+    "home_region",
+    "status",
+    "arrested_on",
+    "released_on",
+    "organisations",
+    "sources",
+    "verified_at",
+]
+
+
+def _records() -> Iterator[tuple[Any, ...]]:
+    return (
+        PublicRecord.objects.order_by("pk")
+        .values_list(
+            "slug",
+            "name",
+            "name_ur",
+            "home_region",
+            "status",
+            "arrested_on",
+            "released_on",
+            "data",
+            "verified_at",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def _sources(data: dict[str, Any]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for source in [data.get("source"), *(d.get("source") for d in data.get("detentions", []))]:
+        if source:
+            seen.setdefault(source["title"], source)
+    return list(seen.values())
+
+
+def csv_rows() -> Iterator[str]:
+    """The register as CSV text, one chunk of lines at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for n, (slug, name, name_ur, region, status, arrested, released, data, verified) in enumerate(
+        _records(), 1
+    ):
+        writer.writerow(
+            [
+                slug,
+                name,
+                name_ur,
+                "; ".join(data.get("aliases", [])),
+                data.get("gender", ""),
+                data.get("birth_year") or "",
+                region,
+                status,
+                arrested.isoformat() if arrested else "",
+                released.isoformat() if released else "",
+                "; ".join(a["organisation"] for a in data.get("affiliations", [])),
+                "; ".join(s["title"] for s in _sources(data)),
+                verified.isoformat(),
+            ]
+        )
+        if n % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _person(slug: str, name: str, name_ur: str, data: dict[str, Any]) -> dict[str, Any]:
+    other = [{"name": name_ur, "note": "Urdu script"}] if name_ur else []
+    other += [{"name": alias} for alias in data.get("aliases", [])]
+    return {
+        "id": slug,
+        "name": name,
+        "other_names": other,
+        "gender": data.get("gender", "").lower(),
+        "birth_date": str(data["birth_year"]) if data.get("birth_year") else "",
+        "summary": data.get("summary", ""),
+        "sources": [{"url": s["url"], "note": s["title"]} for s in _sources(data)],
+        "detentions": data.get("detentions", []),
+    }
+
+
+def json_chunks() -> Iterator[str]:
+    """The register as one Popolo-shaped JSON document, streamed."""
+    yield '{"persons": ['
+    for n, (slug, name, name_ur, _r, _s, _a, _d, data, _v) in enumerate(_records()):
+        yield ("," if n else "") + json.dumps(
+            _person(slug, name, name_ur, data), ensure_ascii=False
+        )
+    yield '], "organizations": '
+    yield json.dumps(
+        [
+            {"id": o.slug, "name": o.name, "classification": o.kind.lower()}
+            for o in Organisation.objects.order_by("name")
+        ],
+        ensure_ascii=False,
+    )
+    # A second pass, so no list of memberships grows in memory.
+    yield ', "memberships": ['
+    first = True
+    for slug, *_rest, data, _v in _records():
+        for affiliation in data.get("affiliations", []):
+            membership = {
+                "person_id": slug,
+                "organization_id": affiliation["slug"],
+                "role": affiliation["role"],
+            }
+            yield ("" if first else ",") + json.dumps(membership, ensure_ascii=False)
+            first = False
+    yield "]}"

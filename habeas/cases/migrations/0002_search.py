@@ -1,0 +1,33 @@
+"""Full-text search: an FTS5 table on SQLite, a GIN index on PostgreSQL."""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS cases_register_fts USING fts5("
+                "body, tokenize = 'unicode61 remove_diacritics 2')"
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE INDEX IF NOT EXISTS cases_publicrecord_search "
+                "ON cases_publicrecord USING GIN (search_vector)"
+            )
+
+
+def backwards(apps, schema_editor):
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TABLE IF EXISTS cases_register_fts")
+        elif connection.vendor == "postgresql":
+            cursor.execute("DROP INDEX IF EXISTS cases_publicrecord_search")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, backwards)]
