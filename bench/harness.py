@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -310,13 +310,16 @@ class Context:
         return env
 
     @contextlib.contextmanager
-    def habeas(self) -> Iterator[str]:
+    def habeas(self, prepare: Callable[[dict[str, str]], None] | None = None) -> Iterator[str]:
         """Habeas with the demo campaign, served as `make run` serves it; yield its base URL.
 
         A temporary HABEAS_VAR_DIR holds the SQLite file (unless DATABASE_URL
         names another database), static files and logs; it is removed when
         the block ends. The steps are those of scripts/run-local, then
-        ``habeas serve --no-worker`` on a free port.
+        ``habeas serve --no-worker`` on a free port. ``prepare``, if given, is
+        called with Habeas's environment after those steps and before the
+        server starts: a benchmark seeds its own data there, in a subprocess
+        it starts with that environment.
         """
         habeas = str(BIN_DIR / "habeas")
         with tempfile.TemporaryDirectory(prefix="habeas-bench-") as var:
@@ -331,6 +334,8 @@ class Context:
                 ["demo"],
             ):
                 run_command([habeas, *step], env=env, log_path=log_path)
+            if prepare is not None:
+                prepare(env)
             port = free_port()
             argv = [habeas, "serve", "--host", HOST, "--port", str(port), "--no-worker"]
             with serving(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django import shortcuts
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.utils.translation import get_language
 
 from habeas.actions.queries import actions_of
 from habeas.cases.queries import persons_affiliated_with, persons_defended_by
+from habeas.coalition import render
 from habeas.coalition.access import access_public_campaign
 from habeas.coalition.models import Campaign, Organisation
 from habeas.coalition.queries import (
@@ -20,15 +22,29 @@ from habeas.coalition.queries import (
 
 def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, object]:
     user = request.user
+    front = united_front(campaign)
+    can_moderate = user.has_perm("coalition.moderate_campaign", campaign)
+    # Organisations whose items the visitor may edit: links show only for those.
+    editable_ids = set(editable_organisations(user).values_list("pk", flat=True))
+    view = render.View(
+        slug=campaign.slug,
+        language=get_language() or "en",
+        signed_in=user.is_authenticated,
+        editable_ids=editable_ids,
+        can_moderate=can_moderate,
+        request=request,
+    )
     return {
         "featured": campaign,
-        "front": united_front(campaign),
+        "front": front,
+        "uf_view": view,
+        "matrix_body": render.matrix_body(view, front),
+        "reasons_list": render.reasons_list(view, front),
         "persons": persons_defended_by(campaign),
         "actions": actions_of(campaign),
-        "can_moderate": user.has_perm("coalition.moderate_campaign", campaign),
+        "can_moderate": can_moderate,
         "can_coordinate": user.has_perm("coalition.coordinate_campaign", campaign),
-        # Organisations whose items the visitor may edit: links show only for those.
-        "editable_ids": set(editable_organisations(user).values_list("pk", flat=True)),
+        "editable_ids": editable_ids,
     }
 
 
@@ -41,13 +57,13 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if featured:
         context.update(_campaign_context(request, featured))
-    return render(request, "home.html", context)
+    return shortcuts.render(request, "home.html", context)
 
 
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     """A campaign's united-front page; a draft or unknown slug answers 404."""
     found = access_public_campaign(slug)
-    return render(request, "campaign.html", _campaign_context(request, found))
+    return shortcuts.render(request, "campaign.html", _campaign_context(request, found))
 
 
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
@@ -55,7 +71,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     found = Organisation.objects.filter(slug=slug).first()
     if found is None:
         raise Http404
-    return render(
+    return shortcuts.render(
         request,
         "organisation.html",
         {

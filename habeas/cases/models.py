@@ -169,6 +169,7 @@ class Detention(models.Model):
     """One arrest to release."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="detentions")
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True)
     arrested_on = models.DateField(_("arrested on"), null=True, blank=True)
     arrested_precision = models.CharField(
         _("known to the"), max_length=8, choices=Precision.choices, default=Precision.UNKNOWN

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Value
 
 from habeas.cases.models import PublicRecord
 
@@ -28,19 +27,24 @@ def normalise(text: str) -> str:
     return " ".join(_WORD.findall(stripped.casefold()))
 
 
-def index(record: PublicRecord) -> None:
-    """Put a published record's text in the engine's full-text index."""
-    text = normalise(record.search_text)
-    if connection.vendor == "postgresql":
-        PublicRecord.objects.filter(pk=record.pk).update(
-            search_vector=SearchVector(Value(text), config="simple")
-        )
-        return
+def index(records: list[PublicRecord]) -> None:
+    """Put published records' text in the engine's full-text index (two statements)."""
+    rows = [(normalise(r.search_text), r.pk) for r in records]
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [record.pk])  # noqa: S608
-        cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (%s, %s)",  # noqa: S608
-            [record.pk, text],
+        if connection.vendor == "postgresql":
+            cursor.executemany(
+                "UPDATE cases_publicrecord SET search_vector = to_tsvector('simple', %s) "
+                "WHERE person_id = %s",
+                rows,
+            )
+            return
+        cursor.executemany(
+            f"DELETE FROM {FTS_TABLE} WHERE rowid = %s",  # noqa: S608
+            [(pk,) for _text, pk in rows],
+        )
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (body, rowid) VALUES (%s, %s)",  # noqa: S608
+            rows,
         )
 
 

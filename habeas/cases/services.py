@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -227,13 +228,26 @@ def _source(source: Source) -> dict[str, Any]:
     }
 
 
+PUBLIC_PREFETCH = (
+    "detentions__facility",
+    "detentions__source",
+    "detentions__charges",
+    "detentions__status_changes__source",
+    "detentions__events__source",
+    "affiliations__organisation",
+    "affiliations__source",
+    "recognitions__organisation",
+    "recognitions__source",
+)
+
+
 def public_data(person: Person) -> dict[str, Any]:
-    """The public facts of a person, with their sources; nothing restricted."""
-    detentions = list(
-        person.detentions.select_related("facility", "source").prefetch_related(
-            "charges", "status_changes__source", "events__source"
-        )
-    )
+    """The public facts of a person, with their sources; nothing restricted.
+
+    Reads related rows through ``.all()``, so a caller that prefetched
+    PUBLIC_PREFETCH pays no further queries.
+    """
+    detentions = list(person.detentions.all())
     return {
         "name": person.name,
         "name_ur": person.name_ur,
@@ -253,7 +267,7 @@ def public_data(person: Person) -> dict[str, Any]:
                 "role": a.role,
                 "source": _source(a.source),
             }
-            for a in person.affiliations.select_related("organisation", "source")
+            for a in person.affiliations.all()
         ],
         "recognitions": [
             {
@@ -263,7 +277,7 @@ def public_data(person: Person) -> dict[str, Any]:
                 "criterion": r.criterion,
                 "source": _source(r.source),
             }
-            for r in person.recognitions.select_related("organisation", "source")
+            for r in person.recognitions.all()
         ],
         "detentions": [
             {
@@ -326,70 +340,137 @@ def person_verify(*, by: Any, person: Person) -> PublicRecord:
     return publish(person=person, by=by)
 
 
+def _prefetched(person: Person) -> Person:
+    return (
+        Person.objects.select_related("source")
+        .prefetch_related(*PUBLIC_PREFETCH)
+        .get(pk=person.pk)
+    )
+
+
 def publish(*, person: Person, by: Any | None) -> PublicRecord:
     """Write the public record of ``person`` from its working record (callers check rights)."""
-    data = public_data(person)
-    detentions = list(person.detentions.prefetch_related("status_changes"))
+    return publish_many(person_ids=[person.pk], by=by)[0]
+
+
+def _record_fields(person: Person, data: dict[str, Any]) -> dict[str, Any]:
+    detentions = list(person.detentions.all())
     dated = [(d.arrested_on, d) for d in detentions if d.arrested_on is not None]
     first = min(dated, key=lambda pair: pair[0])[1] if dated else None
     latest = detentions[-1] if detentions else None
-    status = current_status(list(latest.status_changes.all())) if latest else ""
+    changes = list(latest.status_changes.all()) if latest else []
+    return {
+        "slug": person.slug,
+        "name": person.name,
+        "name_ur": person.name_ur,
+        "home_region": person.home_region,
+        "status": current_status(changes),
+        "arrested_on": first.arrested_on if first else None,
+        "arrested_year": first.arrested_on.year if first and first.arrested_on else None,
+        "released_on": released_on(changes),
+        "search_text": " ".join(
+            [
+                person.name,
+                person.name_ur,
+                " ".join(data["aliases"]),
+                person.home_region,
+                " ".join(d["place"] for d in data["detentions"]),
+                " ".join(
+                    f"{c['law']} {c['section']} {c['description']}"
+                    for d in data["detentions"]
+                    for c in d["charges"]
+                ),
+                " ".join(e["description"] for d in data["detentions"] for e in d["events"]),
+            ]
+        ),
+        "data": data,
+    }
+
+
+RECORD_FIELDS = [
+    "slug",
+    "name",
+    "name_ur",
+    "home_region",
+    "status",
+    "arrested_on",
+    "arrested_year",
+    "released_on",
+    "search_text",
+    "data",
+    "verified_at",
+    "verified_by_name",
+]
+
+
+def publish_many(*, person_ids: list[int], by: Any | None) -> list[PublicRecord]:
+    """Publish many working records at once, in a fixed number of queries per batch.
+
+    Writes each PublicRecord, its organisations and detention spans, a new
+    PublicVersion, and the search index. Callers check rights and hold the
+    transaction.
+    """
+    persons = list(
+        Person.objects.filter(pk__in=person_ids)
+        .select_related("source")
+        .prefetch_related(*PUBLIC_PREFETCH)
+        .order_by("pk")
+    )
     now = timezone.now()
     verifier = by.get_username() if by is not None else "the demo loader"
-    aliases = " ".join(data["aliases"])
-    record, _created = PublicRecord.objects.update_or_create(
-        person=person,
-        defaults={
-            "slug": person.slug,
-            "name": person.name,
-            "name_ur": person.name_ur,
-            "home_region": person.home_region,
-            "status": status,
-            "arrested_on": first.arrested_on if first else None,
-            "arrested_year": first.arrested_on.year if first and first.arrested_on else None,
-            "released_on": (released_on(list(latest.status_changes.all())) if latest else None),
-            "search_text": " ".join(
-                [
-                    person.name,
-                    person.name_ur,
-                    aliases,
-                    person.home_region,
-                    " ".join(d["place"] for d in data["detentions"]),
-                    " ".join(
-                        f"{c['law']} {c['section']} {c['description']}"
-                        for d in data["detentions"]
-                        for c in d["charges"]
-                    ),
-                    " ".join(e["description"] for d in data["detentions"] for e in d["events"]),
-                ]
-            ),
-            "data": data,
-            "verified_at": now,
-            "verified_by_name": verifier,
-        },
+    existing = set(PublicRecord.objects.filter(pk__in=person_ids).values_list("pk", flat=True))
+    numbers = dict(
+        PublicVersion.objects.filter(person_id__in=person_ids)
+        .values("person_id")
+        .annotate(top=Max("number"))
+        .values_list("person_id", "top")
     )
-    record.organisations.set(person.affiliations.values_list("organisation", flat=True))
-    record.spans.all().delete()
-    DetentionSpan.objects.bulk_create(
-        DetentionSpan(
-            record=record,
-            arrested_on=d.arrested_on,
-            released_on=released_on(list(d.status_changes.all())),
-            status=current_status(list(d.status_changes.all())),
-            region=person.home_region,
+    records: list[PublicRecord] = []
+    versions: list[PublicVersion] = []
+    spans: list[DetentionSpan] = []
+    links: list[tuple[int, int]] = []
+    for person in persons:
+        data = public_data(person)
+        record = PublicRecord(
+            person_id=person.pk,
+            verified_at=now,
+            verified_by_name=verifier,
+            **_record_fields(person, data),
         )
-        for d in detentions
+        records.append(record)
+        versions.append(
+            PublicVersion(
+                person_id=person.pk,
+                number=numbers.get(person.pk, 0) + 1,
+                data=data,
+                verified_at=now,
+                verified_by=by,
+                edited_by_id=person.updated_by_id,
+            )
+        )
+        spans.extend(
+            DetentionSpan(
+                record_id=person.pk,
+                arrested_on=d.arrested_on,
+                released_on=released_on(list(d.status_changes.all())),
+                status=current_status(list(d.status_changes.all())),
+                region=person.home_region,
+            )
+            for d in person.detentions.all()
+        )
+        links.extend((person.pk, a.organisation_id) for a in person.affiliations.all())
+    PublicRecord.objects.bulk_create([r for r in records if r.pk not in existing])
+    PublicRecord.objects.bulk_update(
+        [r for r in records if r.pk in existing], RECORD_FIELDS, batch_size=500
     )
-    number = (
-        person.public_versions.order_by("-number").values_list("number", flat=True).first() or 0
-    ) + 1
-    PublicVersion.objects.create(
-        person=person,
-        number=number,
-        data=data,
-        verified_at=now,
-        verified_by=by,
-        edited_by=person.updated_by,
+    through = PublicRecord.organisations.through
+    through.objects.filter(publicrecord_id__in=person_ids).delete()
+    through.objects.bulk_create(
+        [through(publicrecord_id=r, organisation_id=o) for r, o in set(links)],
+        ignore_conflicts=True,
     )
-    search.index(record)
-    return record
+    DetentionSpan.objects.filter(record_id__in=person_ids).delete()
+    DetentionSpan.objects.bulk_create(spans, batch_size=1000)
+    PublicVersion.objects.bulk_create(versions, batch_size=1000)
+    search.index(records)
+    return records

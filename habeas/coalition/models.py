@@ -254,6 +254,8 @@ class Statement(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text (Markdown)"), max_length=20_000)
+    # The body as sanitised HTML, rendered once when written (see core.text).
+    body_html = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)

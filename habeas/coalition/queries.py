@@ -124,6 +124,19 @@ class DemandStatus:
     PROPOSED = "PROPOSED"
 
 
+@dataclass(slots=True)
+class Cell:
+    """One organisation's current position on one demand, without a model instance:
+    the united-front page has one per member per demand (10,000 at 50 x 200)."""
+
+    position_id: int
+    organisation_id: int
+    stance: str
+    reason: str
+    is_old: bool
+    notice: HiddenNotice | None
+
+
 @dataclass
 class DemandRow:
     """One demand with every member's position on it, and what that makes it."""
@@ -131,8 +144,18 @@ class DemandRow:
     demand: Demand
     status: str
     endorsers: int
-    cells: list[Position | None]
+    cells: list[Cell | None]
     notice: HiddenNotice | None = None
+
+
+@dataclass
+class Reason:
+    """A public reason an organisation gave for its position."""
+
+    organisation: Organisation
+    stance: str
+    demand: Demand
+    cell: Cell
 
 
 @dataclass
@@ -152,7 +175,7 @@ class UnitedFront:
     quorum: int
     rows: list[DemandRow]
     blocks: list[OrganisationBlock]
-    position_notices: dict[int, HiddenNotice] = field(default_factory=dict)
+    reasons: list[Reason] = field(default_factory=list)
 
     @property
     def common_demands(self) -> list[DemandRow]:
@@ -160,7 +183,7 @@ class UnitedFront:
 
 
 def united_front(campaign: Campaign) -> UnitedFront:
-    """The coalition as the public sees it, in five queries whatever its size.
+    """The coalition as the public sees it, in six queries whatever its size.
 
     A demand is *common* when at least the quorum (every active member, unless
     the campaign set a lower one) endorses its current wording; it is an
@@ -174,9 +197,8 @@ def united_front(campaign: Campaign) -> UnitedFront:
     )
     members = [m for m in memberships if m.status == CampaignMembership.Status.ACTIVE]
     former = [m for m in memberships if m.status == CampaignMembership.Status.LEFT]
-    member_ids = [m.organisation_id for m in members]
     organisations = {m.organisation_id: m.organisation for m in members}
-    column = {org_id: i for i, org_id in enumerate(member_ids)}
+    column = {org_id: i for i, org_id in enumerate(organisations)}
     quorum = min(campaign.quorum or len(members), len(members)) if members else 0
 
     demands = list(
@@ -184,6 +206,7 @@ def united_front(campaign: Campaign) -> UnitedFront:
         .select_related("proposed_by")
         .order_by("created_at", "pk")
     )
+    versions = {d.pk: d.version for d in demands}
     notices = list(
         HiddenNotice.objects.filter(campaign=campaign, lifted_at__isnull=True)
         .select_related("hidden_by", "campaign")
@@ -193,37 +216,39 @@ def united_front(campaign: Campaign) -> UnitedFront:
     by_statement = {n.statement_id: n for n in notices if n.statement_id}
     by_position = {n.position_id: n for n in notices if n.position_id}
 
-    cells: dict[int, list[Position | None]] = {d.pk: [None] * len(members) for d in demands}
-    for position in Position.objects.filter(
-        demand__campaign=campaign, is_current=True, organisation_id__in=member_ids
-    ).only("id", "demand_id", "organisation_id", "stance", "reason", "version"):
-        row = cells.get(position.demand_id)
+    width = len(members)
+    cells: dict[int, list[Cell | None]] = {d.pk: [None] * width for d in demands}
+    for pk, demand_id, organisation_id, stance, reason, version in Position.objects.filter(
+        demand__campaign=campaign, is_current=True, organisation_id__in=list(organisations)
+    ).values_list("id", "demand_id", "organisation_id", "stance", "reason", "version"):
+        row = cells.get(demand_id)
         if row is not None:
-            # Shown beside the position: a notice if a moderator hid its reason.
-            position.notice = by_position.get(position.pk)  # type: ignore[attr-defined]
-            position.organisation = organisations[position.organisation_id]
-            row[column[position.organisation_id]] = position
+            row[column[organisation_id]] = Cell(
+                pk,
+                organisation_id,
+                stance,
+                reason,
+                version != versions[demand_id],
+                by_position.get(pk),
+            )
 
-    rows = []
+    endorses = Position.Stance.ENDORSES
+    rows: list[DemandRow] = []
+    reasons: list[Reason] = []
     for demand in demands:
-        for cell in cells[demand.pk]:
-            if cell is not None:
-                cell.is_old = cell.version != demand.version  # type: ignore[attr-defined]
-        endorsing = [
-            p
-            for p in cells[demand.pk]
-            if p is not None
-            and p.stance == Position.Stance.ENDORSES
-            and p.version == demand.version
-        ]
+        row_cells = cells[demand.pk]
+        endorsing = [c for c in row_cells if c and c.stance == endorses and not c.is_old]
         if quorum and len(endorsing) >= quorum:
             status = DemandStatus.COMMON
-        elif [p.organisation_id for p in endorsing] == [demand.proposed_by_id]:
+        elif [c.organisation_id for c in endorsing] == [demand.proposed_by_id]:
             status = DemandStatus.OWN
         else:
             status = DemandStatus.PROPOSED
-        rows.append(
-            DemandRow(demand, status, len(endorsing), cells[demand.pk], by_demand.get(demand.pk))
+        rows.append(DemandRow(demand, status, len(endorsing), row_cells, by_demand.get(demand.pk)))
+        reasons.extend(
+            Reason(organisations[c.organisation_id], c.stance, demand, c)
+            for c in row_cells
+            if c is not None and c.reason
         )
 
     statements: dict[int, list[tuple[Statement, HiddenNotice | None]]] = {}
@@ -243,7 +268,7 @@ def united_front(campaign: Campaign) -> UnitedFront:
         )
         for m in members
     ]
-    return UnitedFront(campaign, members, former, quorum, rows, blocks, by_position)
+    return UnitedFront(campaign, members, former, quorum, rows, blocks, reasons)
 
 
 @dataclass

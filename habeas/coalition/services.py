@@ -38,6 +38,7 @@ from habeas.coalition.models import (
     StatementVersion,
 )
 from habeas.core.tasks import send_email
+from habeas.core.text import render_markdown
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -694,7 +695,11 @@ def statement_publish(
     title = _clean_text(title, field="title", limit=200)
     body = _clean_text(body, field="body", limit=20_000)
     statement = Statement.objects.create(
-        campaign=campaign, organisation=organisation, title=title, body=body
+        campaign=campaign,
+        organisation=organisation,
+        title=title,
+        body=body,
+        body_html=render_markdown(body),
     )
     StatementVersion.objects.create(
         statement=statement, number=1, title=title, body=body, created_by=by
@@ -716,7 +721,8 @@ def statement_edit(*, by: Any, statement: Statement, title: str, body: str) -> S
         return statement
     statement.version += 1
     statement.title, statement.body = title, body
-    statement.save(update_fields=["version", "title", "body"])
+    statement.body_html = render_markdown(body)
+    statement.save(update_fields=["version", "title", "body", "body_html"])
     StatementVersion.objects.create(
         statement=statement, number=statement.version, title=title, body=body, created_by=by
     )

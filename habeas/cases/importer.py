@@ -1,0 +1,408 @@
+"""CSV import of the register: the whole file is checked before anything is written.
+
+One row is one person with one detention. Rows carry an ``external_id``;
+importing a row whose id is known updates that person and detention, so
+the same file imported twice leaves one copy. Any error anywhere means
+nothing is imported, and every error is listed with its line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from habeas.cases.models import (
+    Affiliation,
+    Charge,
+    Detention,
+    Person,
+    Precision,
+    Status,
+    StatusChange,
+)
+from habeas.cases.services import publish_many
+from habeas.coalition.models import Campaign, Organisation
+from habeas.core.models import Source
+
+REQUIRED = ["external_id", "name", "source_title"]
+OPTIONAL = [
+    "name_ur",
+    "aliases",
+    "gender",
+    "birth_year",
+    "home_region",
+    "occupation",
+    "summary",
+    "affiliation",
+    "affiliation_role",
+    "campaign",
+    "arrested_on",
+    "place",
+    "authority",
+    "charges",
+    "status",
+    "status_on",
+    "source_publisher",
+    "source_url",
+    "source_published_on",
+    "certainty",
+]
+MAX_LINE_BYTES = 1_000_000
+MAX_ERRORS_SHOWN = 200
+BATCH = 1000
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class ImportError_:  # noqa: N801 — "ImportError" is a builtin
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Checked:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[ImportError_] = field(default_factory=list)
+
+
+def parse_date(text: str) -> tuple[datetime.date | None, str]:
+    """'2025', '2025-05', '2025-05-30' or '' / 'unknown' -> (date, precision).
+
+    Raises ValueError for anything else, or an impossible date.
+    """
+    text = text.strip()
+    if text.lower() in {"", "unknown"}:
+        return None, Precision.UNKNOWN
+    match = _DATE.match(text)
+    if not match:
+        raise ValueError(text)
+    year, month, day = match.groups()
+    value = datetime.date(int(year), int(month or 1), int(day or 1))
+    precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
+    return value, precision
+
+
+def _lines(data: bytes) -> Iterator[tuple[int, str]]:
+    """Decoded lines with their numbers; raises UnicodeDecodeError with the line number set."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            error.reason = f"line {number}"
+            raise
+
+
+def check(data: bytes, *, campaigns: dict[str, int], organisations: dict[str, int]) -> Checked:
+    """Validate the whole file; returns clean rows, or every error found."""
+    result = Checked()
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        if len(raw) > MAX_LINE_BYTES:
+            result.errors.append(ImportError_(number, "", "the line is longer than 1 MB"))
+    if result.errors:
+        return result
+    try:
+        text = "\n".join(line for _n, line in _lines(data))
+    except UnicodeDecodeError as error:
+        line = int(error.reason.split()[-1]) if error.reason.startswith("line ") else 0
+        result.errors.append(ImportError_(line, "", "the file is not UTF-8 text"))
+        return result
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    for column in missing:
+        result.errors.append(ImportError_(1, column, "required column is missing"))
+    for column in unknown:
+        result.errors.append(ImportError_(1, column, "unknown column"))
+    if missing or unknown:
+        return result
+    seen: dict[str, int] = {}
+    try:
+        for row in reader:
+            _check_row(reader.line_num, row, result, seen, campaigns, organisations)
+    except csv.Error as error:
+        result.errors.append(ImportError_(reader.line_num, "", f"not valid CSV ({error})"))
+    return result
+
+
+def _check_row(
+    line: int,
+    row: dict[str, Any],
+    result: Checked,
+    seen: dict[str, int],
+    campaigns: dict[str, int],
+    organisations: dict[str, int],
+) -> None:
+    errors = result.errors
+    before = len(errors)
+
+    def err(column: str, message: str) -> None:
+        errors.append(ImportError_(line, column, message))
+
+    if None in row:
+        err("", "more fields than the header has columns")
+        return
+    clean = {k: (v or "").strip() for k, v in row.items()}
+    external_id = clean["external_id"]
+    if not external_id:
+        err("external_id", "required")
+    elif len(external_id) > 100:
+        err("external_id", "at most 100 characters")
+    elif external_id in seen:
+        err("external_id", f"repeats line {seen[external_id]}")
+    else:
+        seen[external_id] = line
+    name = " ".join(clean["name"].split())
+    if not name:
+        err("name", "required")
+    elif "<" in name or ">" in name:
+        err("name", f"contains < or >: {name[:60]!r}")
+    elif len(name) > 200:
+        err("name", "at most 200 characters")
+    if not clean["source_title"]:
+        err("source_title", "required: every fact needs a source")
+    for column in ("arrested_on", "status_on", "source_published_on"):
+        try:
+            clean[column] = parse_date(clean.get(column, ""))
+        except ValueError:
+            err(column, f"{clean.get(column)!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    status = clean.get("status", "").upper()
+    if status and status not in Status.values:
+        err("status", f"{clean['status']!r} is not one of {', '.join(Status.values)}")
+    clean["status"] = status or Status.DETAINED
+    gender = clean.get("gender", "").upper()
+    if gender and gender not in Person.Gender.values:
+        err("gender", f"{clean['gender']!r} is not one of {', '.join(Person.Gender.values)}")
+    clean["gender"] = gender or Person.Gender.UNKNOWN
+    certainty = clean.get("certainty", "").upper() or "REPORTED"
+    if certainty not in {"VERIFIED", "REPORTED"}:
+        err("certainty", "use VERIFIED or REPORTED")
+    clean["certainty"] = certainty
+    year = clean.get("birth_year", "")
+    if year and not (year.isdigit() and 1900 <= int(year) <= timezone.now().year):
+        err("birth_year", f"{year!r} is not a year between 1900 and now")
+    clean["birth_year"] = int(year) if year.isdigit() else None
+    if clean.get("campaign") and clean["campaign"] not in campaigns:
+        err("campaign", f"no campaign with the slug {clean['campaign']!r}")
+    if clean.get("affiliation") and clean["affiliation"] not in organisations:
+        err("affiliation", f"no organisation with the slug {clean['affiliation']!r}")
+    charges = []
+    for part in filter(None, (p.strip() for p in clean.get("charges", "").split(";"))):
+        law, _sep, rest = part.partition("|")
+        section, _sep, description = rest.partition("|")
+        if not law.strip():
+            err("charges", f"{part!r} has no law (use law|section|description)")
+        charges.append((law.strip()[:200], section.strip()[:50], description.strip()[:500]))
+    clean["charges"] = charges
+    for column, limit in (
+        ("name_ur", 200),
+        ("home_region", 100),
+        ("occupation", 100),
+        ("place", 200),
+        ("authority", 200),
+        ("summary", 10_000),
+        ("aliases", 2000),
+        ("source_title", 300),
+        ("source_url", 200),
+    ):
+        if len(clean.get(column, "")) > limit:
+            err(column, f"at most {limit} characters")
+    if len(errors) == before:
+        clean["name"] = name
+        clean["line"] = line
+        result.rows.append(clean)
+
+
+@dataclass
+class Applied:
+    created: int = 0
+    updated: int = 0
+
+
+def apply(
+    rows: list[dict[str, Any]],
+    *,
+    by: Any,
+    publish_by: Any | None,
+    campaigns: dict[str, int],
+    organisations: dict[str, int],
+    progress: Callable[[int, int], None] | None = None,
+) -> Applied:
+    """Write checked rows in batches, all in one transaction; publish them if asked."""
+    applied = Applied()
+    with transaction.atomic():
+        sources: dict[tuple[str, str], Source] = {}
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            _apply_batch(batch, by, publish_by, campaigns, organisations, sources, applied)
+            if progress:
+                progress(min(start + BATCH, len(rows)), len(rows))
+    return applied
+
+
+def _source_for(row: dict[str, Any], sources: dict[tuple[str, str], Source]) -> Source:
+    key = (row["source_title"][:300], row.get("source_publisher", "")[:200])
+    if key not in sources:
+        published, _precision = row["source_published_on"]
+        sources[key], _created = Source.objects.get_or_create(
+            title=key[0],
+            publisher=key[1],
+            defaults={"url": row.get("source_url", ""), "published_on": published},
+        )
+    return sources[key]
+
+
+def _apply_batch(
+    batch: list[dict[str, Any]],
+    by: Any,
+    publish_by: Any | None,
+    campaigns: dict[str, int],
+    organisations: dict[str, int],
+    sources: dict[tuple[str, str], Source],
+    applied: Applied,
+) -> None:
+    now = timezone.now()
+    ids = [row["external_id"] for row in batch]
+    existing = Person.objects.in_bulk(ids, field_name="external_id")
+    taken = set(
+        Person.objects.filter(
+            slug__in=[slugify(r["name"])[:60] or "person" for r in batch]
+        ).values_list("slug", flat=True)
+    )
+    new, changed = [], []
+    for row in batch:
+        source = _source_for(row, sources)
+        person = existing.get(row["external_id"])
+        if person is None:
+            base = slugify(row["name"])[:60] or "person"
+            slug = f"{base}-{slugify(row['external_id'])[:18]}" if base in taken else base
+            taken.add(slug)
+            person = Person(external_id=row["external_id"], slug=slug)
+            new.append(person)
+        else:
+            changed.append(person)
+        person.name = row["name"]
+        person.name_ur = row.get("name_ur", "")
+        person.aliases = "\n".join(
+            a.strip() for a in row.get("aliases", "").split(";") if a.strip()
+        )
+        person.gender = row["gender"]
+        person.birth_year = row["birth_year"]
+        person.home_region = row.get("home_region", "")
+        person.occupation = row.get("occupation", "")
+        person.summary = row.get("summary", "")
+        person.certainty = row["certainty"]
+        person.source = source
+        person.updated_at = now
+        person.updated_by = by
+        row["_person"] = person
+        row["_source"] = source
+    Person.objects.bulk_create(new)
+    Person.objects.bulk_update(
+        changed,
+        [
+            "name",
+            "name_ur",
+            "aliases",
+            "gender",
+            "birth_year",
+            "home_region",
+            "occupation",
+            "summary",
+            "certainty",
+            "source",
+            "updated_at",
+            "updated_by",
+        ],
+    )
+    applied.created += len(new)
+    applied.updated += len(changed)
+
+    detentions = Detention.objects.in_bulk(ids, field_name="external_id")
+    new_detentions, changed_detentions = [], []
+    for row in batch:
+        arrested, precision = row["arrested_on"]
+        detention = detentions.get(row["external_id"])
+        if detention is None:
+            detention = Detention(external_id=row["external_id"], person=row["_person"])
+            new_detentions.append(detention)
+        else:
+            changed_detentions.append(detention)
+        detention.arrested_on, detention.arrested_precision = arrested, precision
+        detention.place = row.get("place", "")
+        detention.authority = row.get("authority", "")
+        detention.source = row["_source"]
+        detention.certainty = row["certainty"]
+        row["_detention"] = detention
+    Detention.objects.bulk_create(new_detentions)
+    Detention.objects.bulk_update(
+        changed_detentions,
+        ["arrested_on", "arrested_precision", "place", "authority", "source", "certainty"],
+    )
+    detention_ids = [row["_detention"].pk for row in batch]
+    Charge.objects.filter(detention_id__in=detention_ids).delete()
+    StatusChange.objects.filter(detention_id__in=detention_ids).delete()
+    Charge.objects.bulk_create(
+        Charge(detention=row["_detention"], law=law, section=section, description=description)
+        for row in batch
+        for law, section, description in row["charges"]
+    )
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            detention=row["_detention"],
+            status=row["status"],
+            on=row["status_on"][0] or row["arrested_on"][0],
+            precision=(row["status_on"][1] if row["status_on"][0] else row["arrested_on"][1]),
+            source=row["_source"],
+            certainty=row["certainty"],
+        )
+        for row in batch
+    )
+    Affiliation.objects.bulk_create(
+        [
+            Affiliation(
+                person=row["_person"],
+                organisation_id=organisations[row["affiliation"]],
+                role=row.get("affiliation_role", "")[:200],
+                source=row["_source"],
+            )
+            for row in batch
+            if row.get("affiliation")
+        ],
+        ignore_conflicts=True,
+    )
+    through = Person.campaigns.through
+    through.objects.bulk_create(
+        [
+            through(person_id=row["_person"].pk, campaign_id=campaigns[row["campaign"]])
+            for row in batch
+            if row.get("campaign")
+        ],
+        ignore_conflicts=True,
+    )
+    if publish_by is not None:
+        publish_many(person_ids=[row["_person"].pk for row in batch], by=publish_by)
+
+
+def lookups() -> tuple[dict[str, int], dict[str, int]]:
+    """Campaign and organisation slugs the file may name."""
+    return (
+        dict(Campaign.objects.values_list("slug", "pk")),
+        dict(Organisation.objects.values_list("slug", "pk")),
+    )

@@ -1,0 +1,338 @@
+"""The register: verified facts only, restricted facts never, search on both engines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from habeas.cases import services
+from habeas.cases.models import Detention, Person, PublicRecord, PublicVersion, Status
+from habeas.coalition.models import Role
+from habeas.core.models import Source
+from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, grant, sign_in
+
+pytestmark = pytest.mark.django_db
+
+CANARY = "CANARY-7f3a-restricted"
+
+
+@dataclass
+class Register:
+    campaign: Any
+    source: Source
+    users: dict[str, Any]
+
+    def client(self, name: str) -> Client:
+        return sign_in(Client(), self.users[name])
+
+
+@pytest.fixture
+def reg() -> Register:
+    campaign = CampaignFactory(slug="free-them")
+    users = {name: UserFactory(username=name) for name in ("doc1", "doc2", "team", "outsider")}
+    grant(users["doc1"], Role.DOCUMENTER, campaign=campaign)
+    grant(users["doc2"], Role.DOCUMENTER, campaign=campaign)
+    grant(users["team"], Role.CASE_TEAM, campaign=campaign)
+    source = Source.objects.create(title="Court record 12", publisher="High Court")
+    return Register(campaign, source, users)
+
+
+def _person(reg: Register, name: str = "Sālār Fayyāz", **fields: Any) -> Person:
+    import datetime
+
+    person = services.person_save(
+        by=reg.users["doc1"], source=reg.source, campaign=reg.campaign, name=name, **fields
+    )
+    services.detention_add(
+        by=reg.users["doc1"],
+        person=person,
+        source=reg.source,
+        arrested_on=datetime.date(2025, 5, 12),
+        arrested_precision="DAY",
+        status=Status.AWAITING_TRIAL,
+        place="Gilgit",
+        authority="Counter Terrorism Department",
+    )
+    return person
+
+
+def test_a_record_is_public_only_after_a_second_documenter_verifies(reg: Register) -> None:
+    person = _person(reg)
+    assert Client().get(f"/register/{person.slug}/").status_code == 404
+    with pytest.raises(ValidationError, match="Another documenter"):
+        services.person_verify(by=reg.users["doc1"], person=person)
+    refused = reg.client("doc1").post(f"/register/working/{person.pk}/verify/", follow=True)
+    assert "Another documenter must verify" in refused.content.decode()
+    response = reg.client("doc2").post(f"/register/working/{person.pk}/verify/")
+    assert response.status_code == 302
+    page = Client().get(f"/register/{person.slug}/").content.decode()
+    assert "Sālār Fayyāz" in page
+    assert "Verified on" in page
+    assert "doc2" in page
+    assert "Court record 12" in page
+    assert "awaiting trial in custody" in page
+
+
+def test_a_change_stays_private_until_verified(reg: Register) -> None:
+    person = _person(reg)
+    services.person_verify(by=reg.users["doc2"], person=person)
+    services.person_save(
+        by=reg.users["doc1"], person=person, source=reg.source, name="Salaar Fayyaz Ali"
+    )
+    assert "Salaar Fayyaz Ali" not in Client().get(f"/register/{person.slug}/").content.decode()
+    services.person_verify(by=reg.users["doc2"], person=person)
+    page = Client().get(f"/register/{person.slug}/").content.decode()
+    assert "Salaar Fayyaz Ali" in page
+    assert PublicVersion.objects.filter(person=person).count() == 2
+    assert "Version 2" in page
+
+
+def test_restricted_facts_never_reach_a_public_page_or_export(reg: Register) -> None:
+    person = _person(reg, aliases="Comrade S")
+    services.restricted_save(
+        by=reg.users["team"],
+        person=person,
+        family_contacts=CANARY,
+        lawyer_contacts=CANARY,
+        internal_notes=CANARY,
+        unverified_reports=CANARY,
+    )
+    services.person_verify(by=reg.users["doc2"], person=person)
+    public = Client()
+    org = OrganisationFactory(slug="org-x")
+    for path in [
+        "/",
+        "/register/",
+        f"/register/{person.slug}/",
+        "/register/statistics/",
+        "/register/?q=salar",
+        "/campaigns/free-them/",
+        "/organisations/org-x/",
+        "/ur/register/",
+        f"/ur/register/{person.slug}/",
+    ]:
+        response = public.get(path)
+        assert response.status_code == 200, path
+        assert CANARY not in response.content.decode(), path
+    for path in ["/register/export.csv", "/register/export.json"]:
+        body = b"".join(public.get(path).streaming_content).decode()  # type: ignore[attr-defined]
+        assert "Sālār Fayyāz" in body
+        assert CANARY not in body, path
+    assert CANARY not in json.dumps(list(PublicRecord.objects.values("data")))
+    # The case team sees them; a documenter outside the team does not.
+    team_page = reg.client("team").get(f"/register/working/{person.pk}/restricted/")
+    assert team_page.status_code == 200
+    assert CANARY in team_page.content.decode()
+    outside = reg.client("doc1")
+    assert outside.get(f"/register/working/{person.pk}/restricted/").status_code == 404
+    assert CANARY not in outside.get(f"/register/working/{person.pk}/").content.decode()
+    assert org.pk
+
+
+@pytest.mark.parametrize("query", ["salar", "SALAR fayyaz", "Sālār", "gilgit", "سالار", "comrade"])
+def test_search_finds_names_in_both_scripts_places_and_charges(reg: Register, query: str) -> None:
+    person = _person(reg, name_ur="سالار فیاض", aliases="Comrade Sālār")
+    services.person_verify(by=reg.users["doc2"], person=person)
+    other = _person(reg, name="Asif Sakhi")
+    services.person_verify(by=reg.users["doc2"], person=other)
+    page = Client().get("/register/", {"q": query}).content.decode()
+    assert "Sālār Fayyāz" in page
+    if query != "gilgit":
+        assert "Asif Sakhi" not in page
+
+
+def test_search_does_not_find_unverified_records(reg: Register) -> None:
+    _person(reg, name="Hidden Prisoner")
+    assert "Hidden Prisoner" not in Client().get("/register/", {"q": "hidden"}).content.decode()
+
+
+def test_facets_filter_and_bad_values_are_ignored(reg: Register) -> None:
+    first = _person(reg, home_region="Gilgit-Baltistan")
+    services.person_verify(by=reg.users["doc2"], person=first)
+    second = _person(reg, name="Other Person", home_region="Punjab")
+    services.person_verify(by=reg.users["doc2"], person=second)
+    page = Client().get("/register/", {"region": "Punjab"}).content.decode()
+    assert "Other Person" in page
+    assert "Sālār" not in page
+    for params in (
+        {"status": "NONSENSE"},
+        {"year": "20x5"},
+        {"sort": "drop table"},
+        {"page": "999"},
+        {"q": "<script>" * 50},
+    ):
+        response = Client().get("/register/", params)
+        assert response.status_code == 200
+        assert "<script><script>" not in response.content.decode()
+
+
+def test_statistics_count_the_detained_on_each_day(reg: Register) -> None:
+    import datetime
+
+    from habeas.cases.queries import register_statistics
+
+    person = _person(reg)
+    detention = Detention.objects.get(person=person)
+    services.status_add(
+        by=reg.users["doc1"],
+        detention=detention,
+        status=Status.RELEASED,
+        on=datetime.date(2025, 5, 20),
+        precision="DAY",
+        source=reg.source,
+    )
+    services.person_verify(by=reg.users["doc2"], person=person)
+    stats = register_statistics(today=datetime.date(2025, 5, 25))
+    daily = dict(stats.daily)
+    assert daily[datetime.date(2025, 5, 12)] == 1
+    assert daily[datetime.date(2025, 5, 19)] == 1
+    assert daily[datetime.date(2025, 5, 20)] == 0
+    page = Client().get("/register/statistics/").content.decode()
+    assert "<svg" in page
+    assert "<polyline" in page
+
+
+def test_the_demo_prisoners_are_in_the_register_with_only_the_letters_facts() -> None:
+    from habeas.demo.loader import load_demo
+
+    load_demo()
+    page = Client().get("/register/").content.decode()
+    for name in ("Ehsan Ali", "Salaar Fayyaz Ali", "Asif Sakhi", "Imran Khan"):
+        assert name in page
+    record = PublicRecord.objects.get(slug="asif-sakhi")
+    assert record.arrested_year == 2025
+    assert record.data["source"]["title"].startswith("Open Letter")
+    assert record.data["birth_year"] is None
+    assert record.data["detentions"][0]["arrested"]["precision"] == "YEAR"
+
+
+# --- Import ------------------------------------------------------------------
+
+HEADER = (
+    "external_id,name,name_ur,home_region,campaign,arrested_on,place,status,charges,source_title\n"
+)
+
+
+def _write(tmp_path: Path, body: str | bytes) -> Path:
+    path = tmp_path / "cases.csv"
+    path.write_bytes(body if isinstance(body, bytes) else body.encode())
+    return path
+
+
+def _import(reg: Register, path: Path) -> None:
+    call_command(
+        "import-cases",
+        str(path),
+        "--as",
+        "doc1",
+        "--publish-as",
+        "doc2",
+        "--no-progress",
+        stdout=__import__("io").StringIO(),
+        stderr=__import__("io").StringIO(),
+    )
+
+
+def test_import_creates_and_a_second_import_updates(reg: Register, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        HEADER + "p1,Ali Raza,علی رضا,Gilgit,free-them,2025-05,Gilgit,DETAINED,"
+        "PPC|124A|sedition,Report A\n"
+        + "p2,Bano Khan,,Hunza,free-them,2024,,CONVICTED,,Report A\n",
+    )
+    _import(reg, path)
+    _import(reg, path)
+    assert Person.objects.count() == 2
+    assert Detention.objects.count() == 2
+    assert PublicRecord.objects.count() == 2
+    record = PublicRecord.objects.get(name="Ali Raza")
+    assert record.data["detentions"][0]["arrested"] == {"date": "2025-05-01", "precision": "MONTH"}
+    assert (
+        "sedition" in Client().get("/register/", {"q": "sedition"}).content.decode()
+        or "Ali Raza" in Client().get("/register/", {"q": "sedition"}).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("external_id,name\np1,Ali\n", "column source_title: required column is missing"),
+        (
+            HEADER + "p1,Ali,,,free-them,2025-13-40,,DETAINED,,Src\n",
+            "line 2, column arrested_on: '2025-13-40' is not a date",
+        ),
+        (
+            HEADER + "p1,Ali,,,free-them,2025,,JAILED,,Src\n",
+            "line 2, column status: 'JAILED' is not one of",
+        ),
+        (
+            HEADER + "p1,<b>Ali</b>,,,free-them,2025,,DETAINED,,Src\n",
+            "line 2, column name: contains < or >",
+        ),
+        (
+            HEADER + "p1,Ali,,,nowhere,2025,,DETAINED,,Src\n",
+            "line 2, column campaign: no campaign with the slug 'nowhere'",
+        ),
+        (
+            HEADER + "p1,Ali,,,free-them,2025,,DETAINED,,Src\np1,Ali,,,free-them,,,,,Src\n",
+            "line 3, column external_id: repeats line 2",
+        ),
+    ],
+)
+def test_a_bad_file_imports_nothing_and_says_where(
+    reg: Register, tmp_path: Path, body: str, message: str
+) -> None:
+    good = "p0,Good Row,,,free-them,2025,,DETAINED,,Src\n"
+    path = _write(
+        tmp_path, body if not body.startswith(HEADER) else HEADER + good + body[len(HEADER) :]
+    )
+    errors = __import__("io").StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import-cases", str(path), "--as", "doc1", "--no-progress", stderr=errors)
+    shown = errors.getvalue()
+    assert (
+        message.replace("line 2", "line 3").replace(
+            "line 3, column external_id", "line 4, column external_id"
+        )
+        in shown
+        or message in shown
+    ), shown
+    assert Person.objects.count() == 0
+
+
+def test_a_file_in_another_encoding_is_refused(reg: Register, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, (HEADER + "p1,Zoë Déjà,,,free-them,2025,,DETAINED,,Src\n").encode("latin-1")
+    )
+    errors = __import__("io").StringIO()
+    with pytest.raises(CommandError):
+        call_command("import-cases", str(path), "--as", "doc1", "--no-progress", stderr=errors)
+    assert "line 2: the file is not UTF-8 text" in errors.getvalue()
+    assert Person.objects.count() == 0
+
+
+def test_a_fifty_megabyte_line_is_refused(reg: Register, tmp_path: Path) -> None:
+    huge = "x" * (50 * 1024 * 1024)
+    path = _write(tmp_path, HEADER + f"p1,Ali,,,free-them,2025,,DETAINED,,{huge}\n")
+    errors = __import__("io").StringIO()
+    with pytest.raises(CommandError):
+        call_command("import-cases", str(path), "--as", "doc1", "--no-progress", stderr=errors)
+    assert "line 2: the line is longer than 1 MB" in errors.getvalue()
+    assert Person.objects.count() == 0
+
+
+def test_only_the_campaigns_documenters_import(reg: Register, tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "p1,Ali,,,free-them,2025,,DETAINED,,Src\n")
+    with pytest.raises(CommandError, match="not a case documenter"):
+        call_command("import-cases", str(path), "--as", "outsider", "--no-progress")
+    with pytest.raises(CommandError, match="second documenter"):
+        call_command("import-cases", str(path), "--as", "doc1", "--publish-as", "doc1")
+    assert Person.objects.count() == 0
