@@ -41,6 +41,22 @@ def campaign_persons_set(*, by: Any, campaign: Campaign, persons: Iterable[Perso
     campaign.persons.set(list(persons))
 
 
+def source_for(
+    *,
+    title: str,
+    publisher: str = "",
+    url: str = "",
+    published_on: datetime.date | None = None,
+) -> Source:
+    """The source with this title and publisher, recorded if new."""
+    source, _created = Source.objects.get_or_create(
+        title=title.strip()[:300],
+        publisher=publisher.strip()[:200],
+        defaults={"url": url, "published_on": published_on},
+    )
+    return source
+
+
 def unique_slug(name: str, *, taken: Any) -> str:
     base = slugify(name)[:60] or "person"
     slug, n = base, 1

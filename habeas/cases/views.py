@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from habeas.cases import charts, export, queries, services
-from habeas.cases.models import Person, PersonRestricted, Status
+from habeas.cases.forms import DetentionForm, EventForm, PersonForm, StatusForm
+from habeas.cases.models import Detention, Person, PersonRestricted, Status
 from habeas.coalition.access import access_campaign
 from habeas.coalition.models import Campaign
 
@@ -251,3 +254,177 @@ def restricted(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _source(form: Any) -> Any:
+    data = form.cleaned_data
+    return services.source_for(
+        title=data["source_title"],
+        publisher=data["source_publisher"],
+        url=data["source_url"],
+        published_on=data["source_published_on"],
+    )
+
+
+def _errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _documented(request: HttpRequest, pk: int) -> Person:
+    found = Person.objects.filter(pk=pk).first()
+    if found is None or not request.user.has_perm("cases.document", found):
+        raise Http404
+    return found
+
+
+def _page(request: HttpRequest, form: Any, title: str) -> HttpResponse:
+    return render(
+        request,
+        "coalition/form_page.html",
+        {"form": form, "title": title, "submit": _("Save")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+PERSON_FIELDS = [
+    "name",
+    "name_ur",
+    "aliases",
+    "gender",
+    "birth_year",
+    "home_region",
+    "occupation",
+    "summary",
+    "certainty",
+]
+
+
+@never_cache
+@login_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    """A documenter records a new person in one of their campaigns (not public yet)."""
+    campaigns = Campaign.objects.filter(
+        grants__user=request.user.pk, grants__role="DOCUMENTER", grants__revoked_at=None
+    )
+    if not campaigns.exists():
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, campaigns=campaigns)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.person_save(
+                by=request.user,
+                source=_source(form),
+                campaign=form.cleaned_data["campaign"],
+                **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(
+                request, _("Saved. A second documenter verifies it before anything is public.")
+            )
+            return redirect("cases:working_record", pk=created.pk)
+    return _page(request, form, _("Record a person"))
+
+
+@never_cache
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _documented(request, pk)
+    initial = {name: getattr(found, name) for name in PERSON_FIELDS}
+    initial.update(source_title=found.source.title, source_publisher=found.source.publisher)
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_save(
+                by=request.user,
+                source=_source(form),
+                person=found,
+                **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("Saved. The public sees the change once verified."))
+            return redirect("cases:working_record", pk=found.pk)
+    return _page(request, form, _("Edit: %(name)s") % {"name": found.name})
+
+
+@never_cache
+@login_required
+def detention_new(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _documented(request, pk)
+    form = DetentionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        arrested_on, precision = form.cleaned_data["arrested_on"]
+        try:
+            services.detention_add(
+                by=request.user,
+                person=found,
+                source=_source(form),
+                arrested_on=arrested_on,
+                arrested_precision=precision,
+                status=form.cleaned_data["status"],
+                place=form.cleaned_data["place"],
+                authority=form.cleaned_data["authority"],
+                sentence=form.cleaned_data["sentence"],
+                certainty=form.cleaned_data["certainty"],
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            return redirect("cases:working_record", pk=found.pk)
+    return _page(request, form, _("Add an arrest: %(name)s") % {"name": found.name})
+
+
+def _detention(request: HttpRequest, pk: int, detention_id: int) -> Detention:
+    found = _documented(request, pk)
+    detention = Detention.objects.filter(pk=detention_id, person=found).first()
+    if detention is None:
+        raise Http404
+    return detention
+
+
+@never_cache
+@login_required
+def status_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse:
+    detention = _detention(request, pk, detention_id)
+    form = StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        on, precision = form.cleaned_data["on"]
+        services.status_add(
+            by=request.user,
+            detention=detention,
+            status=form.cleaned_data["status"],
+            on=on,
+            precision=precision,
+            source=_source(form),
+        )
+        return redirect("cases:working_record", pk=pk)
+    return _page(request, form, _("Change of status"))
+
+
+@never_cache
+@login_required
+def event_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse:
+    detention = _detention(request, pk, detention_id)
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        on, precision = form.cleaned_data["on"]
+        services.event_add(
+            by=request.user,
+            detention=detention,
+            source=_source(form),
+            kind=form.cleaned_data["kind"],
+            on=on,
+            precision=precision,
+            description=form.cleaned_data["description"],
+            next_hearing_on=form.cleaned_data["next_hearing_on"],
+            certainty=form.cleaned_data["certainty"],
+        )
+        return redirect("cases:working_record", pk=pk)
+    return _page(request, form, _("Add a step in the case"))

@@ -336,3 +336,81 @@ def test_only_the_campaigns_documenters_import(reg: Register, tmp_path: Path) ->
     with pytest.raises(CommandError, match="second documenter"):
         call_command("import-cases", str(path), "--as", "doc1", "--publish-as", "doc1")
     assert Person.objects.count() == 0
+
+
+# --- Documenters' pages -------------------------------------------------------
+
+
+def test_documenters_record_a_person_through_the_pages(reg: Register) -> None:
+    doc1 = reg.client("doc1")
+    source = {"source_title": "HRCP report", "source_publisher": "HRCP", "certainty": "REPORTED"}
+    response = doc1.post(
+        "/register/working/new/",
+        {
+            **source,
+            "campaign": reg.campaign.pk,
+            "name": "Zara Baloch",
+            "gender": "FEMALE",
+            "home_region": "Balochistan",
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(name="Zara Baloch")
+    bad = doc1.post(
+        f"/register/working/{person.pk}/arrest/",
+        {**source, "arrested_on": "2025-13-40", "status": "DETAINED"},
+    )
+    assert bad.status_code == 400
+    assert "YYYY, YYYY-MM or YYYY-MM-DD" in bad.content.decode()
+    assert not Detention.objects.filter(person=person).exists()
+    doc1.post(
+        f"/register/working/{person.pk}/arrest/",
+        {**source, "arrested_on": "2025-03", "status": "DETAINED", "place": "Quetta"},
+    )
+    detention = Detention.objects.get(person=person)
+    doc1.post(
+        f"/register/working/{person.pk}/arrest/{detention.pk}/event/",
+        {
+            **source,
+            "kind": "HEARING",
+            "on": "2025-04-02",
+            "description": "Bail hearing",
+            "next_hearing_on": "2025-06-01",
+        },
+    )
+    assert Client().get(f"/register/{person.slug}/").status_code == 404
+    reg.client("doc2").post(f"/register/working/{person.pk}/verify/")
+    page = Client().get(f"/register/{person.slug}/").content.decode()
+    assert "Bail hearing" in page
+    assert "2025-03" in page
+    assert "2025-06-01" in page  # next hearing
+    assert "HRCP report" in page
+
+
+def test_a_name_with_markup_is_refused_on_the_page(reg: Register) -> None:
+    response = reg.client("doc1").post(
+        "/register/working/new/",
+        {
+            "source_title": "S",
+            "certainty": "REPORTED",
+            "campaign": reg.campaign.pk,
+            "name": "<script>x</script>",
+            "gender": "UNKNOWN",
+        },
+    )
+    assert response.status_code == 400
+    assert "cannot contain" in response.content.decode()
+    assert Person.objects.count() == 0
+
+
+def test_export_command_streams_csv_and_json(reg: Register, tmp_path: Path) -> None:
+    person = _person(reg)
+    services.person_verify(by=reg.users["doc2"], person=person)
+    call_command("export-register", "--format", "json", "--output", str(tmp_path / "r.json"))
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert [p["name"] for p in data["persons"]] == ["Sālār Fayyāz"]
+    assert {"persons", "organizations", "memberships"} <= set(data)
+    call_command("export-register", "--format", "csv", "--output", str(tmp_path / "r.csv"))
+    lines = (tmp_path / "r.csv").read_text().splitlines()
+    assert lines[0].startswith("id,name,name_ur")
+    assert len(lines) == 2

@@ -86,6 +86,13 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("leave_campaign", "as_a"): {"admin_a"},
     ("decide_join", "request_of_b_to_d"): {"coordinator_d", "site_admin"},
     ("choose_persons", "campaign_c"): {"coordinator_c", "site_admin"},
+    # The register: documenters of the campaign edit and verify; its case team alone
+    # sees restricted facts.
+    ("record_person", "register"): {"documenter_c"},
+    ("view_working_record", "person_in_c"): {"documenter_c"},
+    ("edit_person", "person_in_c"): {"documenter_c"},
+    ("verify_person", "person_in_c"): {"documenter_c"},
+    ("view_restricted", "person_in_c"): {"case_team_c"},
     ("view_my_roles", "self"): set(ACTORS) - {"anonymous"},
 }
 
@@ -149,6 +156,7 @@ def world(db: None) -> World:
         made.versions.create(number=1, title=title, body="Text")
         return made
 
+    inviter_for_person = UserFactory()  # the person's last editor is no actor
     hidden = statement(org_a, "Hidden one")
     target["demand_of_a"] = demand(org_a, "A's slogan")
     target["demand_of_b"] = demand(org_b, "B's slogan")
@@ -166,6 +174,16 @@ def world(db: None) -> World:
     CampaignMembership.objects.create(
         campaign=campaign_d, organisation=org_b, status="REQUESTED", created_at=timezone.now()
     )
+    from habeas.cases.models import Person
+    from habeas.core.models import Source
+
+    target["person_in_c"] = Person.objects.create(
+        name="Person in C",
+        slug="person-in-c",
+        source=Source.objects.create(title="Matrix"),
+        updated_by=inviter_for_person,
+    )
+    target["person_in_c"].campaigns.add(campaign_c)
     inviter = users["admin_a"]
     invitations = {
         key: Invitation.objects.create(
@@ -200,6 +218,7 @@ class Attempt:
 
 def _state(world: World) -> tuple[Any, ...]:
     """Everything a refused action must leave as it was."""
+    from habeas.cases.models import Person, PublicRecord
     from habeas.coalition.models import (
         Appeal,
         Campaign,
@@ -225,6 +244,8 @@ def _state(world: World) -> tuple[Any, ...]:
         Correction.objects.count(),
         Campaign.objects.count(),
         sorted(CampaignMembership.objects.values_list("pk", "status")),
+        sorted(Person.objects.values_list("pk", "name", "updated_at")),
+        PublicRecord.objects.count(),
     )
 
 
@@ -335,6 +356,22 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
                 "/campaigns/campaign-c/leave/",
                 {"organisation": str(o["org_a"].pk), "notice": "Goodbye"},
             )
+        case "record_person":
+            return Attempt("get", "/register/working/new/")
+        case "view_working_record":
+            return Attempt("get", f"/register/working/{o[obj].pk}/")
+        case "edit_person":
+            data = {
+                "name": "Renamed",
+                "gender": "UNKNOWN",
+                "source_title": "S",
+                "certainty": "REPORTED",
+            }
+            return Attempt("post", f"/register/working/{o[obj].pk}/edit/", data)
+        case "verify_person":
+            return Attempt("post", f"/register/working/{o[obj].pk}/verify/", {})
+        case "view_restricted":
+            return Attempt("get", f"/register/working/{o[obj].pk}/restricted/")
         case "choose_persons":
             return Attempt("get", "/campaigns/campaign-c/persons/")
         case "decide_join":

@@ -1,0 +1,99 @@
+"""Forms of the documenters' pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from habeas.cases.importer import parse_date
+from habeas.cases.models import CaseEvent, Certainty, Person, Status
+from habeas.coalition.models import Campaign
+
+
+class DateWithPrecision(forms.CharField):
+    """'2025', '2025-05', '2025-05-30' or empty: a date known to the year, month or day."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("help_text", _("YYYY, YYYY-MM or YYYY-MM-DD; empty if not known."))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> tuple[datetime.date | None, str]:
+        text = super().clean(value)
+        try:
+            return parse_date(text or "")
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Write the date as YYYY, YYYY-MM or YYYY-MM-DD.")
+            ) from error
+
+
+class SourceForm(forms.Form):
+    source_title = forms.CharField(label=_("Source: title"), max_length=300)
+    source_publisher = forms.CharField(
+        label=_("Source: publisher"), max_length=200, required=False
+    )
+    source_url = forms.URLField(label=_("Source: address"), required=False, assume_scheme="https")
+    source_published_on = forms.DateField(
+        label=_("Source: published on (YYYY-MM-DD)"), required=False
+    )
+    certainty = forms.ChoiceField(
+        label=_("Certainty"), choices=Certainty.choices, initial=Certainty.REPORTED
+    )
+
+
+class PersonForm(SourceForm):
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    name = forms.CharField(label=_("Name (Latin script)"), max_length=200)
+    name_ur = forms.CharField(label=_("Name in Urdu script"), max_length=200, required=False)
+    aliases = forms.CharField(
+        label=_("Other names, one a line"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=Person.Gender.choices)
+    birth_year = forms.IntegerField(
+        label=_("Year of birth"), required=False, min_value=1900, max_value=2100
+    )
+    home_region = forms.CharField(label=_("Home region"), max_length=100, required=False)
+    occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
+    summary = forms.CharField(
+        label=_("Public biography"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, campaigns: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if campaigns is None:
+            del self.fields["campaign"]
+        else:
+            self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+
+
+class DetentionForm(SourceForm):
+    arrested_on = DateWithPrecision(label=_("Arrested on"))
+    place = forms.CharField(label=_("Place of arrest"), max_length=200, required=False)
+    authority = forms.CharField(label=_("Arresting authority"), max_length=200, required=False)
+    sentence = forms.CharField(label=_("Sentence"), max_length=300, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+
+
+class StatusForm(SourceForm):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    on = DateWithPrecision(label=_("Since"))
+
+
+class EventForm(SourceForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CaseEvent.Kind.choices)
+    on = DateWithPrecision(label=_("On"))
+    description = forms.CharField(
+        label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    next_hearing_on = forms.DateField(label=_("Next hearing (YYYY-MM-DD)"), required=False)
