@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from habeas.cases.importer import parse_date
 from habeas.cases.models import CaseEvent, Certainty, Person, Status
-from habeas.coalition.models import Campaign
+from habeas.coalition.models import Campaign, Organisation
 
 
 class DateWithPrecision(forms.CharField):
@@ -97,3 +97,11 @@ class EventForm(SourceForm):
         label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     next_hearing_on = forms.DateField(label=_("Next hearing (YYYY-MM-DD)"), required=False)
+
+
+class RecognitionForm(SourceForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+    )
+    since_on = forms.DateField(label=_("Since (YYYY-MM-DD)"), required=False)
+    criterion = forms.CharField(label=_("On what criterion"), max_length=500, required=False)

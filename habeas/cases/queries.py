@@ -149,6 +149,8 @@ class Statistics:
     by_region: list[tuple[str, int]]
     by_organisation: list[tuple[str, int]]
     total: int
+    verified: int
+    reported: int
 
 
 def register_statistics(today: datetime.date | None = None) -> Statistics:
@@ -199,6 +201,9 @@ def register_statistics(today: datetime.date | None = None) -> Statistics:
             .order_by("-n")[:20]
         ),
         total=PublicRecord.objects.count(),
+        # Counts keep what the team has checked apart from what is only reported.
+        verified=PublicRecord.objects.filter(data__certainty="VERIFIED").count(),
+        reported=PublicRecord.objects.filter(data__certainty="REPORTED").count(),
     )
 
 

@@ -24,9 +24,10 @@ from habeas.cases.models import (
     Precision,
     PublicRecord,
     PublicVersion,
+    Recognition,
     StatusChange,
 )
-from habeas.coalition.models import Campaign
+from habeas.coalition.models import Campaign, Organisation
 from habeas.core.models import Source
 
 
@@ -196,6 +197,28 @@ def event_add(*, by: Any, detention: Detention, source: Source, **fields: Any) -
     event.save()
     _touch(detention.person, by)
     return event
+
+
+@transaction.atomic
+def recognition_save(
+    *,
+    by: Any,
+    person: Person,
+    organisation: Organisation,
+    source: Source,
+    since_on: datetime.date | None,
+    criterion: str,
+) -> Recognition:
+    """Record (or update) that an organisation recognises the person as a political prisoner."""
+    if not by.has_perm("cases.document", person):
+        raise PermissionDenied
+    recognition, _created = Recognition.objects.update_or_create(
+        person=person,
+        organisation=organisation,
+        defaults={"source": source, "since_on": since_on, "criterion": criterion.strip()},
+    )
+    _touch(person, by)
+    return recognition
 
 
 def _touch(person: Person, by: Any) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("register/working/<int:pk>/", views.working_record, name="working_record"),
     path("register/working/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("register/working/<int:pk>/arrest/", views.detention_new, name="detention_new"),
+    path("register/working/<int:pk>/recognition/", views.recognition_new, name="recognition_new"),
     path(
         "register/working/<int:pk>/arrest/<int:detention_id>/status/",
         views.status_new,

@@ -17,7 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from habeas.cases import charts, export, queries, services
-from habeas.cases.forms import DetentionForm, EventForm, PersonForm, StatusForm
+from habeas.cases.forms import (
+    DetentionForm,
+    EventForm,
+    PersonForm,
+    RecognitionForm,
+    StatusForm,
+)
 from habeas.cases.models import Detention, Person, PersonRestricted, Status
 from habeas.coalition.access import access_campaign
 from habeas.coalition.models import Campaign
@@ -428,3 +434,21 @@ def event_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse:
         )
         return redirect("cases:working_record", pk=pk)
     return _page(request, form, _("Add a step in the case"))
+
+
+@never_cache
+@login_required
+def recognition_new(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _documented(request, pk)
+    form = RecognitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.recognition_save(
+            by=request.user,
+            person=found,
+            organisation=form.cleaned_data["organisation"],
+            source=_source(form),
+            since_on=form.cleaned_data["since_on"],
+            criterion=form.cleaned_data["criterion"],
+        )
+        return redirect("cases:working_record", pk=pk)
+    return _page(request, form, _("Recognised as a political prisoner by"))

@@ -195,9 +195,11 @@ def test_statistics_count_the_detained_on_each_day(reg: Register) -> None:
     assert daily[datetime.date(2025, 5, 12)] == 1
     assert daily[datetime.date(2025, 5, 19)] == 1
     assert daily[datetime.date(2025, 5, 20)] == 0
+    assert (stats.verified, stats.reported) == (0, 1)
     page = Client().get("/register/statistics/").content.decode()
     assert "<svg" in page
     assert "<polyline" in page
+    assert "as reported by a source" in page
 
 
 def test_the_demo_prisoners_are_in_the_register_with_only_the_letters_facts() -> None:
@@ -378,6 +380,16 @@ def test_documenters_record_a_person_through_the_pages(reg: Register) -> None:
             "next_hearing_on": "2025-06-01",
         },
     )
+    org = OrganisationFactory(slug="hrcp-like", name="Defence Committee")
+    doc1.post(
+        f"/register/working/{person.pk}/recognition/",
+        {
+            **source,
+            "organisation": org.pk,
+            "since_on": "2025-04-10",
+            "criterion": "Jailed for organising",
+        },
+    )
     assert Client().get(f"/register/{person.slug}/").status_code == 404
     reg.client("doc2").post(f"/register/working/{person.pk}/verify/")
     page = Client().get(f"/register/{person.slug}/").content.decode()
@@ -385,6 +397,8 @@ def test_documenters_record_a_person_through_the_pages(reg: Register) -> None:
     assert "2025-03" in page
     assert "2025-06-01" in page  # next hearing
     assert "HRCP report" in page
+    assert "Defence Committee" in page
+    assert "Jailed for organising" in page
 
 
 def test_a_name_with_markup_is_refused_on_the_page(reg: Register) -> None:
