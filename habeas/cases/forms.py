@@ -68,6 +68,13 @@ class PersonForm(SourceForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    photo = forms.FileField(
+        label=_("Photo (PNG, JPEG or WebP; its metadata is removed)"), required=False
+    )
+    photo_consent = forms.BooleanField(
+        label=_("The person or their family consents to showing the photo in public"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, campaigns: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

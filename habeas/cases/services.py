@@ -28,6 +28,7 @@ from habeas.cases.models import (
     StatusChange,
 )
 from habeas.coalition.models import Campaign, Organisation
+from habeas.core.images import clean_image
 from habeas.core.models import Source
 
 
@@ -128,6 +129,27 @@ def person_save(
     person.save()
     if campaign is not None:
         person.campaigns.add(campaign)
+    return person
+
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+@transaction.atomic
+def person_photo_set(*, by: Any, person: Person, photo: Any, consent: bool) -> Person:
+    """Keep a photo, stripped of metadata; shown in public only with consent, once verified.
+
+    Raises PermissionDenied unless ``by`` documents for the person,
+    ValidationError for a file that is not a small PNG, JPEG or WebP image.
+    """
+    if not by.has_perm("cases.document", person):
+        raise PermissionDenied
+    if photo:
+        person.photo = clean_image(photo, field="photo", max_bytes=PHOTO_MAX_BYTES, output="JPEG")
+    person.photo_consent = consent
+    person.updated_by = by
+    person.updated_at = timezone.now()
+    person.save(update_fields=["photo", "photo_consent", "updated_by", "updated_at"])
     return person
 
 

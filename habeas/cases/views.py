@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -287,11 +288,19 @@ def _documented(request: HttpRequest, pk: int) -> Person:
     return found
 
 
+def _photo(request: HttpRequest, form: Any, person: Person) -> None:
+    photo = request.FILES.get("photo")
+    if photo or form.cleaned_data["photo_consent"] != person.photo_consent:
+        services.person_photo_set(
+            by=request.user, person=person, photo=photo, consent=form.cleaned_data["photo_consent"]
+        )
+
+
 def _page(request: HttpRequest, form: Any, title: str) -> HttpResponse:
     return render(
         request,
         "coalition/form_page.html",
-        {"form": form, "title": title, "submit": _("Save")},
+        {"form": form, "title": title, "submit": _("Save"), "multipart": True},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -318,15 +327,17 @@ def person_new(request: HttpRequest) -> HttpResponse:
     )
     if not campaigns.exists():
         raise PermissionDenied
-    form = PersonForm(request.POST or None, campaigns=campaigns)
+    form = PersonForm(request.POST or None, request.FILES or None, campaigns=campaigns)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.person_save(
-                by=request.user,
-                source=_source(form),
-                campaign=form.cleaned_data["campaign"],
-                **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
-            )
+            with transaction.atomic():
+                created = services.person_save(
+                    by=request.user,
+                    source=_source(form),
+                    campaign=form.cleaned_data["campaign"],
+                    **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
+                )
+                _photo(request, form, created)
         except ValidationError as error:
             _errors(form, error)
         else:
@@ -343,15 +354,18 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = _documented(request, pk)
     initial = {name: getattr(found, name) for name in PERSON_FIELDS}
     initial.update(source_title=found.source.title, source_publisher=found.source.publisher)
-    form = PersonForm(request.POST or None, initial=initial)
+    initial["photo_consent"] = found.photo_consent
+    form = PersonForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_save(
-                by=request.user,
-                source=_source(form),
-                person=found,
-                **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
-            )
+            with transaction.atomic():
+                services.person_save(
+                    by=request.user,
+                    source=_source(form),
+                    person=found,
+                    **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
+                )
+                _photo(request, form, found)
         except ValidationError as error:
             _errors(form, error)
         else:

@@ -37,6 +37,7 @@ from habeas.coalition.models import (
     Statement,
     StatementVersion,
 )
+from habeas.core.images import clean_image
 from habeas.core.tasks import send_email
 from habeas.core.text import render_markdown
 
@@ -274,26 +275,6 @@ def invitation_withdraw(*, invitation: Invitation, by: Any) -> Invitation:
 
 
 LOGO_MAX_BYTES = 512 * 1024
-LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
-
-
-def _check_logo(logo: Any) -> None:
-    """A logo is a real PNG, JPEG or WebP image of at most 512 KB."""
-    from PIL import Image, UnidentifiedImageError
-
-    if logo.size > LOGO_MAX_BYTES:
-        raise ValidationError({"logo": _("A logo may be at most 512 KB.")})
-    try:
-        logo.seek(0)
-        with Image.open(logo) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise ValidationError({"logo": _("The logo is not a readable image.")}) from error
-    finally:
-        logo.seek(0)
-    if image_format not in LOGO_FORMATS:
-        raise ValidationError({"logo": _("A logo must be PNG, JPEG or WebP.")})
 
 
 @transaction.atomic
@@ -330,8 +311,7 @@ def organisation_update(
             setattr(organisation, name, value.strip())
             fields.append(name)
     if logo:
-        _check_logo(logo)
-        organisation.logo = logo
+        organisation.logo = clean_image(logo, field="logo", max_bytes=LOGO_MAX_BYTES, output="PNG")
         fields.append("logo")
     organisation.full_clean()
     organisation.save(update_fields=fields)

@@ -428,3 +428,46 @@ def test_export_command_streams_csv_and_json(reg: Register, tmp_path: Path) -> N
     lines = (tmp_path / "r.csv").read_text().splitlines()
     assert lines[0].startswith("id,name,name_ur")
     assert len(lines) == 2
+
+
+def test_a_photo_loses_its_metadata_and_shows_only_with_consent(
+    reg: Register, settings: Any, tmp_path: Path
+) -> None:
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # camera make
+    exif[0x8825] = {2: (33.0, 44.0, 0.0)}  # a GPS position
+    upload = io.BytesIO()
+    Image.new("RGB", (32, 32), "blue").save(upload, "JPEG", exif=exif)
+    upload.seek(0)
+    upload.name = "prisoner-at-home.jpg"
+    person = _person(reg)
+    doc1 = reg.client("doc1")
+    base = {
+        "name": person.name,
+        "gender": "UNKNOWN",
+        "source_title": "Court record 12",
+        "source_publisher": "High Court",
+        "certainty": "REPORTED",
+    }
+    response = doc1.post(f"/register/working/{person.pk}/edit/", {**base, "photo": upload})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    stored = Path(person.photo.path).read_bytes()
+    assert b"SecretCam" not in stored
+    assert "prisoner-at-home" not in str(person.photo.name)
+    with Image.open(person.photo.path) as kept:
+        assert not kept.getexif()
+    services.person_verify(by=reg.users["doc2"], person=person)
+    assert "<img" not in Client().get(f"/register/{person.slug}/").content.decode()
+    doc1.post(f"/register/working/{person.pk}/edit/", {**base, "photo_consent": "on"})
+    services.person_verify(by=reg.users["doc2"], person=person)
+    assert str(person.photo.name) in Client().get(f"/register/{person.slug}/").content.decode()
+    fake = io.BytesIO(b"not an image")
+    fake.name = "x.jpg"
+    refused = doc1.post(f"/register/working/{person.pk}/edit/", {**base, "photo": fake})
+    assert refused.status_code == 400
