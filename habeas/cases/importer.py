@@ -24,6 +24,7 @@ from habeas.cases.models import (
     Affiliation,
     Charge,
     Detention,
+    Facility,
     Person,
     Precision,
     Status,
@@ -48,6 +49,7 @@ OPTIONAL = [
     "arrested_on",
     "place",
     "authority",
+    "facility",
     "charges",
     "status",
     "status_on",
@@ -215,6 +217,7 @@ def _check_row(
         ("home_region", 100),
         ("occupation", 100),
         ("place", 200),
+        ("facility", 200),
         ("authority", 200),
         ("summary", 10_000),
         ("aliases", 2000),
@@ -335,6 +338,7 @@ def _apply_batch(
     applied.updated += len(changed)
 
     detentions = Detention.objects.in_bulk(ids, field_name="external_id")
+    facilities: dict[str, Facility] = {}
     new_detentions, changed_detentions = [], []
     for row in batch:
         arrested, precision = row["arrested_on"]
@@ -346,6 +350,7 @@ def _apply_batch(
             changed_detentions.append(detention)
         detention.arrested_on, detention.arrested_precision = arrested, precision
         detention.place = row.get("place", "")
+        detention.facility = _facility(row.get("facility", ""), facilities)
         detention.authority = row.get("authority", "")
         detention.source = row["_source"]
         detention.certainty = row["certainty"]
@@ -353,7 +358,15 @@ def _apply_batch(
     Detention.objects.bulk_create(new_detentions)
     Detention.objects.bulk_update(
         changed_detentions,
-        ["arrested_on", "arrested_precision", "place", "authority", "source", "certainty"],
+        [
+            "arrested_on",
+            "arrested_precision",
+            "place",
+            "authority",
+            "facility",
+            "source",
+            "certainty",
+        ],
     )
     detention_ids = [row["_detention"].pk for row in batch]
     Charge.objects.filter(detention_id__in=detention_ids).delete()
@@ -398,6 +411,14 @@ def _apply_batch(
     )
     if publish_by is not None:
         publish_many(person_ids=[row["_person"].pk for row in batch], by=publish_by)
+
+
+def _facility(name: str, known: dict[str, Facility]) -> Facility | None:
+    if not name:
+        return None
+    if name not in known:
+        known[name], _created = Facility.objects.get_or_create(name=name, region="")
+    return known[name]
 
 
 def lookups() -> tuple[dict[str, int], dict[str, int]]:

@@ -471,3 +471,18 @@ def test_a_photo_loses_its_metadata_and_shows_only_with_consent(
     fake.name = "x.jpg"
     refused = doc1.post(f"/register/working/{person.pk}/edit/", {**base, "photo": fake})
     assert refused.status_code == 400
+
+
+def test_import_records_the_facility(reg: Register, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "external_id,name,campaign,facility,source_title\n"
+        "f1,Kept Person,free-them,Adiala Jail,Report\n",
+    )
+    _import(reg, path)
+    _import(reg, path)
+    from habeas.cases.models import Facility
+
+    assert Facility.objects.filter(name="Adiala Jail").count() == 1
+    record = PublicRecord.objects.get(name="Kept Person")
+    assert "Adiala Jail" in Client().get(f"/register/{record.slug}/").content.decode()
