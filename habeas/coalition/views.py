@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -323,6 +324,29 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _handle(
+    request: HttpRequest,
+    form: Any,
+    do: Callable[[dict[str, Any]], Any],
+    *,
+    success: str,
+    then: Any,
+    **page: Any,
+) -> HttpResponse:
+    """The shape of every organiser form: on a valid post run ``do`` (a service call) with
+    the cleaned data; on success say so and redirect to ``then`` (or ``then(result)``);
+    otherwise show the form again with the service's errors, as 400 after a post."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = do(form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(then(result) if callable(then) else then)
+    return _form_page(request, form, **page)
+
+
 def _member_organisations(user: Any, campaign: Campaign) -> Any:
     return queries.editable_organisations(user).filter(
         memberships__campaign=campaign, memberships__status="ACTIVE"
@@ -336,23 +360,18 @@ def demand_propose(request: HttpRequest, slug: str) -> HttpResponse:
     form = DemandForm(
         request.POST or None, organisations=_member_organisations(request.user, campaign)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.demand_propose(
-                by=request.user,
-                campaign=campaign,
-                organisation=form.cleaned_data["organisation"],
-                text=form.cleaned_data["text"],
-                text_ur=form.cleaned_data["text_ur"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Demand proposed; your organisation endorses it."))
-            return redirect(campaign)
-    return _form_page(
+    return _handle(
         request,
         form,
+        lambda data: services.demand_propose(
+            by=request.user,
+            campaign=campaign,
+            organisation=data["organisation"],
+            text=data["text"],
+            text_ur=data["text_ur"],
+        ),
+        success=_("Demand proposed; your organisation endorses it."),
+        then=campaign,
         title=_("Propose a demand or slogan"),
         submit=_("Propose"),
         intro=_(
@@ -373,22 +392,14 @@ def demand_reword(request: HttpRequest, slug: str, demand_id: int) -> HttpRespon
     form = RewordForm(
         request.POST or None, initial={"text": demand.text, "text_ur": demand.text_ur}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.demand_reword(
-                by=request.user,
-                demand=demand,
-                text=form.cleaned_data["text"],
-                text_ur=form.cleaned_data["text_ur"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("New wording saved. Other members endorse it anew."))
-            return redirect(campaign)
-    return _form_page(
+    return _handle(
         request,
         form,
+        lambda data: services.demand_reword(
+            by=request.user, demand=demand, text=data["text"], text_ur=data["text_ur"]
+        ),
+        success=_("New wording saved. Other members endorse it anew."),
+        then=campaign,
         title=_("Change the wording"),
         submit=_("Save"),
         intro=_(
@@ -421,23 +432,18 @@ def position_record(request: HttpRequest, slug: str, demand_id: int) -> HttpResp
     form = PositionForm(
         request.POST or None, organisations=_member_organisations(request.user, campaign)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.position_record(
-                by=request.user,
-                demand=demand,
-                organisation=form.cleaned_data["organisation"],
-                stance=form.cleaned_data["stance"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Position recorded."))
-            return redirect(campaign)
-    return _form_page(
+    return _handle(
         request,
         form,
+        lambda data: services.position_record(
+            by=request.user,
+            demand=demand,
+            organisation=data["organisation"],
+            stance=data["stance"],
+            reason=data["reason"],
+        ),
+        success=_("Position recorded."),
+        then=campaign,
         title=_("Your position on: %(demand)s") % {"demand": demand},
         submit=_("Record"),
         back=campaign.get_absolute_url(),
@@ -451,23 +457,18 @@ def statement_publish(request: HttpRequest, slug: str) -> HttpResponse:
     form = StatementForm(
         request.POST or None, organisations=_member_organisations(request.user, campaign)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.statement_publish(
-                by=request.user,
-                campaign=campaign,
-                organisation=form.cleaned_data["organisation"],
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Statement published."))
-            return redirect(campaign)
-    return _form_page(
+    return _handle(
         request,
         form,
+        lambda data: services.statement_publish(
+            by=request.user,
+            campaign=campaign,
+            organisation=data["organisation"],
+            title=data["title"],
+            body=data["body"],
+        ),
+        success=_("Statement published."),
+        then=campaign,
         title=_("Publish a statement"),
         submit=_("Publish"),
         back=campaign.get_absolute_url(),
@@ -484,22 +485,14 @@ def statement_edit(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
     form = StatementEditForm(
         request.POST or None, initial={"title": statement.title, "body": statement.body}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.statement_edit(
-                by=request.user,
-                statement=statement,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("New version published; the old one is kept."))
-            return redirect(campaign)
-    return _form_page(
+    return _handle(
         request,
         form,
+        lambda data: services.statement_edit(
+            by=request.user, statement=statement, title=data["title"], body=data["body"]
+        ),
+        success=_("New version published; the old one is kept."),
+        then=campaign,
         title=_("Edit the statement"),
         submit=_("Publish"),
         back=campaign.get_absolute_url(),
@@ -579,18 +572,12 @@ def notice_appeal(request: HttpRequest, slug: str, notice_id: int) -> HttpRespon
     notice = access.access_in_campaign(HiddenNotice, campaign, notice_id)
     if not request.user.has_perm("coalition.publish_for_organisation", notice.organisation):
         raise PermissionDenied
-    form = AppealForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.notice_appeal(by=request.user, notice=notice, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Appeal recorded and shown with the notice."))
-            return redirect(campaign)
-    return _form_page(
+    return _handle(
         request,
-        form,
+        AppealForm(request.POST or None),
+        lambda data: services.notice_appeal(by=request.user, notice=notice, text=data["text"]),
+        success=_("Appeal recorded and shown with the notice."),
+        then=campaign,
         title=_("Appeal against hiding"),
         submit=_("Appeal"),
         back=campaign.get_absolute_url(),
@@ -811,25 +798,20 @@ def letter_write(request: HttpRequest) -> HttpResponse:
     form = LetterForm(
         request.POST or None, organisations=queries.editable_organisations(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            letter = services.letter_publish(
-                by=request.user,
-                organisation=form.cleaned_data["organisation"],
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                to_organisation=form.cleaned_data["to_organisation"],
-                to_campaign=form.cleaned_data["to_campaign"],
-                signed=form.cleaned_data["signed"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Open letter published."))
-            return redirect(letter)
-    return _form_page(
+    return _handle(
         request,
         form,
+        lambda data: services.letter_publish(
+            by=request.user,
+            organisation=data["organisation"],
+            subject=data["subject"],
+            body=data["body"],
+            to_organisation=data["to_organisation"],
+            to_campaign=data["to_campaign"],
+            signed=data["signed"],
+        ),
+        success=_("Open letter published."),
+        then=lambda letter: letter,
         title=_("Write an open letter"),
         submit=_("Publish"),
         intro=_("A published letter is never edited; you can follow it with a correction."),
@@ -847,23 +829,21 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
         organisations=queries.editable_organisations(request.user),
         initial={"subject": f"Re: {parent.subject}"[:300]},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            letter = services.letter_publish(
-                by=request.user,
-                organisation=form.cleaned_data["organisation"],
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                in_reply_to=parent,
-                signed=form.cleaned_data["signed"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Reply published."))
-            return redirect(letter)
-    return _form_page(
-        request, form, title=_("Reply to: %(subject)s") % {"subject": parent}, submit=_("Publish")
+    return _handle(
+        request,
+        form,
+        lambda data: services.letter_publish(
+            by=request.user,
+            organisation=data["organisation"],
+            subject=data["subject"],
+            body=data["body"],
+            in_reply_to=parent,
+            signed=data["signed"],
+        ),
+        success=_("Reply published."),
+        then=lambda letter: letter,
+        title=_("Reply to: %(subject)s") % {"subject": parent},
+        submit=_("Publish"),
     )
 
 
@@ -875,18 +855,12 @@ def letter_correct(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not request.user.has_perm("coalition.edit_item", letter):
         raise PermissionDenied
-    form = CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.letter_correct(by=request.user, letter=letter, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Correction published with the letter."))
-            return redirect(letter)
-    return _form_page(
+    return _handle(
         request,
-        form,
+        CorrectionForm(request.POST or None),
+        lambda data: services.letter_correct(by=request.user, letter=letter, body=data["body"]),
+        success=_("Correction published with the letter."),
+        then=letter,
         title=_("Correct: %(subject)s") % {"subject": letter},
         submit=_("Publish the correction"),
     )
