@@ -26,6 +26,7 @@ from habeas.coalition.models import (
     RoleGrant,
 )
 from habeas.core.models import Source
+from habeas.core.services import source_archive
 
 
 class HabeasAdminSite(admin.AdminSite):
@@ -105,5 +106,16 @@ class UserAdmin(ReadOnly):
     fields = ["username", "display_name", "email", "is_active", "last_login", "date_joined"]
 
 
-for model in (Organisation, Campaign, CampaignMembership, Demand, Source):
+@admin.register(Source, site=site)
+class SourceAdmin(SiteAdminOnly):
+    readonly_fields = ["sha256"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        upload = request.FILES.get("archived_file")
+        obj.save()
+        if upload is not None:
+            source_archive(source=obj, upload=upload)
+
+
+for model in (Organisation, Campaign, CampaignMembership, Demand):
     site.register(model, SiteAdminOnly)

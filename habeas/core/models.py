@@ -18,6 +18,7 @@ class Source(models.Model):
     url = models.URLField(_("address"), blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
+    archived_file = models.FileField(_("archived copy"), upload_to="sources/", blank=True)
     sha256 = models.CharField(_("SHA-256 of the archived copy"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -486,3 +486,14 @@ def test_import_records_the_facility(reg: Register, tmp_path: Path) -> None:
     assert Facility.objects.filter(name="Adiala Jail").count() == 1
     record = PublicRecord.objects.get(name="Kept Person")
     assert "Adiala Jail" in Client().get(f"/register/{record.slug}/").content.decode()
+
+
+def test_the_campaign_facet_lists_campaigns_with_verified_prisoners(reg: Register) -> None:
+    person = _person(reg)
+    services.person_verify(by=reg.users["doc2"], person=person)
+    other = CampaignFactory(slug="elsewhere", title="Elsewhere")
+    page = Client().get("/register/").content.decode()
+    assert 'value="free-them"' in page
+    assert 'value="elsewhere"' not in page
+    assert "Sālār" not in Client().get("/register/", {"campaign": other.slug}).content.decode()
+    assert "Sālār" in Client().get("/register/", {"campaign": "free-them"}).content.decode()

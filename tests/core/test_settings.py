@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -178,3 +179,20 @@ def test_mail_goes_to_files_under_var_outbox_by_default(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=120)
     [mail] = list((tmp_path / "outbox").iterdir())
     assert "Subject: Hello" in mail.read_text()
+
+
+def test_an_archived_source_keeps_its_sha256(db: None, settings: Any, tmp_path: Path) -> None:
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from habeas.core.models import Source
+    from habeas.core.services import source_archive
+
+    settings.MEDIA_ROOT = tmp_path
+    content = b"The court's order of 12 May 2025."
+    source = Source.objects.create(title="Order", publisher="High Court")
+    source_archive(source=source, upload=SimpleUploadedFile("order.txt", content))
+    source.refresh_from_db()
+    assert source.sha256 == hashlib.sha256(content).hexdigest()
+    assert Path(source.archived_file.path).read_bytes() == content
