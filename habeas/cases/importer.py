@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -317,7 +317,8 @@ def _apply_batch(
         row["_person"] = person
         row["_source"] = source
     Person.objects.bulk_create(new)
-    Person.objects.bulk_update(
+    _update_many(
+        Person,
         changed,
         [
             "name",
@@ -356,7 +357,8 @@ def _apply_batch(
         detention.certainty = row["certainty"]
         row["_detention"] = detention
     Detention.objects.bulk_create(new_detentions)
-    Detention.objects.bulk_update(
+    _update_many(
+        Detention,
         changed_detentions,
         [
             "arrested_on",
@@ -411,6 +413,26 @@ def _apply_batch(
     )
     if publish_by is not None:
         publish_many(person_ids=[row["_person"].pk for row in batch], by=publish_by)
+
+
+def _update_many(model: Any, objects: list[Any], names: list[str]) -> None:
+    """One prepared UPDATE run for every object: Django's bulk_update builds a CASE
+    per field per row, which grows too slowly at thousands of rows."""
+    if not objects:
+        return
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    sql = (
+        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {assignments} "  # noqa: S608
+        f"WHERE {connection.ops.quote_name(meta.pk.column)} = %s"
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _facility(name: str, known: dict[str, Facility]) -> Facility | None:
