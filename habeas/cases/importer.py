@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,6 +32,7 @@ from habeas.cases.models import (
 )
 from habeas.cases.services import publish_many
 from habeas.coalition.models import Campaign, Organisation
+from habeas.core.bulk import insert_rows, update_many
 from habeas.core.models import Source
 
 REQUIRED = ["external_id", "name", "source_title"]
@@ -316,8 +317,57 @@ def _apply_batch(
         person.updated_by = by
         row["_person"] = person
         row["_source"] = source
-    Person.objects.bulk_create(new)
-    _update_many(
+    person_names = [
+        "external_id",
+        "slug",
+        "name",
+        "name_ur",
+        "aliases",
+        "gender",
+        "birth_year",
+        "home_region",
+        "occupation",
+        "summary",
+        "certainty",
+        "source",
+        "updated_at",
+        "updated_by",
+        "photo",
+        "photo_consent",
+    ]
+    insert_rows(
+        Person,
+        person_names,
+        [
+            (
+                p.external_id,
+                p.slug,
+                p.name,
+                p.name_ur,
+                p.aliases,
+                p.gender,
+                p.birth_year,
+                p.home_region,
+                p.occupation,
+                p.summary,
+                p.certainty,
+                p.source_id,
+                p.updated_at,
+                p.updated_by_id,
+                "",
+                False,
+            )
+            for p in new
+        ],
+    )
+    new_ids = dict(
+        Person.objects.filter(external_id__in=[p.external_id for p in new]).values_list(
+            "external_id", "pk"
+        )
+    )
+    for person in new:
+        person.pk = new_ids[person.external_id]
+    update_many(
         Person,
         changed,
         [
@@ -356,8 +406,44 @@ def _apply_batch(
         detention.source = row["_source"]
         detention.certainty = row["certainty"]
         row["_detention"] = detention
-    Detention.objects.bulk_create(new_detentions)
-    _update_many(
+    insert_rows(
+        Detention,
+        [
+            "external_id",
+            "person",
+            "arrested_on",
+            "arrested_precision",
+            "place",
+            "authority",
+            "facility",
+            "sentence",
+            "source",
+            "certainty",
+        ],
+        [
+            (
+                d.external_id,
+                d.person.pk,
+                d.arrested_on,
+                d.arrested_precision,
+                d.place,
+                d.authority,
+                d.facility_id,
+                "",
+                d.source_id,
+                d.certainty,
+            )
+            for d in new_detentions
+        ],
+    )
+    new_detention_ids = dict(
+        Detention.objects.filter(
+            external_id__in=[d.external_id for d in new_detentions]
+        ).values_list("external_id", "pk")
+    )
+    for detention in new_detentions:
+        detention.pk = new_detention_ids[detention.external_id]
+    update_many(
         Detention,
         changed_detentions,
         [
@@ -373,26 +459,34 @@ def _apply_batch(
     detention_ids = [row["_detention"].pk for row in batch]
     Charge.objects.filter(detention_id__in=detention_ids).delete()
     StatusChange.objects.filter(detention_id__in=detention_ids).delete()
-    Charge.objects.bulk_create(
-        Charge(detention=row["_detention"], law=law, section=section, description=description)
-        for row in batch
-        for law, section, description in row["charges"]
+    insert_rows(
+        Charge,
+        ["detention", "law", "section", "description"],
+        [
+            (row["_detention"].pk, law, section, description)
+            for row in batch
+            for law, section, description in row["charges"]
+        ],
     )
-    StatusChange.objects.bulk_create(
-        StatusChange(
-            detention=row["_detention"],
-            status=row["status"],
-            on=row["status_on"][0] or row["arrested_on"][0],
-            precision=(row["status_on"][1] if row["status_on"][0] else row["arrested_on"][1]),
-            source=row["_source"],
-            certainty=row["certainty"],
-        )
-        for row in batch
+    insert_rows(
+        StatusChange,
+        ["detention", "status", "on", "precision", "source", "certainty"],
+        [
+            (
+                row["_detention"].pk,
+                row["status"],
+                row["status_on"][0] or row["arrested_on"][0],
+                row["status_on"][1] if row["status_on"][0] else row["arrested_on"][1],
+                row["_source"].pk,
+                row["certainty"],
+            )
+            for row in batch
+        ],
     )
     Affiliation.objects.bulk_create(
         [
             Affiliation(
-                person=row["_person"],
+                person_id=row["_person"].pk,
                 organisation_id=organisations[row["affiliation"]],
                 role=row.get("affiliation_role", "")[:200],
                 source=row["_source"],
@@ -413,26 +507,6 @@ def _apply_batch(
     )
     if publish_by is not None:
         publish_many(person_ids=[row["_person"].pk for row in batch], by=publish_by)
-
-
-def _update_many(model: Any, objects: list[Any], names: list[str]) -> None:
-    """One prepared UPDATE run for every object: Django's bulk_update builds a CASE
-    per field per row, which grows too slowly at thousands of rows."""
-    if not objects:
-        return
-    meta = model._meta
-    fields = [meta.get_field(name) for name in names]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    sql = (
-        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {connection.ops.quote_name(meta.pk.column)} = %s"
-    )
-    rows = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _facility(name: str, known: dict[str, Facility]) -> Facility | None:

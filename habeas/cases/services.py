@@ -30,6 +30,7 @@ from habeas.cases.models import (
     StatusChange,
 )
 from habeas.coalition.models import Campaign, Organisation
+from habeas.core.bulk import insert_rows
 from habeas.core.images import clean_image
 from habeas.core.models import Source
 
@@ -561,15 +562,57 @@ def publish_many(*, person_ids: list[int], by: Any | None) -> list[PublicRecord]
     # bulk_update builds a CASE per field per row. Spans and organisation links
     # go with the old rows and are written afresh below.
     PublicRecord.objects.filter(pk__in=existing).delete()
-    PublicRecord.objects.bulk_create(records, batch_size=1000)
-    through = PublicRecord.organisations.through
-    through.objects.filter(publicrecord_id__in=person_ids).delete()
-    through.objects.bulk_create(
-        [through(publicrecord_id=r, organisation_id=o) for r, o in set(links)],
-        ignore_conflicts=True,
+    record_names = [
+        "person",
+        "slug",
+        "name",
+        "name_ur",
+        "home_region",
+        "status",
+        "arrested_on",
+        "arrested_year",
+        "released_on",
+        "search_text",
+        "data",
+        "verified_at",
+        "verified_by_name",
+    ]
+    insert_rows(
+        PublicRecord,
+        record_names,
+        [
+            (
+                r.pk,
+                r.slug,
+                r.name,
+                r.name_ur,
+                r.home_region,
+                r.status,
+                r.arrested_on,
+                r.arrested_year,
+                r.released_on,
+                r.search_text,
+                r.data,
+                r.verified_at,
+                r.verified_by_name,
+            )
+            for r in records
+        ],
     )
-    DetentionSpan.objects.filter(record_id__in=person_ids).delete()
-    DetentionSpan.objects.bulk_create(spans, batch_size=1000)
-    PublicVersion.objects.bulk_create(versions, batch_size=1000)
+    through = PublicRecord.organisations.through
+    insert_rows(through, ["publicrecord", "organisation"], sorted(set(links)))
+    insert_rows(
+        DetentionSpan,
+        ["record", "arrested_on", "released_on", "status", "region"],
+        [(s.record_id, s.arrested_on, s.released_on, s.status, s.region) for s in spans],
+    )
+    insert_rows(
+        PublicVersion,
+        ["person", "number", "data", "verified_at", "verified_by", "edited_by"],
+        [
+            (v.person_id, v.number, v.data, v.verified_at, v.verified_by_id, v.edited_by_id)
+            for v in versions
+        ],
+    )
     search.index(records)
     return records
