@@ -182,7 +182,7 @@ def working_record(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/working_record.html",
         {
             "person": found,
-            "data": services.public_data(found),
+            "data": services.public_data(services.gather([found.pk])[0]),
             "restricted": restricted,
             "can_see_restricted": request.user.has_perm("cases.view_restricted", found),
         },
