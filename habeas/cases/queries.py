@@ -62,9 +62,7 @@ def register_records(filters: RegisterFilters) -> QuerySet[PublicRecord]:
     """Published records matching the filters, sorted."""
     found = PublicRecord.objects.all()
     if filters.q:
-        ids = search.search_ids(filters.q)
-        if ids is not None:
-            found = found.filter(pk__in=ids)
+        found = search.matching(found, filters.q)
     if filters.status:
         found = found.filter(status=filters.status)
     if filters.region:

@@ -12,6 +12,8 @@ import unicodedata
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from habeas.cases.models import PublicRecord
 
@@ -48,24 +50,26 @@ def index(records: list[PublicRecord]) -> None:
         )
 
 
-def search_ids(query: str) -> list[int] | None:
-    """Ids of public records matching every word of ``query`` (words as prefixes).
+def matching(records: QuerySet[PublicRecord], query: str) -> QuerySet[PublicRecord]:
+    """``records`` narrowed to those matching every word of ``query`` (words as prefixes).
 
-    None when the query has no words, meaning "no search".
+    The match stays inside the database (a subquery on SQLite, the GIN index
+    on PostgreSQL), so a common name matching tens of thousands of records
+    costs no list of ids. A query without words leaves ``records`` as they are.
     """
     terms = normalise(query).split()[:MAX_TERMS]
     if not terms:
-        return None
+        return records
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
-        found = PublicRecord.objects.filter(
+        return records.filter(
             search_vector=SearchQuery(tsquery, search_type="raw", config="simple")
         )
-        return list(found.values_list("pk", flat=True))
     match = " ".join(f'"{term}"*' for term in terms)
-    with connection.cursor() as cursor:
-        cursor.execute(
+    return records.filter(
+        # The table name is a constant; the user's words go in as a parameter.
+        pk__in=RawSQL(  # noqa: S611
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
             [match],
         )
-        return [row[0] for row in cursor.fetchall()]
+    )
