@@ -156,6 +156,7 @@ class Reason:
     stance: str
     demand: Demand
     cell: Cell
+    demand_hidden: bool = False
 
 
 @dataclass
@@ -246,7 +247,13 @@ def united_front(campaign: Campaign) -> UnitedFront:
             status = DemandStatus.PROPOSED
         rows.append(DemandRow(demand, status, len(endorsing), row_cells, by_demand.get(demand.pk)))
         reasons.extend(
-            Reason(organisations[c.organisation_id], c.stance, demand, c)
+            Reason(
+                organisations[c.organisation_id],
+                c.stance,
+                demand,
+                c,
+                demand_hidden=demand.pk in by_demand,
+            )
             for c in row_cells
             if c is not None and c.reason
         )

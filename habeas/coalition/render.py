@@ -132,10 +132,15 @@ def reasons_list(view: View, front: UnitedFront) -> SafeString:
     parts: list[str] = []
     for reason in front.reasons:
         cell = reason.cell
+        # A hidden demand's words stay hidden here too.
+        demand = (
+            f"<em>{escape(_('a hidden item'))}</em>"
+            if reason.demand_hidden
+            else f'<q lang="en" dir="ltr">{escape(reason.demand.text)}</q>'
+        )
         head = (
             f'<li><strong lang="en" dir="ltr">{escape(reason.organisation.name)}</strong> — '
-            f'{view.stances[cell.stance]}: <q lang="en" dir="ltr">{escape(reason.demand.text)}'
-            "</q>. "
+            f"{view.stances[cell.stance]}: {demand}. "
         )
         if cell.notice is not None:
             body = _notice(view, cell.notice)

@@ -242,6 +242,13 @@ def test_an_editor_of_another_organisation_cannot_hide(front: Front) -> None:
 def test_hiding_leaves_a_public_notice_and_tells_the_organisation(smtp_server: Mailbox) -> None:
     front = make_front()
     demand = _propose(front, "Free Imran Khan!")
+    services.position_record(
+        by=front.users["editor_b"],
+        demand=demand,
+        organisation=front.b,
+        stance="DISAGREES",
+        reason="He jailed our comrades.",
+    )
     response = front.client("coordinator").post(
         f"/campaigns/free-them/hide/demand/{demand.pk}/",
         {"reason": "Disputed in the coalition; see the letters."},
