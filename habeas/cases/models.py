@@ -311,6 +311,12 @@ class PublicRecord(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
+        # The list page's sort orders, so a page of 50 needs no sort of the register.
+        indexes = [
+            models.Index(fields=["name", "person"], name="public_record_by_name"),
+            models.Index(fields=["arrested_on", "person"], name="public_record_by_arrest"),
+            models.Index(fields=["home_region", "name"], name="public_record_by_region"),
+        ]
 
     def __str__(self) -> str:
         return self.name

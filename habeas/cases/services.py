@@ -30,6 +30,7 @@ from habeas.cases.models import (
     Recognition,
     StatusChange,
 )
+from habeas.cases.queries import register_changed
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.bulk import insert_rows
 from habeas.core.images import clean_image
@@ -666,4 +667,5 @@ def publish_many(*, person_ids: list[int], by: Any | None) -> list[PublicRecord]
         ],
     )
     search.index(records)
+    register_changed()
     return records
