@@ -257,7 +257,9 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "| Floor req/s | Floor p50 | Floor p99 | req/s ÷ floor | Measured (UTC) |",
         "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
-    for entry in results:
+    loaded = [entry for entry in results if "requests_per_second" in entry.get("figures", {})]
+    unloaded = [entry for entry in results if entry not in loaded]
+    for entry in loaded:
         figures = entry.get("figures", {})
         floor = entry.get("floor", {})
         rps, floor_rps = figures.get("requests_per_second"), floor.get("requests_per_second")
@@ -281,6 +283,25 @@ def markdown(results: list[dict[str, Any]]) -> str:
             str(entry.get("measured_at", "")).replace("+00:00", "Z"),
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    if unloaded:
+        # Results that time a command rather than load a page (imports,
+        # exports): their figures as they are, times in seconds, memory in MiB.
+        lines += [
+            "",
+            "Results without an HTTP load, figures as measured (times in seconds, memory in MiB):",
+            "",
+            "| Benchmark | Database | Parameters | Figures | Measured (UTC) |",
+            "|---|---|---|---|---|",
+        ]
+        for entry in unloaded:
+            cells = [
+                str(entry.get("name")),
+                str(entry.get("machine", {}).get("database")),
+                parameters_text(entry.get("parameters", {})),
+                parameters_text(entry.get("figures", {})),
+                str(entry.get("measured_at", "")).replace("+00:00", "Z"),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
