@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import get_language
 
@@ -166,7 +167,30 @@ def public_record(slug: str) -> PublicRecord | None:
 
 
 def public_history(record: PublicRecord) -> list[PublicVersion]:
-    return list(PublicVersion.objects.filter(person_id=record.pk).order_by("-number"))
+    """The record's verified versions, newest first, without their data."""
+    return list(
+        PublicVersion.objects.filter(person_id=record.pk).order_by("-number").defer("data")
+    )
+
+
+HISTORY_PAGE = 20
+
+
+def history_page(
+    record: PublicRecord, number: str | None
+) -> tuple[Page[PublicVersion], list[PublicVersion], PublicVersion | None]:
+    """One page of the record's versions (newest first), its versions, and the one before.
+
+    The version before the page's oldest is returned so that it too can be
+    compared; None when the page reaches the first version.
+    """
+    versions = PublicVersion.objects.filter(person_id=record.pk).select_related("verified_by")
+    page = Paginator(versions.order_by("-number"), HISTORY_PAGE).get_page(number)
+    items = list(page.object_list)
+    before = (
+        versions.filter(number__lt=items[-1].number).order_by("-number").first() if items else None
+    )
+    return page, items, before
 
 
 def days_detained(record: PublicRecord, today: datetime.date | None = None) -> int | None:

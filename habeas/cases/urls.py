@@ -28,5 +28,6 @@ urlpatterns = [
     path("register/working/<int:pk>/verify/", views.verify, name="verify"),
     path("register/working/<int:pk>/restricted/", views.restricted, name="restricted"),
     path("register/<slug:slug>/", views.person, name="person"),
+    path("register/<slug:slug>/history/", views.person_history, name="person_history"),
     path("campaigns/<slug:slug>/persons/", views.campaign_persons, name="campaign_persons"),
 ]

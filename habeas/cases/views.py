@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from habeas.cases import charts, export, queries, services
+from habeas.cases import charts, export, history, queries, services
 from habeas.cases.forms import (
     DetentionForm,
     EventForm,
@@ -118,6 +118,19 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "status_labels": dict(Status.choices),
         },
+    )
+
+
+def person_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every verified version of a public record, with what each one changed."""
+    record = queries.public_record(slug)
+    if record is None:
+        raise Http404
+    page, versions, before = queries.history_page(record, request.GET.get("page"))
+    return render(
+        request,
+        "cases/person_history.html",
+        {"record": record, "page": page, "entries": history.changes(versions, before)},
     )
 
 

@@ -118,6 +118,7 @@ def test_restricted_facts_never_reach_a_public_page_or_export(reg: Register) -> 
         "/organisations/org-x/",
         "/ur/register/",
         f"/ur/register/{person.slug}/",
+        f"/register/{person.slug}/history/",
     ]:
         response = public.get(path)
         assert response.status_code == 200, path
@@ -497,3 +498,78 @@ def test_the_campaign_facet_lists_campaigns_with_verified_prisoners(reg: Registe
     assert 'value="elsewhere"' not in page
     assert "Sālār" not in Client().get("/register/", {"campaign": other.slug}).content.decode()
     assert "Sālār" in Client().get("/register/", {"campaign": "free-them"}).content.decode()
+
+
+def test_the_history_shows_what_each_verified_version_changed(reg: Register) -> None:
+    person = _person(reg, home_region="Gilgit-Baltistan")
+    services.person_verify(by=reg.users["doc2"], person=person)
+    services.person_save(
+        by=reg.users["doc1"],
+        person=person,
+        source=reg.source,
+        name="Salaar Fayyaz",
+        home_region="Hunza",
+    )
+    # An unverified change never reaches the history.
+    assert "Hunza" not in Client().get(f"/register/{person.slug}/history/").content.decode()
+    services.person_verify(by=reg.users["doc2"], person=person)
+    services.person_save(  # the same facts again: a version that changes nothing
+        by=reg.users["doc2"],
+        person=person,
+        source=reg.source,
+        name="Salaar Fayyaz",
+        home_region="Hunza",
+    )
+    services.person_verify(by=reg.users["doc1"], person=person)
+    page = Client().get(f"/register/{person.slug}/history/").content.decode()
+    v3, v2, v1 = (page.index(f'id="v{n}"') for n in (3, 2, 1))
+    assert v3 < v2 < v1
+    assert "Verified again with no change" in page[v3:v2]
+    added, removed = page[v2:v1].split("Removed")
+    assert "Salaar Fayyaz" in added
+    assert "Hunza" in added
+    assert "Sālār Fayyāz" in removed
+    assert "Gilgit-Baltistan" in removed
+    assert "Verified by doc2" in page[v2:v1]
+    first = page[v1:]
+    assert "First published with" in first
+    assert "Gilgit-Baltistan" in first
+    assert "Counter Terrorism Department" in first
+    assert "awaiting trial in custody" in first
+    assert "Court record 12" in first
+    person_page = Client().get(f"/register/{person.slug}/").content.decode()
+    assert f'href="/register/{person.slug}/history/"' in person_page
+    urdu = Client().get(f"/ur/register/{person.slug}/history/")
+    assert urdu.status_code == 200
+    assert 'dir="rtl"' in urdu.content.decode()
+
+
+def test_the_history_pages_long_records_and_compares_across_pages(reg: Register) -> None:
+    from habeas.cases.queries import HISTORY_PAGE
+
+    person = _person(reg)
+    for n in range(HISTORY_PAGE + 1):
+        services.person_save(
+            by=reg.users["doc1"], person=person, source=reg.source, occupation=f"job {n}"
+        )
+        services.person_verify(by=reg.users["doc2"], person=person)
+    first = Client().get(f"/register/{person.slug}/history/").content.decode()
+    assert f'id="v{HISTORY_PAGE + 1}"' in first
+    assert 'id="v1"' not in first
+    assert first.count('class="version"') == HISTORY_PAGE
+    assert "?page=2" in first
+    second = Client().get(f"/register/{person.slug}/history/?page=2").content.decode()
+    assert 'id="v1"' in second
+    assert "First published with" in second
+    # The oldest entry on page 1 is compared with version 1, on page 2.
+    last_of_first = first[first.index('id="v2"') :]
+    assert "First published" not in last_of_first
+    assert "job 1" in last_of_first.split("Removed")[0]
+    assert "job 0" in last_of_first.split("Removed")[1]
+    assert Client().get(f"/register/{person.slug}/history/?page=99").status_code == 200
+
+
+def test_the_history_of_an_unknown_or_unverified_record_answers_404(reg: Register) -> None:
+    person = _person(reg)
+    assert Client().get(f"/register/{person.slug}/history/").status_code == 404
+    assert Client().get("/register/nobody-at-all/history/").status_code == 404

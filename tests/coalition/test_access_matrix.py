@@ -93,6 +93,12 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("edit_person", "person_in_c"): {"documenter_c"},
     ("verify_person", "person_in_c"): {"documenter_c"},
     ("view_restricted", "person_in_c"): {"case_team_c"},
+    # The public register shows verified records and their history to anyone,
+    # and answers 404 to everyone for a record not yet verified.
+    ("view_public_record", "published_person"): set(ACTORS),
+    ("view_public_record", "person_in_c"): set(),
+    ("view_public_history", "published_person"): set(ACTORS),
+    ("view_public_history", "person_in_c"): set(),
     ("view_my_roles", "self"): set(ACTORS) - {"anonymous"},
 }
 
@@ -184,6 +190,15 @@ def world(db: None) -> World:
         updated_by=inviter_for_person,
     )
     target["person_in_c"].campaigns.add(campaign_c)
+    from habeas.cases.services import publish
+
+    target["published_person"] = Person.objects.create(
+        name="Published person",
+        slug="published-person",
+        source=Source.objects.get(title="Matrix"),
+        updated_by=inviter_for_person,
+    )
+    publish(person=target["published_person"], by=None)
     inviter = users["admin_a"]
     invitations = {
         key: Invitation.objects.create(
@@ -214,6 +229,7 @@ class Attempt:
     method: str
     path: str
     data: dict[str, str] | None = None
+    public: bool = False  # a public page: refused with 404, to anonymous visitors too
 
 
 def _state(world: World) -> tuple[Any, ...]:
@@ -372,6 +388,10 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt("post", f"/register/working/{o[obj].pk}/verify/", {})
         case "view_restricted":
             return Attempt("get", f"/register/working/{o[obj].pk}/restricted/")
+        case "view_public_record":
+            return Attempt("get", f"/register/{o[obj].slug}/", public=True)
+        case "view_public_history":
+            return Attempt("get", f"/register/{o[obj].slug}/history/", public=True)
         case "choose_persons":
             return Attempt("get", "/campaigns/campaign-c/persons/")
         case "decide_join":
@@ -409,7 +429,9 @@ def test_access_matrix_through_pages(world: World, actor: str, action: str, obj:
         if attempt.method == "post":
             assert _state(world) != before, "an allowed write changed nothing"
     else:
-        if actor == "anonymous":
+        if attempt.public:
+            assert response.status_code == 404, response.status_code
+        elif actor == "anonymous":
             assert response.status_code == 302
             assert "/login/" in response["Location"]
         else:
