@@ -32,7 +32,7 @@ from habeas.cases.models import (
 )
 from habeas.cases.services import publish_many
 from habeas.coalition.models import Campaign, Organisation
-from habeas.core.bulk import insert_rows, update_many
+from habeas.core.bulk import delete_in, insert_rows, keys_by, update_rows
 from habeas.core.models import Source
 
 REQUIRED = ["external_id", "name", "source_title"]
@@ -272,6 +272,31 @@ def _source_for(row: dict[str, Any], sources: dict[tuple[str, str], Source]) -> 
     return sources[key]
 
 
+PERSON_COLUMNS = [
+    "name",
+    "name_ur",
+    "aliases",
+    "gender",
+    "birth_year",
+    "home_region",
+    "occupation",
+    "summary",
+    "certainty",
+    "source",
+    "updated_at",
+    "updated_by",
+]
+DETENTION_COLUMNS = [
+    "arrested_on",
+    "arrested_precision",
+    "place",
+    "authority",
+    "facility",
+    "source",
+    "certainty",
+]
+
+
 def _apply_batch(
     batch: list[dict[str, Any]],
     by: Any,
@@ -281,189 +306,80 @@ def _apply_batch(
     sources: dict[tuple[str, str], Source],
     applied: Applied,
 ) -> None:
+    """Write one batch as rows of plain values: a few statements, no model objects."""
     now = timezone.now()
     ids = [row["external_id"] for row in batch]
-    existing = Person.objects.in_bulk(ids, field_name="external_id")
-    taken = set(
-        Person.objects.filter(
-            slug__in=[slugify(r["name"])[:60] or "person" for r in batch]
-        ).values_list("slug", flat=True)
-    )
-    new, changed = [], []
+    persons = keys_by(Person, "external_id", ids)
+    bases = {row["external_id"]: slugify(row["name"])[:60] or "person" for row in batch}
+    taken = set(keys_by(Person, "slug", list(set(bases.values()))))
+    new_persons, changed_persons = [], []
     for row in batch:
-        source = _source_for(row, sources)
-        person = existing.get(row["external_id"])
-        if person is None:
-            base = slugify(row["name"])[:60] or "person"
-            slug = f"{base}-{slugify(row['external_id'])[:18]}" if base in taken else base
-            taken.add(slug)
-            person = Person(external_id=row["external_id"], slug=slug)
-            new.append(person)
-        else:
-            changed.append(person)
-        person.name = row["name"]
-        person.name_ur = row.get("name_ur", "")
-        person.aliases = "\n".join(
-            a.strip() for a in row.get("aliases", "").split(";") if a.strip()
+        external_id = row["external_id"]
+        source_id = _source_for(row, sources).pk
+        row["_source"] = source_id
+        values = (
+            row["name"],
+            row.get("name_ur", ""),
+            "\n".join(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
+            row["gender"],
+            row["birth_year"],
+            row.get("home_region", ""),
+            row.get("occupation", ""),
+            row.get("summary", ""),
+            row["certainty"],
+            source_id,
+            now,
+            by.pk,
         )
-        person.gender = row["gender"]
-        person.birth_year = row["birth_year"]
-        person.home_region = row.get("home_region", "")
-        person.occupation = row.get("occupation", "")
-        person.summary = row.get("summary", "")
-        person.certainty = row["certainty"]
-        person.source = source
-        person.updated_at = now
-        person.updated_by = by
-        row["_person"] = person
-        row["_source"] = source
-    person_names = [
-        "external_id",
-        "slug",
-        "name",
-        "name_ur",
-        "aliases",
-        "gender",
-        "birth_year",
-        "home_region",
-        "occupation",
-        "summary",
-        "certainty",
-        "source",
-        "updated_at",
-        "updated_by",
-        "photo",
-        "photo_consent",
-    ]
+        if external_id in persons:
+            changed_persons.append((*values, persons[external_id]))
+            continue
+        base = bases[external_id]
+        slug = f"{base}-{slugify(external_id)[:18]}" if base in taken else base
+        taken.add(slug)
+        new_persons.append((external_id, slug, *values, "", False))
     insert_rows(
-        Person,
-        person_names,
-        [
-            (
-                p.external_id,
-                p.slug,
-                p.name,
-                p.name_ur,
-                p.aliases,
-                p.gender,
-                p.birth_year,
-                p.home_region,
-                p.occupation,
-                p.summary,
-                p.certainty,
-                p.source_id,
-                p.updated_at,
-                p.updated_by_id,
-                "",
-                False,
-            )
-            for p in new
-        ],
+        Person, ["external_id", "slug", *PERSON_COLUMNS, "photo", "photo_consent"], new_persons
     )
-    new_ids = dict(
-        Person.objects.filter(external_id__in=[p.external_id for p in new]).values_list(
-            "external_id", "pk"
-        )
-    )
-    for person in new:
-        person.pk = new_ids[person.external_id]
-    update_many(
-        Person,
-        changed,
-        [
-            "name",
-            "name_ur",
-            "aliases",
-            "gender",
-            "birth_year",
-            "home_region",
-            "occupation",
-            "summary",
-            "certainty",
-            "source",
-            "updated_at",
-            "updated_by",
-        ],
-    )
-    applied.created += len(new)
-    applied.updated += len(changed)
+    update_rows(Person, PERSON_COLUMNS, changed_persons)
+    persons.update(keys_by(Person, "external_id", [p[0] for p in new_persons]))
+    applied.created += len(new_persons)
+    applied.updated += len(changed_persons)
 
-    detentions = Detention.objects.in_bulk(ids, field_name="external_id")
-    facilities: dict[str, Facility] = {}
+    detentions = keys_by(Detention, "external_id", ids)
+    facilities: dict[str, int | None] = {}
     new_detentions, changed_detentions = [], []
     for row in batch:
+        external_id = row["external_id"]
         arrested, precision = row["arrested_on"]
-        detention = detentions.get(row["external_id"])
-        if detention is None:
-            detention = Detention(external_id=row["external_id"], person=row["_person"])
-            new_detentions.append(detention)
+        detention_values = (
+            arrested,
+            precision,
+            row.get("place", ""),
+            row.get("authority", ""),
+            _facility(row.get("facility", ""), facilities),
+            row["_source"],
+            row["certainty"],
+        )
+        if external_id in detentions:
+            changed_detentions.append((*detention_values, detentions[external_id]))
         else:
-            changed_detentions.append(detention)
-        detention.arrested_on, detention.arrested_precision = arrested, precision
-        detention.place = row.get("place", "")
-        detention.facility = _facility(row.get("facility", ""), facilities)
-        detention.authority = row.get("authority", "")
-        detention.source = row["_source"]
-        detention.certainty = row["certainty"]
-        row["_detention"] = detention
+            new_detentions.append((external_id, persons[external_id], "", *detention_values))
     insert_rows(
         Detention,
-        [
-            "external_id",
-            "person",
-            "arrested_on",
-            "arrested_precision",
-            "place",
-            "authority",
-            "facility",
-            "sentence",
-            "source",
-            "certainty",
-        ],
-        [
-            (
-                d.external_id,
-                d.person.pk,
-                d.arrested_on,
-                d.arrested_precision,
-                d.place,
-                d.authority,
-                d.facility_id,
-                "",
-                d.source_id,
-                d.certainty,
-            )
-            for d in new_detentions
-        ],
+        ["external_id", "person", "sentence", *DETENTION_COLUMNS],
+        new_detentions,
     )
-    new_detention_ids = dict(
-        Detention.objects.filter(
-            external_id__in=[d.external_id for d in new_detentions]
-        ).values_list("external_id", "pk")
-    )
-    for detention in new_detentions:
-        detention.pk = new_detention_ids[detention.external_id]
-    update_many(
-        Detention,
-        changed_detentions,
-        [
-            "arrested_on",
-            "arrested_precision",
-            "place",
-            "authority",
-            "facility",
-            "source",
-            "certainty",
-        ],
-    )
-    detention_ids = [row["_detention"].pk for row in batch]
-    Charge.objects.filter(detention_id__in=detention_ids).delete()
-    StatusChange.objects.filter(detention_id__in=detention_ids).delete()
+    update_rows(Detention, DETENTION_COLUMNS, changed_detentions)
+    detentions.update(keys_by(Detention, "external_id", [d[0] for d in new_detentions]))
+    detention_ids = [detentions[external_id] for external_id in ids]
+    delete_in(Charge, "detention", detention_ids)
+    delete_in(StatusChange, "detention", detention_ids)
     insert_rows(
         Charge,
         ["detention", "law", "section", "description"],
         [
-            (row["_detention"].pk, law, section, description)
+            (detentions[row["external_id"]], law, section, description)
             for row in batch
             for law, section, description in row["charges"]
         ],
@@ -473,47 +389,50 @@ def _apply_batch(
         ["detention", "status", "on", "precision", "source", "certainty"],
         [
             (
-                row["_detention"].pk,
+                detentions[row["external_id"]],
                 row["status"],
                 row["status_on"][0] or row["arrested_on"][0],
                 row["status_on"][1] if row["status_on"][0] else row["arrested_on"][1],
-                row["_source"].pk,
+                row["_source"],
                 row["certainty"],
             )
             for row in batch
         ],
     )
-    Affiliation.objects.bulk_create(
+    insert_rows(
+        Affiliation,
+        ["person", "organisation", "role", "source"],
         [
-            Affiliation(
-                person_id=row["_person"].pk,
-                organisation_id=organisations[row["affiliation"]],
-                role=row.get("affiliation_role", "")[:200],
-                source=row["_source"],
+            (
+                persons[row["external_id"]],
+                organisations[row["affiliation"]],
+                row.get("affiliation_role", "")[:200],
+                row["_source"],
             )
             for row in batch
             if row.get("affiliation")
         ],
         ignore_conflicts=True,
     )
-    through = Person.campaigns.through
-    through.objects.bulk_create(
+    insert_rows(
+        Person.campaigns.through,
+        ["person", "campaign"],
         [
-            through(person_id=row["_person"].pk, campaign_id=campaigns[row["campaign"]])
+            (persons[row["external_id"]], campaigns[row["campaign"]])
             for row in batch
             if row.get("campaign")
         ],
         ignore_conflicts=True,
     )
     if publish_by is not None:
-        publish_many(person_ids=[row["_person"].pk for row in batch], by=publish_by)
+        publish_many(person_ids=[persons[external_id] for external_id in ids], by=publish_by)
 
 
-def _facility(name: str, known: dict[str, Facility]) -> Facility | None:
+def _facility(name: str, known: dict[str, int | None]) -> int | None:
     if not name:
         return None
     if name not in known:
-        known[name], _created = Facility.objects.get_or_create(name=name, region="")
+        known[name] = Facility.objects.get_or_create(name=name, region="")[0].pk
     return known[name]
 
 
