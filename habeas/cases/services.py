@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,7 +32,7 @@ from habeas.cases.models import (
 )
 from habeas.cases.queries import register_changed
 from habeas.coalition.models import Campaign, Organisation
-from habeas.core.bulk import insert_rows
+from habeas.core.bulk import among, delete_in, insert_rows, json_text
 from habeas.core.images import clean_image
 from habeas.core.models import Source
 
@@ -309,7 +309,7 @@ def _group(rows: Any, key: str) -> dict[int, list[dict[str, Any]]]:
 class Gathered:
     """A person's public facts as plain rows, read for many persons at once."""
 
-    person: Person
+    person: dict[str, Any]
     detentions: list[dict[str, Any]]
     affiliations: list[dict[str, Any]]
     recognitions: list[dict[str, Any]]
@@ -322,10 +322,28 @@ def gather(person_ids: list[int]) -> list[Gathered]:
     would otherwise build and link millions of objects.
     """
     persons = list(
-        Person.objects.filter(pk__in=person_ids).select_related("source").order_by("pk")
+        Person.objects.filter(pk__in=among(person_ids))
+        .order_by("pk")
+        .values(
+            "id",
+            "slug",
+            "name",
+            "name_ur",
+            "aliases",
+            "gender",
+            "birth_year",
+            "home_region",
+            "occupation",
+            "summary",
+            "certainty",
+            "photo",
+            "photo_consent",
+            "updated_by_id",
+            *SOURCE_COLUMNS,
+        )
     )
     detentions = list(
-        Detention.objects.filter(person_id__in=person_ids)
+        Detention.objects.filter(person_id__in=among(person_ids))
         .order_by("arrested_on", "pk")
         .values(
             "id",
@@ -342,19 +360,19 @@ def gather(person_ids: list[int]) -> list[Gathered]:
     )
     detention_ids = [d["id"] for d in detentions]
     changes = _group(
-        StatusChange.objects.filter(detention_id__in=detention_ids)
+        StatusChange.objects.filter(detention_id__in=among(detention_ids))
         .order_by("on", "pk")
         .values("id", "detention_id", "status", "on", "precision", "certainty", *SOURCE_COLUMNS),
         "detention_id",
     )
     charges = _group(
-        Charge.objects.filter(detention_id__in=detention_ids)
+        Charge.objects.filter(detention_id__in=among(detention_ids))
         .order_by("pk")
         .values("detention_id", "law", "section", "description"),
         "detention_id",
     )
     events = _group(
-        CaseEvent.objects.filter(detention_id__in=detention_ids)
+        CaseEvent.objects.filter(detention_id__in=among(detention_ids))
         .order_by("on", "pk")
         .values(
             "detention_id",
@@ -374,7 +392,7 @@ def gather(person_ids: list[int]) -> list[Gathered]:
         detention["events"] = events.get(detention["id"], [])
     by_person = _group(detentions, "person_id")
     affiliations = _group(
-        Affiliation.objects.filter(person_id__in=person_ids)
+        Affiliation.objects.filter(person_id__in=among(person_ids))
         .order_by("pk")
         .values(
             "person_id",
@@ -387,7 +405,7 @@ def gather(person_ids: list[int]) -> list[Gathered]:
         "person_id",
     )
     recognitions = _group(
-        Recognition.objects.filter(person_id__in=person_ids)
+        Recognition.objects.filter(person_id__in=among(person_ids))
         .order_by("pk")
         .values(
             "person_id",
@@ -402,9 +420,9 @@ def gather(person_ids: list[int]) -> list[Gathered]:
     return [
         Gathered(
             person=person,
-            detentions=by_person.get(person.pk, []),
-            affiliations=affiliations.get(person.pk, []),
-            recognitions=recognitions.get(person.pk, []),
+            detentions=by_person.get(person["id"], []),
+            affiliations=affiliations.get(person["id"], []),
+            recognitions=recognitions.get(person["id"], []),
         )
         for person in persons
     ]
@@ -455,24 +473,18 @@ def _detention_data(d: dict[str, Any]) -> dict[str, Any]:
 def public_data(gathered: Gathered) -> dict[str, Any]:
     """The public facts of a person, with their sources; nothing restricted."""
     person = gathered.person
-    source = person.source
     return {
-        "name": person.name,
-        "name_ur": person.name_ur,
-        "aliases": [a.strip() for a in person.aliases.splitlines() if a.strip()],
-        "gender": person.gender,
-        "birth_year": person.birth_year,
-        "home_region": person.home_region,
-        "occupation": person.occupation,
-        "summary": person.summary,
-        "certainty": person.certainty,
-        "photo": person.photo.name if person.photo and person.photo_consent else "",
-        "source": {
-            "title": source.title,
-            "publisher": source.publisher,
-            "url": source.url,
-            "published_on": source.published_on.isoformat() if source.published_on else None,
-        },
+        "name": person["name"],
+        "name_ur": person["name_ur"],
+        "aliases": [a.strip() for a in person["aliases"].splitlines() if a.strip()],
+        "gender": person["gender"],
+        "birth_year": person["birth_year"],
+        "home_region": person["home_region"],
+        "occupation": person["occupation"],
+        "summary": person["summary"],
+        "certainty": person["certainty"],
+        "photo": person["photo"] if person["photo"] and person["photo_consent"] else "",
+        "source": _source(person),
         "affiliations": [
             {
                 "organisation": a["organisation__name"],
@@ -514,158 +526,141 @@ def person_verify(*, by: Any, person: Person) -> PublicRecord:
 
 def publish(*, person: Person, by: Any | None) -> PublicRecord:
     """Write the public record of ``person`` from its working record (callers check rights)."""
-    return publish_many(person_ids=[person.pk], by=by)[0]
+    publish_many(person_ids=[person.pk], by=by)
+    return PublicRecord.objects.get(pk=person.pk)
 
 
-def _record_fields(person: Person, data: dict[str, Any]) -> dict[str, Any]:
-    """The list, facet and search columns of a public record, from its public data."""
+def _search_text(person: dict[str, Any], data: dict[str, Any]) -> str:
+    """The words a public record is found by: names, aliases, places, charges, events."""
     detentions = data["detentions"]
-    arrests = [d["arrested"]["date"] for d in detentions if d["arrested"]["date"]]
-    first = datetime.date.fromisoformat(min(arrests)) if arrests else None
-    latest = detentions[-1] if detentions else None
-    released = latest["released_on"] if latest else None
-    return {
-        "slug": person.slug,
-        "name": person.name,
-        "name_ur": person.name_ur,
-        "home_region": person.home_region,
-        "status": latest["status"] if latest else "",
-        "arrested_on": first,
-        "arrested_year": first.year if first else None,
-        "released_on": datetime.date.fromisoformat(released) if released else None,
-        "search_text": " ".join(
-            [
-                person.name,
-                person.name_ur,
-                " ".join(data["aliases"]),
-                person.home_region,
-                " ".join(d["place"] for d in detentions),
-                " ".join(
-                    f"{c['law']} {c['section']} {c['description']}"
-                    for d in detentions
-                    for c in d["charges"]
-                ),
-                " ".join(e["description"] for d in detentions for e in d["events"]),
-            ]
-        ),
-        "data": data,
-    }
+    return " ".join(
+        [
+            person["name"],
+            person["name_ur"],
+            " ".join(data["aliases"]),
+            person["home_region"],
+            " ".join(d["place"] for d in detentions),
+            " ".join(
+                f"{c['law']} {c['section']} {c['description']}"
+                for d in detentions
+                for c in d["charges"]
+            ),
+            " ".join(e["description"] for d in detentions for e in d["events"]),
+        ]
+    )
 
 
-def publish_many(*, person_ids: list[int], by: Any | None) -> list[PublicRecord]:
+def _day(iso: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(iso) if iso else None
+
+
+RECORD_COLUMNS = [
+    "person",
+    "slug",
+    "name",
+    "name_ur",
+    "home_region",
+    "status",
+    "arrested_on",
+    "arrested_year",
+    "released_on",
+    "search_text",
+    "data",
+    "verified_at",
+    "verified_by_name",
+]
+
+
+def publish_many(*, person_ids: list[int], by: Any | None) -> list[int]:
     """Publish many working records at once, in a fixed number of queries per batch.
 
-    Writes each PublicRecord, its organisations and detention spans, a new
-    PublicVersion, and the search index. Callers check rights and hold the
-    transaction.
+    Writes each PublicRecord (with its search words), its organisations and
+    detention spans, and a new PublicVersion; rows are built as plain
+    values, and each record's data is encoded as JSON once for the record
+    and its version. Callers check rights and hold the transaction. Returns
+    the ids published.
     """
     persons = gather(person_ids)
     now = timezone.now()
     verifier = by.get_username() if by is not None else "the demo loader"
-    existing = set(PublicRecord.objects.filter(pk__in=person_ids).values_list("pk", flat=True))
+    verifier_id = by.pk if by is not None else None
     numbers = dict(
-        PublicVersion.objects.filter(person_id__in=person_ids)
+        PublicVersion.objects.filter(person_id__in=among(person_ids))
         .values("person_id")
         .annotate(top=Max("number"))
         .values_list("person_id", "top")
     )
-    records: list[PublicRecord] = []
-    versions: list[PublicVersion] = []
-    spans: list[DetentionSpan] = []
-    links: list[tuple[int, int]] = []
+    records: list[tuple[Any, ...]] = []
+    versions: list[tuple[Any, ...]] = []
+    spans: list[tuple[Any, ...]] = []
+    links: set[tuple[int, int]] = set()
+    words: list[tuple[int, str]] = []
     for gathered in persons:
         person = gathered.person
+        pk = person["id"]
         data = public_data(gathered)
-        record = PublicRecord(
-            person_id=person.pk,
-            verified_at=now,
-            verified_by_name=verifier,
-            **_record_fields(person, data),
-        )
-        records.append(record)
-        versions.append(
-            PublicVersion(
-                person_id=person.pk,
-                number=numbers.get(person.pk, 0) + 1,
-                data=data,
-                verified_at=now,
-                verified_by=by,
-                edited_by_id=person.updated_by_id,
+        encoded = json_text(data)
+        detentions = data["detentions"]
+        arrests = [d["arrested"]["date"] for d in detentions if d["arrested"]["date"]]
+        first = _day(min(arrests)) if arrests else None
+        latest = detentions[-1] if detentions else None
+        text = search.normalise(_search_text(person, data))
+        words.append((pk, text))
+        records.append(
+            (
+                pk,
+                person["slug"],
+                person["name"],
+                person["name_ur"],
+                person["home_region"],
+                latest["status"] if latest else "",
+                first,
+                first.year if first else None,
+                _day(latest["released_on"]) if latest else None,
+                text,
+                encoded,
+                now,
+                verifier,
             )
+        )
+        versions.append(
+            (pk, numbers.get(pk, 0) + 1, encoded, now, verifier_id, person["updated_by_id"])
         )
         spans.extend(
-            DetentionSpan(
-                record_id=person.pk,
-                arrested_on=(
-                    datetime.date.fromisoformat(d["arrested"]["date"])
-                    if d["arrested"]["date"]
-                    else None
-                ),
-                released_on=(
-                    datetime.date.fromisoformat(d["released_on"]) if d["released_on"] else None
-                ),
-                status=d["status"],
-                region=person.home_region,
-            )
-            for d in data["detentions"]
-        )
-        links.extend((person.pk, a["organisation_id"]) for a in gathered.affiliations)
-    # Replacing beats updating: the rows are rewritten whole, and Django's
-    # bulk_update builds a CASE per field per row. Spans and organisation links
-    # go with the old rows and are written afresh below.
-    PublicRecord.objects.filter(pk__in=existing).delete()
-    record_names = [
-        "person",
-        "slug",
-        "name",
-        "name_ur",
-        "home_region",
-        "status",
-        "arrested_on",
-        "arrested_year",
-        "released_on",
-        "search_text",
-        "data",
-        "verified_at",
-        "verified_by_name",
-    ]
-    insert_rows(
-        PublicRecord,
-        record_names,
-        [
             (
-                r.pk,
-                r.slug,
-                r.name,
-                r.name_ur,
-                r.home_region,
-                r.status,
-                r.arrested_on,
-                r.arrested_year,
-                r.released_on,
-                r.search_text,
-                r.data,
-                r.verified_at,
-                r.verified_by_name,
+                pk,
+                _day(d["arrested"]["date"]),
+                _day(d["released_on"]),
+                d["status"],
+                person["home_region"],
             )
-            for r in records
-        ],
-    )
+            for d in detentions
+        )
+        links.update((pk, a["organisation_id"]) for a in gathered.affiliations)
+    # Replacing beats updating: the rows are rewritten whole. Spans and
+    # organisation links go with the old rows and are written afresh below;
+    # nothing else refers to a public record.
     through = PublicRecord.organisations.through
-    insert_rows(through, ["publicrecord", "organisation"], sorted(set(links)))
+    delete_in(DetentionSpan, "record", person_ids)
+    delete_in(through, "publicrecord", person_ids)
+    delete_in(PublicRecord, "person", person_ids)
+    if connection.vendor == "postgresql":
+        insert_rows(
+            PublicRecord,
+            [*RECORD_COLUMNS, "search_vector"],
+            [(*row, search.vector(text)) for row, (_pk, text) in zip(records, words, strict=True)],
+        )
+    else:
+        insert_rows(PublicRecord, RECORD_COLUMNS, records)
     insert_rows(
-        DetentionSpan,
-        ["record", "arrested_on", "released_on", "status", "region"],
-        [(s.record_id, s.arrested_on, s.released_on, s.status, s.region) for s in spans],
+        PublicRecord.organisations.through, ["publicrecord", "organisation"], sorted(links)
     )
+    insert_rows(DetentionSpan, ["record", "arrested_on", "released_on", "status", "region"], spans)
     insert_rows(
         PublicVersion,
         ["person", "number", "data", "verified_at", "verified_by", "edited_by"],
-        [
-            (v.person_id, v.number, v.data, v.verified_at, v.verified_by_id, v.edited_by_id)
-            for v in versions
-        ],
+        versions,
     )
-    search.index(records)
+    search.index(words)
     register_changed()
-    return records
+    return [row[0] for row in records]
