@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -72,7 +71,7 @@ def campaign_persons(request: HttpRequest, slug: str) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """The public register: search, facets, sorting, 50 a page."""
     filters = queries.RegisterFilters.from_query(request.GET)
-    page = Paginator(queries.register_records(filters), 50).get_page(request.GET.get("page"))
+    page = queries.register_page(filters, request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
     return render(

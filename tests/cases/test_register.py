@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, g
 pytestmark = pytest.mark.django_db
 
 CANARY = "CANARY-7f3a-restricted"
+ROW_NAME = re.compile(r'<tr><td><a href="/register/[^/"]+/" lang="en" dir="ltr">([^<]*)</a>')
 
 
 @dataclass
@@ -573,3 +575,34 @@ def test_the_history_of_an_unknown_or_unverified_record_answers_404(reg: Registe
     person = _person(reg)
     assert Client().get(f"/register/{person.slug}/history/").status_code == 404
     assert Client().get("/register/nobody-at-all/history/").status_code == 404
+
+
+@pytest.mark.parametrize("sort", ["name", "arrested", "-arrested", "region"])
+def test_a_search_matching_many_lists_the_same_page_in_sort_order(
+    reg: Register, sort: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past DENSE_MATCHES, SQLite reads a search's page along the sort's index: same rows."""
+    from habeas.cases import queries
+
+    for n, (name, region) in enumerate(
+        [("Zara Khan", "Sindh"), ("Ali Khan", "Punjab"), ("Bilal Ahmed", "Sindh")]
+        + [(f"Khan Number {n:02d}", "Gilgit") for n in range(55)]
+    ):
+        person = _person(reg, name=name, home_region=region, occupation=f"n{n}")
+        services.person_verify(by=reg.users["doc2"], person=person)
+
+    def names(page: str) -> list[str]:
+        return [n for n in ROW_NAME.findall(page) if "Khan" in n or "Bilal" in n]
+
+    pages = {}
+    for dense in (10**9, 0):
+        monkeypatch.setattr(queries, "DENSE_MATCHES", dense)
+        pages[dense] = [
+            Client().get("/register/", {"q": "khan", "sort": sort, "page": p}).content.decode()
+            for p in (1, 2)
+        ]
+    plain, in_order = pages[10**9], pages[0]
+    assert [names(p) for p in in_order] == [names(p) for p in plain]
+    assert [len(names(p)) for p in plain] == [50, 7]
+    assert "Bilal" not in plain[0] + plain[1]
+    assert "Page 1 of 2" in in_order[0]
