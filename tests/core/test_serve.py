@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -80,6 +81,10 @@ def test_serve_runs_gunicorn_and_the_worker_then_stops_cleanly(tmp_path: Path) -
         stderr=subprocess.STDOUT,
         text=True,
     )
+    assert server.stdout is not None
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout or []), daemon=True)
+    reader.start()
     try:
         body = ""
         for _ in range(300):  # bounded: at most about 30 seconds
@@ -94,12 +99,43 @@ def test_serve_runs_gunicorn_and_the_worker_then_stops_cleanly(tmp_path: Path) -
         assert '"status": "ok"' in body
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
             assert "No campaign yet" in response.read().decode()
+        for _ in range(300):  # the task worker starts beside gunicorn, at its own pace
+            if any("Starting worker" in line for line in lines) or server.poll() is not None:
+                break
+            time.sleep(0.1)
     finally:
         server.send_signal(signal.SIGTERM)
-        output, _ = server.communicate(timeout=60)
+        server.wait(timeout=60)
+        reader.join(timeout=10)
+    output = "".join(lines)
     assert server.returncode == 0, output
     assert f"Habeas is running at http://127.0.0.1:{port}/" in output
     assert "Starting worker" in output
     access_lines = [line for line in output.splitlines() if '"GET /healthz"' in line]
     assert access_lines, output
     assert all("127.0.0.1" not in line for line in access_lines), "client address logged"
+
+
+def test_workers_freeze_what_they_keep_for_life() -> None:
+    """The gunicorn hooks move long-lived objects out of the collector's full walks."""
+    import gc
+    from types import SimpleNamespace
+
+    from habeas.core import gunicorn_config
+
+    worker = SimpleNamespace()
+    gc.unfreeze()
+    try:
+        gunicorn_config.post_worker_init(worker)
+        after_init = gc.get_freeze_count()
+        assert after_init > 0
+        kept = [object() for _ in range(1000)]  # what requests leave behind for life
+        gc.collect()  # the new objects reach the oldest generation, unfrozen
+        for _ in range(gunicorn_config.SETTLED_AFTER - 1):
+            gunicorn_config.post_request(worker, None, {}, None)
+        assert gc.get_freeze_count() == after_init
+        gunicorn_config.post_request(worker, None, {}, None)
+        assert gc.get_freeze_count() > after_init
+        assert kept
+    finally:
+        gc.unfreeze()

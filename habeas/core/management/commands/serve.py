@@ -30,6 +30,9 @@ GUNICORN_OPTIONS = [
     # No control socket in the user's home: nothing is written outside the
     # project's own folders.
     "--no-control-socket",
+    # Keep the collector's full walks off what a worker holds for life.
+    "--config",
+    "python:habeas.core.gunicorn_config",
 ]
 
 
