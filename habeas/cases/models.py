@@ -295,15 +295,17 @@ class PublicRecord(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     name_ur = models.CharField(max_length=200, blank=True)
-    home_region = models.CharField(max_length=100, blank=True, db_index=True)
-    status = models.CharField(max_length=16, choices=Status.choices, blank=True, db_index=True)
+    # Indexed below (Meta.indexes): a field's own db_index would add, on
+    # PostgreSQL, a second index for LIKE that no query uses.
+    home_region = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     arrested_on = models.DateField(null=True, blank=True)
     arrested_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     released_on = models.DateField(null=True, blank=True)
     organisations = models.ManyToManyField(Organisation, related_name="+", blank=True)
-    search_text = models.TextField(blank=True)
     # PostgreSQL's full-text index (the column exists on SQLite too, unused:
-    # SQLite searches its FTS5 table instead; see habeas.cases.search).
+    # SQLite searches its FTS5 table, which keeps its own copy of the words;
+    # see habeas.cases.search).
     search_vector = SearchVectorField(null=True, blank=True)
     data = models.JSONField(default=dict)
     verified_at = models.DateTimeField()
@@ -316,6 +318,7 @@ class PublicRecord(models.Model):
             models.Index(fields=["name", "person"], name="public_record_by_name"),
             models.Index(fields=["arrested_on", "person"], name="public_record_by_arrest"),
             models.Index(fields=["home_region", "name"], name="public_record_by_region"),
+            models.Index(fields=["status"], name="public_record_by_status"),
         ]
 
     def __str__(self) -> str:
@@ -325,7 +328,10 @@ class PublicRecord(models.Model):
 class PublicVersion(models.Model):
     """One verified state of a person's public record; the public history."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="public_versions")
+    # Found by person through the unique (person, number) index below.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="public_versions", db_index=False
+    )
     number = models.PositiveIntegerField()
     data = models.JSONField()
     verified_at = models.DateTimeField(default=timezone.now)
