@@ -15,7 +15,15 @@ from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import get_language
 
 from habeas.cases import search
-from habeas.cases.models import DetentionSpan, Person, PublicRecord, PublicVersion, Status
+from habeas.cases.models import (
+    NOT_HELD,
+    DetentionSpan,
+    Facility,
+    Person,
+    PublicRecord,
+    PublicVersion,
+    Status,
+)
 from habeas.coalition.models import Campaign, Organisation
 
 SORTS = {
@@ -234,11 +242,33 @@ def public_record(slug: str) -> PublicRecord | None:
     return PublicRecord.objects.filter(slug=slug).first()
 
 
-def public_history(record: PublicRecord) -> list[PublicVersion]:
-    """The record's verified versions, newest first, without their data."""
+RECENT_VERSIONS = 5
+
+
+def recent_versions(record: PublicRecord) -> list[PublicVersion]:
+    """The record's latest verified versions, newest first, without their data."""
     return list(
-        PublicVersion.objects.filter(person_id=record.pk).order_by("-number").defer("data")
+        PublicVersion.objects.filter(person_id=record.pk)
+        .order_by("-number")
+        .defer("data")[:RECENT_VERSIONS]
     )
+
+
+def letters_to(record: PublicRecord) -> Facility | None:
+    """Where supporters can write to a person still held: the facility of their
+    latest detention, when it has a postal address; None otherwise.
+
+    The facility is read as it is now (site admins keep addresses up to
+    date), not as it was when the record was verified.
+    """
+    detentions = record.data.get("detentions") or []
+    if not detentions:
+        return None
+    latest = detentions[-1]
+    facility_id = latest.get("facility_id")
+    if facility_id is None or latest.get("released_on") or latest.get("status") in NOT_HELD:
+        return None
+    return Facility.objects.filter(pk=facility_id).exclude(postal_address="").first()
 
 
 HISTORY_PAGE = 20

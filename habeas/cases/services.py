@@ -354,6 +354,7 @@ def gather(person_ids: list[int]) -> list[Gathered]:
             "authority",
             "sentence",
             "certainty",
+            "facility_id",
             "facility__name",
             *SOURCE_COLUMNS,
         )
@@ -437,6 +438,7 @@ def _detention_data(d: dict[str, Any]) -> dict[str, Any]:
         "authority": d["authority"],
         "sentence": d["sentence"],
         "facility": d["facility__name"] or "",
+        "facility_id": d["facility_id"],
         "certainty": d["certainty"],
         "source": _source(d),
         "status": current_status(changes),

@@ -111,7 +111,8 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
             "data": data,
             "days": queries.days_detained(record),
             "next_hearing": next_hearing,
-            "versions": queries.public_history(record),
+            "versions": queries.recent_versions(record),
+            "letters_to": queries.letters_to(record),
             "campaigns": list(
                 Campaign.objects.exclude(status="DRAFT").filter(persons__pk=record.pk)
             ),

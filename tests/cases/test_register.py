@@ -498,6 +498,57 @@ def test_import_records_the_facility(reg: Register, tmp_path: Path) -> None:
     assert "Adiala Jail" in Client().get(f"/register/{record.slug}/").content.decode()
 
 
+def test_the_person_page_says_where_to_write_while_they_are_held(
+    reg: Register, tmp_path: Path
+) -> None:
+    """The latest facility's address shows, escaped and as it is now; not after release."""
+    from habeas.cases.models import Facility
+
+    header = "external_id,name,campaign,facility,status,source_title\n"
+    path = _write(tmp_path, header + "w1,Held Person,free-them,Adiala Jail,CONVICTED,Report\n")
+    _import(reg, path)
+    record = PublicRecord.objects.get(name="Held Person")
+
+    def page() -> str:
+        return Client().get(f"/register/{record.slug}/").content.decode()
+
+    assert "Write to them" not in page()  # the facility has no address yet
+    Facility.objects.filter(name="Adiala Jail").update(
+        postal_address="Adiala Road\nRawalpindi <b>PK</b>",
+        letters_accepted="Plain cards, no parcels",
+    )
+    shown = page()
+    assert "Write to them" in shown
+    assert "Adiala Road<br>Rawalpindi &lt;b&gt;PK&lt;/b&gt;" in shown
+    assert "Plain cards, no parcels" in shown
+    urdu = Client().get(f"/ur/register/{record.slug}/").content.decode()
+    assert "Adiala Road" in urdu
+    assert "Write to them" not in urdu
+
+    released = path.with_name("released.csv")
+    released.write_text(header + "w1,Held Person,free-them,Adiala Jail,RELEASED,Report\n")
+    _import(reg, released)
+    assert "Adiala Road" not in page()
+
+
+def test_the_person_page_lists_the_latest_versions_and_links_the_rest(reg: Register) -> None:
+    from habeas.cases import queries
+
+    person = _person(reg)
+    for n in range(queries.RECENT_VERSIONS + 2):
+        services.person_save(
+            by=reg.users["doc1"], person=person, source=reg.source, occupation=f"job {n}"
+        )
+        services.person_verify(by=reg.users["doc2"], person=Person.objects.get(pk=person.pk))
+    record = PublicRecord.objects.get(pk=person.pk)
+    shown = Client().get(f"/register/{record.slug}/").content.decode()
+    total = queries.RECENT_VERSIONS + 2
+    assert f"Version {total}," in shown
+    assert f"Version {total - queries.RECENT_VERSIONS + 1}," in shown
+    assert f"Version {total - queries.RECENT_VERSIONS}," not in shown
+    assert f"/register/{record.slug}/history/" in shown
+
+
 def test_the_campaign_facet_lists_campaigns_with_verified_prisoners(reg: Register) -> None:
     person = _person(reg)
     services.person_verify(by=reg.users["doc2"], person=person)
