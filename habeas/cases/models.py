@@ -186,7 +186,10 @@ class Detention(models.Model):
     )
 
     class Meta:
-        ordering = ["arrested_on", "pk"]
+        # Unknown arrest dates first on every database (SQLite puts NULLs
+        # first by default, PostgreSQL last): the last detention is the
+        # latest known arrest, and the current status comes from it.
+        ordering = [models.F("arrested_on").asc(nulls_first=True), "pk"]
         verbose_name = _("detention")
         verbose_name_plural = _("detentions")
 

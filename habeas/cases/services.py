@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -344,7 +344,7 @@ def gather(person_ids: list[int]) -> list[Gathered]:
     )
     detentions = list(
         Detention.objects.filter(person_id__in=among(person_ids))
-        .order_by("arrested_on", "pk")
+        .order_by(F("arrested_on").asc(nulls_first=True), "pk")  # as Detention's ordering
         .values(
             "id",
             "person_id",

@@ -549,6 +549,24 @@ def test_the_person_page_lists_the_latest_versions_and_links_the_rest(reg: Regis
     assert f"/register/{record.slug}/history/" in shown
 
 
+def test_the_latest_known_arrest_gives_the_status_on_every_database(reg: Register) -> None:
+    """A detention of unknown date comes first, on SQLite and PostgreSQL alike."""
+    person = _person(reg, arrested_on="2024-01-01")  # awaiting trial
+    services.detention_add(
+        by=reg.users["doc1"],
+        person=person,
+        source=reg.source,
+        arrested_on=None,
+        arrested_precision="UNKNOWN",
+        status=Status.RELEASED,
+        place="Quetta",
+    )
+    record = services.person_verify(by=reg.users["doc2"], person=person)
+    assert record.status == Status.AWAITING_TRIAL
+    assert [d["place"] for d in record.data["detentions"]] == ["Quetta", "Gilgit"]
+    assert [d.place for d in person.detentions.all()] == ["Quetta", "Gilgit"]
+
+
 def test_the_campaign_facet_lists_campaigns_with_verified_prisoners(reg: Register) -> None:
     person = _person(reg)
     services.person_verify(by=reg.users["doc2"], person=person)
