@@ -94,7 +94,7 @@ def register_records(
     if filters.year:
         found = found.filter(arrested_year=filters.year)
     first, *rest = SORTS[filters.sort]
-    return found.order_by(_unindexed(first) if sort_matches else first, *rest).only(
+    return found.order_by(_order(first, unindexed=sort_matches), *map(_order, rest)).only(
         "pk",
         "slug",
         "name",
@@ -105,21 +105,30 @@ def register_records(
     )  # what a row of the list shows: not ``data``, whose JSON is most of a record
 
 
-def _unindexed(key: str) -> OrderBy:
-    """A sort key as an expression that orders the same but no index serves (PostgreSQL).
+def _order(key: str, *, unindexed: bool = False) -> OrderBy:
+    """One sort key ("field" or "-field") as an ordering the same on both databases.
 
-    ``name || ''`` keeps the column's collation and ``arrested_on + 0`` its
-    nulls, so rows come in the same order.
+    A nullable field (the arrest date) puts unknown values first going up
+    and last going down, as SQLite does by itself; PostgreSQL's index on
+    the arrest date is built NULLS FIRST to match (migration 0007), so the
+    list still needs no sort. With ``unindexed``, the key is an expression
+    that orders the same but no index serves (for register_page, on
+    PostgreSQL): ``name || ''`` keeps the column's collation.
     """
     name = key.removeprefix("-")
-    field = PublicRecord._meta.get_field(name)
-    column = f'"{PublicRecord._meta.db_table}"."{getattr(field, "column", name)}"'
-    # The column names come from the model, never from a request.
-    if isinstance(field, DateField):
-        expression = RawSQL(f"({column} + 0)", [], output_field=DateField())  # noqa: S611
-    else:
-        expression = RawSQL(f"({column} || '')", [], output_field=CharField())  # noqa: S611
-    return expression.desc() if key.startswith("-") else expression.asc()
+    descending = key.startswith("-")
+    field = PublicRecord._meta.pk if name == "pk" else PublicRecord._meta.get_field(name)
+    expression: F | RawSQL = F(name)
+    if unindexed:
+        column = f'"{PublicRecord._meta.db_table}"."{getattr(field, "column", name)}"'
+        # The column names come from the model, never from a request.
+        if isinstance(field, DateField):
+            expression = RawSQL(f"({column} + 0)", [], output_field=DateField())  # noqa: S611
+        else:
+            expression = RawSQL(f"({column} || '')", [], output_field=CharField())  # noqa: S611
+    if not getattr(field, "null", False):
+        return expression.desc() if descending else expression.asc()
+    return expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True)
 
 
 PAGE_SIZE = 50

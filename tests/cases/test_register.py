@@ -567,6 +567,23 @@ def test_the_latest_known_arrest_gives_the_status_on_every_database(reg: Registe
     assert [d.place for d in person.detentions.all()] == ["Quetta", "Gilgit"]
 
 
+def test_sorting_by_arrest_puts_unknown_dates_at_the_old_end(reg: Register) -> None:
+    """Latest arrests first means unknown dates last, on SQLite and PostgreSQL alike."""
+    for name, arrested in [
+        ("Ann Early", "2019-03-01"),
+        ("Bo Unknown", None),
+        ("Cy Late", "2024-06-01"),
+    ]:
+        person = _person(reg, name=name, arrested_on=arrested)
+        services.person_verify(by=reg.users["doc2"], person=person)
+
+    def order(sort: str) -> list[str]:
+        return ROW_NAME.findall(Client().get("/register/", {"sort": sort}).content.decode())
+
+    assert order("-arrested") == ["Cy Late", "Ann Early", "Bo Unknown"]
+    assert order("arrested") == ["Bo Unknown", "Ann Early", "Cy Late"]
+
+
 def test_the_campaign_facet_lists_campaigns_with_verified_prisoners(reg: Register) -> None:
     person = _person(reg)
     services.person_verify(by=reg.users["doc2"], person=person)
