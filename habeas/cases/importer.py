@@ -30,7 +30,7 @@ from habeas.cases.models import (
     Status,
     StatusChange,
 )
-from habeas.cases.services import publish_many
+from habeas.cases.services import PERSON_FIELDS, publish_many
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.bulk import delete_in, insert_rows, keys_by, update_rows
 from habeas.core.models import Source
@@ -276,20 +276,8 @@ def _source_for(row: dict[str, Any], sources: dict[tuple[str, str], Source]) -> 
     return sources[key]
 
 
-PERSON_COLUMNS = [
-    "name",
-    "name_ur",
-    "aliases",
-    "gender",
-    "birth_year",
-    "home_region",
-    "occupation",
-    "summary",
-    "certainty",
-    "source",
-    "updated_at",
-    "updated_by",
-]
+# The values _apply_batch builds for a person, in this order.
+PERSON_COLUMNS = [*PERSON_FIELDS, "source", "updated_at", "updated_by"]
 DETENTION_COLUMNS = [
     "arrested_on",
     "arrested_precision",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -327,15 +327,7 @@ def gather(person_ids: list[int]) -> list[Gathered]:
         .values(
             "id",
             "slug",
-            "name",
-            "name_ur",
-            "aliases",
-            "gender",
-            "birth_year",
-            "home_region",
-            "occupation",
-            "summary",
-            "certainty",
+            *PERSON_FIELDS,
             "photo",
             "photo_consent",
             "updated_by_id",
@@ -644,14 +636,13 @@ def publish_many(*, person_ids: list[int], by: Any | None) -> list[int]:
     delete_in(DetentionSpan, "record", person_ids)
     delete_in(through, "publicrecord", person_ids)
     delete_in(PublicRecord, "person", person_ids)
-    if connection.vendor == "postgresql":
-        insert_rows(
-            PublicRecord,
-            [*RECORD_COLUMNS, "search_vector"],
-            [(*row, search.vector(text)) for row, (_pk, text) in zip(records, words, strict=True)],
-        )
-    else:
-        insert_rows(PublicRecord, RECORD_COLUMNS, records)
+    # The search vector is written with the record on PostgreSQL (None on
+    # SQLite, whose FTS5 table search.index fills below).
+    insert_rows(
+        PublicRecord,
+        [*RECORD_COLUMNS, "search_vector"],
+        [(*row, search.vector(text)) for row, (_pk, text) in zip(records, words, strict=True)],
+    )
     insert_rows(
         PublicRecord.organisations.through, ["publicrecord", "organisation"], sorted(links)
     )

@@ -318,19 +318,6 @@ def _page(request: HttpRequest, form: Any, title: str) -> HttpResponse:
     )
 
 
-PERSON_FIELDS = [
-    "name",
-    "name_ur",
-    "aliases",
-    "gender",
-    "birth_year",
-    "home_region",
-    "occupation",
-    "summary",
-    "certainty",
-]
-
-
 @never_cache
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
@@ -348,7 +335,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                     source=_source(form),
                     campaign=form.cleaned_data["campaign"],
-                    **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
+                    **{name: form.cleaned_data[name] for name in services.PERSON_FIELDS},
                 )
                 _photo(request, form, created)
         except ValidationError as error:
@@ -365,7 +352,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = _documented(request, pk)
-    initial = {name: getattr(found, name) for name in PERSON_FIELDS}
+    initial = {name: getattr(found, name) for name in services.PERSON_FIELDS}
     initial.update(source_title=found.source.title, source_publisher=found.source.publisher)
     initial["photo_consent"] = found.photo_consent
     form = PersonForm(request.POST or None, request.FILES or None, initial=initial)
@@ -376,7 +363,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     source=_source(form),
                     person=found,
-                    **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
+                    **{name: form.cleaned_data[name] for name in services.PERSON_FIELDS},
                 )
                 _photo(request, form, found)
         except ValidationError as error:

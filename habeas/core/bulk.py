@@ -174,9 +174,18 @@ def among(keys: list[int]) -> Any:
 IN_CHUNK = 900
 
 
-def _in_chunks(values: list[Any]) -> Iterator[list[Any]]:
+def _in(column: str, values: list[Any]) -> Iterator[tuple[str, list[Any]]]:
+    """``column`` holding one of ``values``, as (condition, parameters) pairs.
+
+    One pair on PostgreSQL (an array parameter); on SQLite one per chunk of
+    IN_CHUNK values.
+    """
+    if connection.vendor == "postgresql":
+        yield f"{column} = ANY(%s)", [list(values)]
+        return
     for start in range(0, len(values), IN_CHUNK):
-        yield values[start : start + IN_CHUNK]
+        chunk = values[start : start + IN_CHUNK]
+        yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", chunk
 
 
 def keys_by(model: Any, name: str, values: list[Any]) -> dict[Any, Any]:
@@ -190,19 +199,10 @@ def keys_by(model: Any, name: str, values: list[Any]) -> dict[Any, Any]:
     column, key = quote(meta.get_field(name).column), quote(meta.pk.column)
     found: dict[Any, Any] = {}
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        for condition, params in _in(column, values):
             cursor.execute(
-                f"SELECT {column}, {key} FROM {quote(meta.db_table)} "  # noqa: S608
-                f"WHERE {column} = ANY(%s)",
-                [list(values)],
-            )
-            return dict(cursor.fetchall())
-        for chunk in _in_chunks(values):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT {column}, {key} FROM {quote(meta.db_table)} "  # noqa: S608
-                f"WHERE {column} IN ({marks})",
-                chunk,
+                f"SELECT {column}, {key} FROM {quote(meta.db_table)} WHERE {condition}",  # noqa: S608
+                params,
             )
             found.update(cursor.fetchall())
     return found
@@ -217,15 +217,8 @@ def delete_in(model: Any, name: str, values: list[Any]) -> None:
     quote = connection.ops.quote_name
     column = quote(meta.get_field(name).column)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        for condition, params in _in(column, values):
             cursor.execute(
-                f"DELETE FROM {quote(meta.db_table)} WHERE {column} = ANY(%s)",  # noqa: S608
-                [list(values)],
-            )
-            return
-        for chunk in _in_chunks(values):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"DELETE FROM {quote(meta.db_table)} WHERE {column} IN ({marks})",  # noqa: S608
-                chunk,
+                f"DELETE FROM {quote(meta.db_table)} WHERE {condition}",  # noqa: S608
+                params,
             )
