@@ -564,6 +564,10 @@ RECORD_COLUMNS = [
 ]
 
 
+# The tables publish_many writes.
+PUBLIC_MODELS = [PublicRecord, PublicRecord.organisations.through, PublicVersion, DetentionSpan]
+
+
 def publish_many(*, person_ids: list[int], by: Any | None) -> list[int]:
     """Publish many working records at once, in a fixed number of queries per batch.
 

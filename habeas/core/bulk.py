@@ -85,12 +85,12 @@ def _prepared(fields: list[Any], rows: list[tuple[Any, ...]]) -> list[tuple[Any,
 
 @contextlib.contextmanager
 def _cursor() -> Iterator[Any]:
-    """A cursor for one statement run over many rows.
+    """A cursor for statements that carry many rows.
 
     On PostgreSQL, a psycopg cursor with server-side binding on Django's
-    connection (and so in its transaction): the statement is prepared once
-    and the rows stream through libpq's pipeline. Django's own cursors bind
-    on the client, which re-reads and re-quotes the statement for every row.
+    connection (and so in its transaction): a batch's values travel as
+    arrays or COPY data, not as SQL text. Django's own cursors bind on the
+    client, which writes every value into the statement's text.
     """
     if connection.vendor == "postgresql":
         import psycopg
@@ -110,52 +110,100 @@ def insert_rows(
     *,
     ignore_conflicts: bool = False,
 ) -> None:
-    """One prepared INSERT run for every row (values in ``names`` order, foreign keys as ids).
+    """Insert ``rows`` (values in ``names`` order, foreign keys as ids) in one statement.
 
     The ORM's bulk_create builds and compiles SQL for each batch of a few dozen
     rows; an import writes tens of thousands. ``ignore_conflicts`` skips rows
-    that would break a unique constraint (``ON CONFLICT DO NOTHING``, which
-    SQLite and PostgreSQL both understand). On PostgreSQL, rows without
-    conflicts to skip go in with COPY.
+    that would break a unique constraint (``ON CONFLICT DO NOTHING``). On
+    PostgreSQL, rows go in with COPY, or, with conflicts to skip, as one
+    INSERT of the columns as arrays; psycopg's executemany would parse and
+    plan the INSERT again for every row. On SQLite, one prepared INSERT runs
+    for every row.
     """
     if not rows:
         return
     meta = model._meta
     fields = [meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
+    table = quote(meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
-    marks = "(" + ", ".join(["%s"] * len(names)) + ")"
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
     with _cursor() as cursor:
-        if connection.vendor == "postgresql" and not ignore_conflicts:
+        if connection.vendor != "postgresql":
+            marks = ", ".join(["%s"] * len(names))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks}){conflict}",  # noqa: S608
+                _prepared(fields, rows),
+            )
+        elif ignore_conflicts:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM {_unnest(fields)}{conflict}",  # noqa: S608
+                _columns(_prepared(fields, rows)),
+            )
+        else:
             # COPY: PostgreSQL's bulk path, several times faster than INSERTs.
-            copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-            with cursor.copy(copy_sql) as copy:
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in _prepared(fields, rows):
                     copy.write_row(row)
-            return
-        cursor.executemany(head + marks + conflict, _prepared(fields, rows))
 
 
 def update_rows(model: Any, names: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """One prepared UPDATE run for every row: the values in ``names`` order, then the key.
+    """Update rows by primary key: each row holds the values in ``names`` order, then the key.
 
     Django's bulk_update builds a CASE per field per row, which grows too
-    slowly at thousands of rows.
+    slowly at thousands of rows. On PostgreSQL, one UPDATE joined to the
+    columns as arrays; on SQLite, one prepared UPDATE run for every row.
     """
     if not rows:
         return
     meta = model._meta
     fields = [meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {quote(meta.pk.column)} = %s"
-    )
+    table, key = quote(meta.db_table), quote(meta.pk.column)
     with _cursor() as cursor:
-        cursor.executemany(sql, _prepared(fields, rows))
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {key} = %s",  # noqa: S608
+                _prepared(fields, rows),
+            )
+            return
+        values = [f"v{n}" for n in range(len(fields))]
+        assignments = ", ".join(
+            f"{quote(f.column)} = new.{v}" for f, v in zip(fields, values, strict=True)
+        )
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} "  # noqa: S608
+            f"FROM {_unnest([*fields, meta.pk])} AS new({', '.join(values)}, key) "
+            f"WHERE {table}.{key} = new.key",
+            _columns(_prepared(fields, rows)),
+        )
+
+
+def _unnest(fields: list[Any]) -> str:
+    """``unnest(%s::type[], ...)``: rows passed to PostgreSQL as one array per column."""
+    return "unnest(" + ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields) + ")"
+
+
+def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
+def analyse(models_: list[Any]) -> None:
+    """Refresh PostgreSQL's statistics of these tables, inside the current transaction.
+
+    A first import writes into tables the planner last saw nearly empty:
+    without statistics it guesses that a lookup by key matches many rows
+    and scans whole tables, once per batch, so the import slows as the
+    tables grow. ANALYZE counts the transaction's own new rows; afterwards
+    the planner scales what it learnt to the tables' growing size. Nothing
+    to do on SQLite, whose planner uses an index whenever one fits.
+    """
+    if connection.vendor != "postgresql" or not models_:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(quote(m._meta.db_table) for m in models_))
 
 
 def among(keys: list[int]) -> Any:

@@ -273,6 +273,45 @@ def test_import_creates_and_a_second_import_updates(reg: Register, tmp_path: Pat
     )
 
 
+def test_an_import_in_several_batches_updates_in_place_and_skips_what_it_has(
+    reg: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of two: the statistics refresh after the first, updates, links kept once."""
+    from habeas.cases import importer
+    from habeas.cases.models import Affiliation, StatusChange
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    organisation = OrganisationFactory(slug="union")
+    head = "external_id,name,campaign,affiliation,status,source_title\n"
+
+    def body(status: str, suffix: str = "") -> str:
+        return head + "".join(
+            f"b{n},Person {n}{suffix},free-them,union,{status},Report\n" for n in range(5)
+        )
+
+    _import(reg, _write(tmp_path, body("DETAINED")))
+    _import(reg, _write(tmp_path, body("ON_BAIL", " Renamed")))
+    persons = Person.objects.filter(external_id__startswith="b")
+    assert sorted(persons.values_list("name", flat=True)) == [
+        f"Person {n} Renamed" for n in range(5)
+    ]
+    assert Detention.objects.filter(external_id__startswith="b").count() == 5
+    assert set(
+        StatusChange.objects.filter(detention__external_id__startswith="b").values_list(
+            "status", flat=True
+        )
+    ) == {Status.ON_BAIL}
+    assert Affiliation.objects.filter(organisation=organisation).count() == 5
+    assert reg.campaign.persons.filter(external_id__startswith="b").count() == 5
+    assert (
+        sorted(PublicVersion.objects.filter(person__in=persons).values_list("number", flat=True))
+        == [1] * 5 + [2] * 5
+    )
+    assert set(
+        PublicRecord.objects.filter(person__in=persons).values_list("status", flat=True)
+    ) == {Status.ON_BAIL}
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
