@@ -30,7 +30,13 @@ from habeas.cases.models import (
     Status,
     StatusChange,
 )
-from habeas.cases.services import PERSON_FIELDS, PUBLIC_MODELS, publish_many
+from habeas.cases.services import (
+    PERSON_FIELDS,
+    PUBLIC_MODELS,
+    Gathered,
+    publish_many,
+    publish_new,
+)
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.bulk import analyse, delete_in, insert_rows, keys_by, update_rows
 from habeas.core.models import Source
@@ -257,10 +263,17 @@ def apply(
     """Write checked rows in batches, all in one transaction; publish them if asked."""
     applied = Applied()
     with transaction.atomic():
-        sources: dict[tuple[str, str], Source] = {}
+        known = Known(
+            campaigns=campaigns,
+            organisations=organisations,
+            names={
+                pk: (name, slug)
+                for pk, name, slug in Organisation.objects.values_list("pk", "name", "slug")
+            },
+        )
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
-            _apply_batch(batch, by, publish_by, campaigns, organisations, sources, applied)
+            _apply_batch(batch, by, publish_by, known, applied)
             if start == 0 and len(rows) > BATCH:
                 # The planner sees the tables' shape before the next batch
                 # looks rows up in them (see bulk.analyse).
@@ -268,6 +281,17 @@ def apply(
             if progress:
                 progress(min(start + BATCH, len(rows)), len(rows))
     return applied
+
+
+@dataclass
+class Known:
+    """What an import looks up once: slugs the file may name, and what it has met so far."""
+
+    campaigns: dict[str, int]
+    organisations: dict[str, int]
+    names: dict[int, tuple[str, str]]  # organisation id: (name, slug)
+    sources: dict[tuple[str, str], Source] = field(default_factory=dict)
+    facilities: dict[str, int | None] = field(default_factory=dict)
 
 
 def _source_for(row: dict[str, Any], sources: dict[tuple[str, str], Source]) -> Source:
@@ -299,9 +323,7 @@ def _apply_batch(
     batch: list[dict[str, Any]],
     by: Any,
     publish_by: Any | None,
-    campaigns: dict[str, int],
-    organisations: dict[str, int],
-    sources: dict[tuple[str, str], Source],
+    known: Known,
     applied: Applied,
 ) -> None:
     """Write one batch as rows of plain values: a few statements, no model objects."""
@@ -313,8 +335,8 @@ def _apply_batch(
     new_persons, changed_persons = [], []
     for row in batch:
         external_id = row["external_id"]
-        source_id = _source_for(row, sources).pk
-        row["_source"] = source_id
+        source = _source_for(row, known.sources)
+        row["_source"] = source
         values = (
             row["name"],
             row.get("name_ur", ""),
@@ -325,16 +347,18 @@ def _apply_batch(
             row.get("occupation", ""),
             row.get("summary", ""),
             row["certainty"],
-            source_id,
+            source.pk,
             now,
             by.pk,
         )
+        row["_values"] = values
         if external_id in persons:
             changed_persons.append((*values, persons[external_id]))
             continue
         base = bases[external_id]
         slug = f"{base}-{slugify(external_id)[:18]}" if base in taken else base
         taken.add(slug)
+        row["_slug"] = slug
         new_persons.append((external_id, slug, *values, "", False))
     insert_rows(
         Person, ["external_id", "slug", *PERSON_COLUMNS, "photo", "photo_consent"], new_persons
@@ -345,7 +369,6 @@ def _apply_batch(
     applied.updated += len(changed_persons)
 
     detentions = keys_by(Detention, "external_id", ids)
-    facilities: dict[str, int | None] = {}
     new_detentions, changed_detentions = [], []
     for row in batch:
         external_id = row["external_id"]
@@ -355,10 +378,11 @@ def _apply_batch(
             precision,
             row.get("place", ""),
             row.get("authority", ""),
-            _facility(row.get("facility", ""), facilities),
-            row["_source"],
+            _facility(row.get("facility", ""), known.facilities),
+            row["_source"].pk,
             row["certainty"],
         )
+        row["_detention"] = detention_values
         if external_id in detentions:
             changed_detentions.append((*detention_values, detentions[external_id]))
         else:
@@ -370,9 +394,11 @@ def _apply_batch(
     )
     update_rows(Detention, DETENTION_COLUMNS, changed_detentions)
     detentions.update(keys_by(Detention, "external_id", [d[0] for d in new_detentions]))
-    detention_ids = [detentions[external_id] for external_id in ids]
-    delete_in(Charge, "detention", detention_ids)
-    delete_in(StatusChange, "detention", detention_ids)
+    # Rows whose person and detention are both new have nothing to replace.
+    fresh = {p[0] for p in new_persons} & {d[0] for d in new_detentions}
+    stale = [detentions[row["external_id"]] for row in batch if row["external_id"] not in fresh]
+    delete_in(Charge, "detention", stale)
+    delete_in(StatusChange, "detention", stale)
     insert_rows(
         Charge,
         ["detention", "law", "section", "description"],
@@ -385,17 +411,7 @@ def _apply_batch(
     insert_rows(
         StatusChange,
         ["detention", "status", "on", "precision", "source", "certainty"],
-        [
-            (
-                detentions[row["external_id"]],
-                row["status"],
-                row["status_on"][0] or row["arrested_on"][0],
-                row["status_on"][1] if row["status_on"][0] else row["arrested_on"][1],
-                row["_source"],
-                row["certainty"],
-            )
-            for row in batch
-        ],
+        [(detentions[row["external_id"]], *_status(row)) for row in batch],
     )
     insert_rows(
         Affiliation,
@@ -403,9 +419,9 @@ def _apply_batch(
         [
             (
                 persons[row["external_id"]],
-                organisations[row["affiliation"]],
+                known.organisations[row["affiliation"]],
                 row.get("affiliation_role", "")[:200],
-                row["_source"],
+                row["_source"].pk,
             )
             for row in batch
             if row.get("affiliation")
@@ -416,14 +432,109 @@ def _apply_batch(
         Person.campaigns.through,
         ["person", "campaign"],
         [
-            (persons[row["external_id"]], campaigns[row["campaign"]])
+            (persons[row["external_id"]], known.campaigns[row["campaign"]])
             for row in batch
             if row.get("campaign")
         ],
         ignore_conflicts=True,
     )
-    if publish_by is not None:
-        publish_many(person_ids=[persons[external_id] for external_id in ids], by=publish_by)
+    if publish_by is None:
+        return
+    publish_new(
+        [
+            _gathered(row, persons[row["external_id"]], detentions[row["external_id"]], known)
+            for row in batch
+            if row["external_id"] in fresh
+        ],
+        by=publish_by,
+    )
+    changed = [persons[external_id] for external_id in ids if external_id not in fresh]
+    if changed:
+        publish_many(person_ids=changed, by=publish_by)
+
+
+def _status(row: dict[str, Any]) -> tuple[Any, ...]:
+    """A row's status change: status, date, precision, source id, certainty."""
+    on, precision = row["status_on"] if row["status_on"][0] else row["arrested_on"]
+    return (row["status"], on, precision, row["_source"].pk, row["certainty"])
+
+
+def _source_columns(source: Source) -> dict[str, Any]:
+    return {
+        "source__title": source.title,
+        "source__publisher": source.publisher,
+        "source__url": source.url,
+        "source__published_on": source.published_on,
+    }
+
+
+def _gathered(row: dict[str, Any], person_id: int, detention_id: int, known: Known) -> Gathered:
+    """What ``services.gather`` would read back for a person this import has just created.
+
+    The person has only what the row gave: one detention with its charges
+    and one status, perhaps one affiliation, no events, no recognitions.
+    """
+    source = _source_columns(row["_source"])
+    values = row["_values"]
+    arrested_on, precision, place, authority, facility_id, _source, certainty = row["_detention"]
+    status, on, status_precision, _source, _certainty = _status(row)
+    detention = {
+        "id": detention_id,
+        "person_id": person_id,
+        "arrested_on": arrested_on,
+        "arrested_precision": precision,
+        "place": place,
+        "authority": authority,
+        "sentence": "",
+        "certainty": certainty,
+        "facility_id": facility_id,
+        "facility__name": row.get("facility", "") if facility_id is not None else None,
+        **source,
+        "status_changes": [
+            {
+                "id": 0,  # ids only order one detention's changes, and it has one
+                "detention_id": detention_id,
+                "status": status,
+                "on": on,
+                "precision": status_precision,
+                "certainty": certainty,
+                **source,
+            }
+        ],
+        "charges": [
+            {"detention_id": detention_id, "law": law, "section": section, "description": text}
+            for law, section, text in row["charges"]
+        ],
+        "events": [],
+    }
+    affiliations = []
+    if row.get("affiliation"):
+        organisation = known.organisations[row["affiliation"]]
+        name, slug = known.names[organisation]
+        affiliations.append(
+            {
+                "person_id": person_id,
+                "organisation_id": organisation,
+                "organisation__name": name,
+                "organisation__slug": slug,
+                "role": row.get("affiliation_role", "")[:200],
+                **source,
+            }
+        )
+    return Gathered(
+        person={
+            "id": person_id,
+            "slug": row["_slug"],
+            **dict(zip(PERSON_FIELDS, values, strict=False)),
+            "photo": "",
+            "photo_consent": False,
+            "updated_by_id": values[-1],
+            **source,
+        },
+        detentions=[detention],
+        affiliations=affiliations,
+        recognitions=[],
+    )
 
 
 def _facility(name: str, known: dict[str, int | None]) -> int | None:

@@ -577,15 +577,35 @@ def publish_many(*, person_ids: list[int], by: Any | None) -> list[int]:
     and its version. Callers check rights and hold the transaction. Returns
     the ids published.
     """
-    persons = gather(person_ids)
+    return _publish(gather(person_ids), person_ids, by, fresh=False)
+
+
+def publish_new(persons: list[Gathered], *, by: Any | None) -> list[int]:
+    """Publish persons created in this transaction, from facts the caller already holds.
+
+    For an import, which has just written every fact of its new persons and
+    would otherwise read them all back with ``gather``. ``persons`` must
+    hold what ``gather`` would return for them (a test compares the two);
+    nothing of theirs is published yet, so nothing is replaced.
+    """
+    return _publish(persons, [g.person["id"] for g in persons], by, fresh=True)
+
+
+def _publish(
+    persons: list[Gathered], person_ids: list[int], by: Any | None, *, fresh: bool
+) -> list[int]:
     now = timezone.now()
     verifier = by.get_username() if by is not None else "the demo loader"
     verifier_id = by.pk if by is not None else None
-    numbers = dict(
-        PublicVersion.objects.filter(person_id__in=among(person_ids))
-        .values("person_id")
-        .annotate(top=Max("number"))
-        .values_list("person_id", "top")
+    numbers: dict[int, int] = (
+        {}
+        if fresh
+        else dict(
+            PublicVersion.objects.filter(person_id__in=among(person_ids))
+            .values("person_id")
+            .annotate(top=Max("number"))
+            .values_list("person_id", "top")
+        )
     )
     records: list[tuple[Any, ...]] = []
     versions: list[tuple[Any, ...]] = []
@@ -637,9 +657,10 @@ def publish_many(*, person_ids: list[int], by: Any | None) -> list[int]:
     # organisation links go with the old rows and are written afresh below;
     # nothing else refers to a public record.
     through = PublicRecord.organisations.through
-    delete_in(DetentionSpan, "record", person_ids)
-    delete_in(through, "publicrecord", person_ids)
-    delete_in(PublicRecord, "person", person_ids)
+    if not fresh:
+        delete_in(DetentionSpan, "record", person_ids)
+        delete_in(through, "publicrecord", person_ids)
+        delete_in(PublicRecord, "person", person_ids)
     # The search vector is written with the record on PostgreSQL (None on
     # SQLite, whose FTS5 table search.index fills below).
     insert_rows(
@@ -647,9 +668,7 @@ def publish_many(*, person_ids: list[int], by: Any | None) -> list[int]:
         [*RECORD_COLUMNS, "search_vector"],
         [(*row, search.vector(text)) for row, (_pk, text) in zip(records, words, strict=True)],
     )
-    insert_rows(
-        PublicRecord.organisations.through, ["publicrecord", "organisation"], sorted(links)
-    )
+    insert_rows(through, ["publicrecord", "organisation"], sorted(links))
     insert_rows(DetentionSpan, ["record", "arrested_on", "released_on", "status", "region"], spans)
     insert_rows(
         PublicVersion,

@@ -312,6 +312,65 @@ def test_an_import_in_several_batches_updates_in_place_and_skips_what_it_has(
     ) == {Status.ON_BAIL}
 
 
+def test_an_import_publishes_what_publishing_from_the_database_would(
+    reg: Register, tmp_path: Path
+) -> None:
+    """New persons are published from the facts the import holds, not read back: same data."""
+    OrganisationFactory(slug="union", name="Workers' Union")
+    columns = (
+        "external_id,name,name_ur,aliases,gender,birth_year,home_region,occupation,summary,"
+        "affiliation,affiliation_role,campaign,arrested_on,place,authority,facility,charges,"
+        "status,status_on,source_title,source_publisher,source_url,source_published_on,certainty"
+    )
+    path = _write(
+        tmp_path,
+        columns
+        + "\n"
+        "r1,Ali Raza,علی رضا,Ali R.; A. Raza,MALE,1990,Gilgit,teacher,Held for a speech.,"
+        "union,organiser,free-them,2025-05,Gilgit,CTD,Adiala Jail,"
+        "PPC|124A|sedition;ATA|11-F|membership,CONVICTED,2025-09-01,"
+        "Report A,Daily Paper,https://example.org/a,2025-06-02,VERIFIED\n"
+        "r2,Bano Khan,,,,,,,,,,free-them,,,,,,,,Report B,,,,\n"
+        "r3,Chand Bibi,,,FEMALE,,Hunza,,,union,,free-them,2024,Karimabad,,,"
+        "|x|no law given,ON_BAIL,,Court record 12,High Court,,,REPORTED\n".replace(
+            "|x|no law given", "PPC|506|threats"
+        ),
+    )
+    _import(reg, path)
+    persons = list(Person.objects.filter(external_id__in=["r1", "r2", "r3"]).order_by("pk"))
+    assert len(persons) == 3
+
+    def public() -> list[dict[str, Any]]:
+        return list(
+            PublicRecord.objects.filter(person__in=persons)
+            .order_by("person_id")
+            .values(
+                "slug",
+                "name",
+                "name_ur",
+                "home_region",
+                "status",
+                "arrested_on",
+                "arrested_year",
+                "released_on",
+                "data",
+                "organisations",
+            )
+        )
+
+    imported = public()
+    assert imported[0]["data"]["detentions"][0]["facility"] == "Adiala Jail"
+    assert len(imported[0]["data"]["detentions"][0]["charges"]) == 2
+    assert imported[0]["data"]["affiliations"][0]["organisation"] == "Workers' Union"
+    services.publish_many(person_ids=[p.pk for p in persons], by=reg.users["doc2"])
+    assert public() == imported
+    for person in persons:
+        first, second = PublicVersion.objects.filter(person=person).order_by("number")
+        assert (first.number, second.number) == (1, 2)
+        assert first.data == second.data
+    assert "Ali Raza" in Client().get("/register/", {"q": "membership"}).content.decode()
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
