@@ -340,7 +340,7 @@ def test_an_import_publishes_what_publishing_from_the_database_would(
     persons = list(Person.objects.filter(external_id__in=["r1", "r2", "r3"]).order_by("pk"))
     assert len(persons) == 3
 
-    def public() -> list[dict[str, Any]]:
+    def public() -> list[Any]:
         return list(
             PublicRecord.objects.filter(person__in=persons)
             .order_by("person_id")
