@@ -30,6 +30,7 @@ from habeas.cases.models import (
     Status,
     StatusChange,
 )
+from habeas.cases.queries import register_changed
 from habeas.cases.services import (
     PERSON_FIELDS,
     PUBLIC_MODELS,
@@ -38,7 +39,15 @@ from habeas.cases.services import (
     publish_new,
 )
 from habeas.coalition.models import Campaign, Organisation
-from habeas.core.bulk import analyse, delete_in, insert_rows, keys_by, update_rows
+from habeas.core.bulk import (
+    analyse,
+    delete_in,
+    insert_rows,
+    keys_by,
+    new_keys,
+    update_rows,
+    writing,
+)
 from habeas.core.models import Source
 
 REQUIRED = ["external_id", "name", "source_title"]
@@ -260,9 +269,15 @@ def apply(
     organisations: dict[str, int],
     progress: Callable[[int, int], None] | None = None,
 ) -> Applied:
-    """Write checked rows in batches, all in one transaction; publish them if asked."""
+    """Write checked rows in batches, all in one transaction; publish them if asked.
+
+    Everything the batches look up is read first: which external ids and
+    slugs exist, and keys for the new rows. A batch of new persons then
+    reads nothing, so on PostgreSQL its writes run beside the preparation
+    of the next (``bulk.writing``).
+    """
     applied = Applied()
-    with transaction.atomic():
+    with transaction.atomic(), writing():
         known = Known(
             campaigns=campaigns,
             organisations=organisations,
@@ -271,25 +286,40 @@ def apply(
                 for pk, name, slug in Organisation.objects.values_list("pk", "name", "slug")
             },
         )
+        ids = [row["external_id"] for row in rows]
+        known.persons = keys_by(Person, "external_id", ids)
+        known.detentions = keys_by(Detention, "external_id", ids)
+        for row in rows:
+            row["_base"] = slugify(row["name"])[:60] or "person"
+        known.taken = set(keys_by(Person, "slug", list({row["_base"] for row in rows})))
+        known.person_keys = iter(new_keys(Person, len(set(ids) - known.persons.keys())))
+        known.detention_keys = iter(new_keys(Detention, len(set(ids) - known.detentions.keys())))
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             _apply_batch(batch, by, publish_by, known, applied)
             if start == 0 and len(rows) > BATCH:
-                # The planner sees the tables' shape before the next batch
-                # looks rows up in them (see bulk.analyse).
+                # The planner sees the tables' shape before later batches
+                # look rows up in them (see bulk.analyse).
                 analyse([*WRITTEN, *(PUBLIC_MODELS if publish_by is not None else [])])
             if progress:
                 progress(min(start + BATCH, len(rows)), len(rows))
+        if publish_by is not None:
+            register_changed()
     return applied
 
 
 @dataclass
 class Known:
-    """What an import looks up once: slugs the file may name, and what it has met so far."""
+    """What an import looks up once, and what it has met and made so far."""
 
     campaigns: dict[str, int]
     organisations: dict[str, int]
     names: dict[int, tuple[str, str]]  # organisation id: (name, slug)
+    persons: dict[str, int] = field(default_factory=dict)  # external id: key
+    detentions: dict[str, int] = field(default_factory=dict)  # external id: key
+    taken: set[str] = field(default_factory=set)  # slugs
+    person_keys: Iterator[int] = field(default_factory=lambda: iter(()))
+    detention_keys: Iterator[int] = field(default_factory=lambda: iter(()))
     sources: dict[tuple[str, str], Source] = field(default_factory=dict)
     facilities: dict[str, int | None] = field(default_factory=dict)
 
@@ -328,10 +358,7 @@ def _apply_batch(
 ) -> None:
     """Write one batch as rows of plain values: a few statements, no model objects."""
     now = timezone.now()
-    ids = [row["external_id"] for row in batch]
-    persons = keys_by(Person, "external_id", ids)
-    bases = {row["external_id"]: slugify(row["name"])[:60] or "person" for row in batch}
-    taken = set(keys_by(Person, "slug", list(set(bases.values()))))
+    persons, detentions, taken = known.persons, known.detentions, known.taken
     new_persons, changed_persons = [], []
     for row in batch:
         external_id = row["external_id"]
@@ -355,20 +382,21 @@ def _apply_batch(
         if external_id in persons:
             changed_persons.append((*values, persons[external_id]))
             continue
-        base = bases[external_id]
+        base = row["_base"]
         slug = f"{base}-{slugify(external_id)[:18]}" if base in taken else base
         taken.add(slug)
         row["_slug"] = slug
-        new_persons.append((external_id, slug, *values, "", False))
+        persons[external_id] = next(known.person_keys)
+        new_persons.append((persons[external_id], external_id, slug, *values, "", False))
     insert_rows(
-        Person, ["external_id", "slug", *PERSON_COLUMNS, "photo", "photo_consent"], new_persons
+        Person,
+        ["id", "external_id", "slug", *PERSON_COLUMNS, "photo", "photo_consent"],
+        new_persons,
     )
     update_rows(Person, PERSON_COLUMNS, changed_persons)
-    persons.update(keys_by(Person, "external_id", [p[0] for p in new_persons]))
     applied.created += len(new_persons)
     applied.updated += len(changed_persons)
 
-    detentions = keys_by(Detention, "external_id", ids)
     new_detentions, changed_detentions = [], []
     for row in batch:
         external_id = row["external_id"]
@@ -386,16 +414,18 @@ def _apply_batch(
         if external_id in detentions:
             changed_detentions.append((*detention_values, detentions[external_id]))
         else:
-            new_detentions.append((external_id, persons[external_id], "", *detention_values))
+            detentions[external_id] = next(known.detention_keys)
+            new_detentions.append(
+                (detentions[external_id], external_id, persons[external_id], "", *detention_values)
+            )
     insert_rows(
         Detention,
-        ["external_id", "person", "sentence", *DETENTION_COLUMNS],
+        ["id", "external_id", "person", "sentence", *DETENTION_COLUMNS],
         new_detentions,
     )
     update_rows(Detention, DETENTION_COLUMNS, changed_detentions)
-    detentions.update(keys_by(Detention, "external_id", [d[0] for d in new_detentions]))
     # Rows whose person and detention are both new have nothing to replace.
-    fresh = {p[0] for p in new_persons} & {d[0] for d in new_detentions}
+    fresh = {p[1] for p in new_persons} & {d[1] for d in new_detentions}
     stale = [detentions[row["external_id"]] for row in batch if row["external_id"] not in fresh]
     delete_in(Charge, "detention", stale)
     delete_in(StatusChange, "detention", stale)
@@ -448,7 +478,7 @@ def _apply_batch(
         ],
         by=publish_by,
     )
-    changed = [persons[external_id] for external_id in ids if external_id not in fresh]
+    changed = [persons[row["external_id"]] for row in batch if row["external_id"] not in fresh]
     if changed:
         publish_many(person_ids=changed, by=publish_by)
 

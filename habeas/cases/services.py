@@ -586,8 +586,12 @@ def publish_new(persons: list[Gathered], *, by: Any | None) -> list[int]:
     For an import, which has just written every fact of its new persons and
     would otherwise read them all back with ``gather``. ``persons`` must
     hold what ``gather`` would return for them (a test compares the two);
-    nothing of theirs is published yet, so nothing is replaced.
+    nothing of theirs is published yet, so nothing is replaced. Reads
+    nothing, and leaves ``queries.register_changed`` to the caller, once at
+    the end: any query would wait for the writes before it (bulk.writing).
     """
+    if not persons:
+        return []
     return _publish(persons, [g.person["id"] for g in persons], by, fresh=True)
 
 
@@ -676,5 +680,6 @@ def _publish(
         versions,
     )
     search.index(words)
-    register_changed()
+    if not fresh:
+        register_changed()
     return [row[0] for row in records]
