@@ -1,8 +1,8 @@
 """Public register exports, streamed: memory stays flat however large the register.
 
-Only PublicRecord rows are read, so unverified changes and restricted facts
-can never appear. JSON follows the Popolo shapes for persons, organizations
-and memberships.
+Only PublicRecord rows and their latest PublicVersion are read, so
+unverified changes and restricted facts can never appear. JSON follows the
+Popolo shapes for persons, organizations and memberships.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from habeas.cases.models import PublicRecord
+from habeas.cases.queries import latest_data
 from habeas.coalition.models import Organisation
 
 CHUNK = 2000
@@ -37,6 +38,7 @@ CSV_COLUMNS = [
 def _records() -> Iterator[tuple[Any, ...]]:
     return (
         PublicRecord.objects.order_by("pk")
+        .annotate(data=latest_data())
         .values_list(
             "slug",
             "name",

@@ -3,7 +3,8 @@
 Documenters edit the working record (Person and the rows below it). Nothing
 of it is public until a second documenter verifies it: verification copies
 the public facts into a PublicRecord (what list pages, search, statistics
-and exports read) and a PublicVersion (the record's public history).
+and exports read) and a PublicVersion (the record's public history, whose
+latest version holds the facts the record's page shows).
 Restricted facts live apart, in PersonRestricted, and are never copied.
 """
 
@@ -310,7 +311,12 @@ class PublicRecord(models.Model):
     # SQLite searches its FTS5 table, which keeps its own copy of the words;
     # see habeas.cases.search).
     search_vector = SearchVectorField(null=True, blank=True)
-    data = models.JSONField(default=dict)
+    # The number of the latest PublicVersion, which holds the public facts
+    # (queries.with_data reads them): written once, for this page and the
+    # history alike, rather than twice.
+    version = models.PositiveIntegerField()
+    # The record's own certainty (as in its data), for the statistics' counts.
+    certainty = models.CharField(max_length=10, choices=Certainty.choices)
     verified_at = models.DateTimeField()
     verified_by_name = models.CharField(max_length=150)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import CharField, Count, DateField, F, Q, QuerySet
+from django.db.models import CharField, Count, DateField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import get_language
 
@@ -26,6 +26,17 @@ from habeas.cases.models import (
 )
 from habeas.coalition.models import Campaign, Organisation
 
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _Data(TypedDict):
+        data: dict[str, Any]
+
+    # A public record read with its data (``with_data``).
+    RecordWithData = WithAnnotations[PublicRecord, _Data]
+
 SORTS = {
     "name": ("name", "pk"),
     "arrested": ("arrested_on", "pk"),
@@ -34,9 +45,22 @@ SORTS = {
 }
 
 
-def persons_defended_by(campaign: Campaign) -> list[PublicRecord]:
-    """The verified persons a campaign defends (one query)."""
-    return list(PublicRecord.objects.filter(person__campaigns=campaign).order_by("name", "pk"))
+def latest_data() -> Subquery:
+    """A record's public facts, for ``annotate(data=...)``: its latest version's data."""
+    latest = PublicVersion.objects.filter(person_id=OuterRef("pk"), number=OuterRef("version"))
+    return Subquery(latest.values("data"))
+
+
+def with_data(records: QuerySet[PublicRecord]) -> QuerySet[RecordWithData]:
+    """``records``, each with ``data``: the public facts its latest version holds."""
+    return records.annotate(data=latest_data())
+
+
+def persons_defended_by(campaign: Campaign) -> list[RecordWithData]:
+    """The verified persons a campaign defends, with their data (one query)."""
+    return list(
+        with_data(PublicRecord.objects.filter(person__campaigns=campaign)).order_by("name", "pk")
+    )
 
 
 def persons_affiliated_with(organisation: Organisation) -> list[PublicRecord]:
@@ -246,9 +270,9 @@ def _count_facets() -> dict[str, list[tuple[str, str, int]]]:
     }
 
 
-def public_record(slug: str) -> PublicRecord | None:
-    """A published record by slug; None for unknown or unverified ones."""
-    return PublicRecord.objects.filter(slug=slug).first()
+def public_record(slug: str) -> RecordWithData | None:
+    """A published record by slug, with its data; None for unknown or unverified ones."""
+    return with_data(PublicRecord.objects.filter(slug=slug)).first()
 
 
 RECENT_VERSIONS = 5
@@ -263,7 +287,7 @@ def recent_versions(record: PublicRecord) -> list[PublicVersion]:
     )
 
 
-def letters_to(record: PublicRecord) -> Facility | None:
+def letters_to(record: RecordWithData) -> Facility | None:
     """Where supporters can write to a person still held: the facility of their
     latest detention, when it has a postal address; None otherwise.
 
@@ -368,8 +392,8 @@ def register_statistics(today: datetime.date | None = None) -> Statistics:
         ),
         total=PublicRecord.objects.count(),
         # Counts keep what the team has checked apart from what is only reported.
-        verified=PublicRecord.objects.filter(data__certainty="VERIFIED").count(),
-        reported=PublicRecord.objects.filter(data__certainty="REPORTED").count(),
+        verified=PublicRecord.objects.filter(certainty="VERIFIED").count(),
+        reported=PublicRecord.objects.filter(certainty="REPORTED").count(),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,11 +30,14 @@ from habeas.cases.models import (
     Recognition,
     StatusChange,
 )
-from habeas.cases.queries import register_changed
+from habeas.cases.queries import register_changed, with_data
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.bulk import among, delete_in, insert_rows, json_text
 from habeas.core.images import clean_image
 from habeas.core.models import Source
+
+if TYPE_CHECKING:
+    from habeas.cases.queries import RecordWithData
 
 
 @transaction.atomic
@@ -503,7 +506,7 @@ def public_data(gathered: Gathered) -> dict[str, Any]:
 
 
 @transaction.atomic
-def person_verify(*, by: Any, person: Person) -> PublicRecord:
+def person_verify(*, by: Any, person: Person) -> RecordWithData:
     """A second documenter verifies the record; its public facts go public as one version.
 
     Raises PermissionDenied unless ``by`` documents for the person, and
@@ -518,10 +521,10 @@ def person_verify(*, by: Any, person: Person) -> PublicRecord:
     return publish(person=person, by=by)
 
 
-def publish(*, person: Person, by: Any | None) -> PublicRecord:
+def publish(*, person: Person, by: Any | None) -> RecordWithData:
     """Write the public record of ``person`` from its working record (callers check rights)."""
     publish_many(person_ids=[person.pk], by=by)
-    return PublicRecord.objects.get(pk=person.pk)
+    return with_data(PublicRecord.objects.filter(pk=person.pk)).get()
 
 
 def _search_text(person: dict[str, Any], data: dict[str, Any]) -> str:
@@ -558,7 +561,8 @@ RECORD_COLUMNS = [
     "arrested_on",
     "arrested_year",
     "released_on",
-    "data",
+    "version",
+    "certainty",
     "verified_at",
     "verified_by_name",
 ]
@@ -572,10 +576,9 @@ def publish_many(*, person_ids: list[int], by: Any | None) -> list[int]:
     """Publish many working records at once, in a fixed number of queries per batch.
 
     Writes each PublicRecord (with its search words), its organisations and
-    detention spans, and a new PublicVersion; rows are built as plain
-    values, and each record's data is encoded as JSON once for the record
-    and its version. Callers check rights and hold the transaction. Returns
-    the ids published.
+    detention spans, and a new PublicVersion, which holds the record's data;
+    rows are built as plain values. Callers check rights and hold the
+    transaction. Returns the ids published.
     """
     return _publish(gather(person_ids), person_ids, by, fresh=False)
 
@@ -620,7 +623,7 @@ def _publish(
         person = gathered.person
         pk = person["id"]
         data = public_data(gathered)
-        encoded = json_text(data)
+        number = numbers.get(pk, 0) + 1
         detentions = data["detentions"]
         arrests = [d["arrested"]["date"] for d in detentions if d["arrested"]["date"]]
         first = _day(min(arrests)) if arrests else None
@@ -638,14 +641,13 @@ def _publish(
                 first,
                 first.year if first else None,
                 _day(latest["released_on"]) if latest else None,
-                encoded,
+                number,
+                data["certainty"],
                 now,
                 verifier,
             )
         )
-        versions.append(
-            (pk, numbers.get(pk, 0) + 1, encoded, now, verifier_id, person["updated_by_id"])
-        )
+        versions.append((pk, number, json_text(data), now, verifier_id, person["updated_by_id"]))
         spans.extend(
             (
                 pk,
