@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import CharField, Count, DateField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import get_language
@@ -189,13 +189,32 @@ def register_page(filters: RegisterFilters, number: str | None) -> Page[PublicRe
     plan lists the same rows.
     """
     records = register_records(filters)
-    total = records.count()
+    total = _count(records, searching=bool(filters.q))
     if filters.q:
         if connection.vendor == "sqlite" and total > DENSE_MATCHES:
             records = register_records(filters, in_sort_order=True)
         elif connection.vendor == "postgresql" and total <= SORTED_MATCHES:
             records = register_records(filters, sort_matches=True)
     return CountedPaginator(records, PAGE_SIZE, total).get_page(number)
+
+
+def _count(records: QuerySet[PublicRecord], *, searching: bool) -> int:
+    """How many records there are, a search's matches counted through its GIN index.
+
+    PostgreSQL prices testing a record's words against a search as one
+    operator, so on a compact table it counts a common word's matches by
+    testing every record: 37 ms for "Khan" among 100,000 records, against
+    9 ms through the index. For that count alone, a sequential scan is
+    priced out (``SET LOCAL``, undone before the transaction ends).
+    """
+    if not searching or connection.vendor != "postgresql":
+        return records.count()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            return records.count()
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
 
 
 FACETS_GENERATION = "register:generation"
