@@ -278,22 +278,7 @@ def apply(
     """
     applied = Applied()
     with transaction.atomic(), writing():
-        known = Known(
-            campaigns=campaigns,
-            organisations=organisations,
-            names={
-                pk: (name, slug)
-                for pk, name, slug in Organisation.objects.values_list("pk", "name", "slug")
-            },
-        )
-        ids = [row["external_id"] for row in rows]
-        known.persons = keys_by(Person, "external_id", ids)
-        known.detentions = keys_by(Detention, "external_id", ids)
-        for row in rows:
-            row["_base"] = slugify(row["name"])[:60] or "person"
-        known.taken = set(keys_by(Person, "slug", list({row["_base"] for row in rows})))
-        known.person_keys = iter(new_keys(Person, len(set(ids) - known.persons.keys())))
-        known.detention_keys = iter(new_keys(Detention, len(set(ids) - known.detentions.keys())))
+        known = _look_up(rows, campaigns, organisations)
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             _apply_batch(batch, by, publish_by, known, applied)
@@ -315,13 +300,37 @@ class Known:
     campaigns: dict[str, int]
     organisations: dict[str, int]
     names: dict[int, tuple[str, str]]  # organisation id: (name, slug)
-    persons: dict[str, int] = field(default_factory=dict)  # external id: key
-    detentions: dict[str, int] = field(default_factory=dict)  # external id: key
-    taken: set[str] = field(default_factory=set)  # slugs
-    person_keys: Iterator[int] = field(default_factory=lambda: iter(()))
-    detention_keys: Iterator[int] = field(default_factory=lambda: iter(()))
+    persons: dict[str, int]  # external id: key
+    detentions: dict[str, int]  # external id: key
+    taken: set[str]  # slugs
+    person_keys: Iterator[int]
+    detention_keys: Iterator[int]
     sources: dict[tuple[str, str], Source] = field(default_factory=dict)
     facilities: dict[str, int | None] = field(default_factory=dict)
+
+
+def _look_up(
+    rows: list[dict[str, Any]], campaigns: dict[str, int], organisations: dict[str, int]
+) -> Known:
+    """Which of the file's external ids and slugs exist, and keys for its new rows."""
+    ids = [row["external_id"] for row in rows]
+    persons = keys_by(Person, "external_id", ids)
+    detentions = keys_by(Detention, "external_id", ids)
+    for row in rows:
+        row["_base"] = slugify(row["name"])[:60] or "person"
+    return Known(
+        campaigns=campaigns,
+        organisations=organisations,
+        names={
+            pk: (name, slug)
+            for pk, name, slug in Organisation.objects.values_list("pk", "name", "slug")
+        },
+        persons=persons,
+        detentions=detentions,
+        taken=set(keys_by(Person, "slug", list({row["_base"] for row in rows}))),
+        person_keys=iter(new_keys(Person, len(set(ids) - persons.keys()))),
+        detention_keys=iter(new_keys(Detention, len(set(ids) - detentions.keys()))),
+    )
 
 
 def _source_for(row: dict[str, Any], sources: dict[tuple[str, str], Source]) -> Source:

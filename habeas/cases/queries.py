@@ -126,7 +126,7 @@ def register_records(
         "home_region",
         "status",
         "arrested_on",
-    )  # what a row of the list shows: not ``data``, whose JSON is most of a record
+    )  # what a row of the list shows: not the search vector
 
 
 def _order(key: str, *, unindexed: bool = False) -> OrderBy:
@@ -205,16 +205,16 @@ def _count(records: QuerySet[PublicRecord], *, searching: bool) -> int:
     operator, so on a compact table it counts a common word's matches by
     testing every record: 37 ms for "Khan" among 100,000 records, against
     9 ms through the index. For that count alone, a sequential scan is
-    priced out (``SET LOCAL``, undone before the transaction ends).
+    priced out (``SET LOCAL``, undone after it; on an error, the block's
+    rollback undoes it).
     """
     if not searching or connection.vendor != "postgresql":
         return records.count()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        try:
-            return records.count()
-        finally:
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        total = records.count()
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+    return total
 
 
 FACETS_GENERATION = "register:generation"
