@@ -18,6 +18,7 @@ from habeas.coalition.queries import (
     organisation_profile,
     united_front,
 )
+from habeas.core.lists import paged
 
 
 def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, object]:
@@ -53,7 +54,13 @@ def home(request: HttpRequest) -> HttpResponse:
     featured = campaign_featured()
     context: dict[str, object] = {
         "featured": featured,
-        "others": list(campaigns_public().exclude(pk=featured.pk)) if featured else [],
+        "others": paged(
+            campaigns_public().exclude(pk=featured.pk).order_by("title", "pk"),
+            request.GET,
+            "campaigns",
+        )
+        if featured
+        else None,
     }
     if featured:
         context.update(_campaign_context(request, featured))

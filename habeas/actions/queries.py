@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from django.db.models import F
+
 from habeas.actions.models import Action
 from habeas.coalition.models import Campaign
+from habeas.core.lists import CAP, Capped, capped
 
 
-def actions_of(campaign: Campaign) -> list[Action]:
-    """A campaign's actions, dated ones first by date, then undated by city."""
-    return list(Action.objects.filter(campaign=campaign).order_by("held_on", "city", "title"))
+def actions_of(campaign: Campaign, limit: int = CAP) -> Capped[Action]:
+    """A campaign's latest actions, the most recent date first, then undated by city:
+    at most ``limit``, and how many there are (at most two queries)."""
+    return capped(
+        Action.objects.filter(campaign=campaign).order_by(
+            F("held_on").desc(nulls_last=True), "city", "title", "pk"
+        ),
+        limit,
+    )

@@ -25,6 +25,7 @@ from habeas.cases.models import (
     Status,
 )
 from habeas.coalition.models import Campaign, Organisation
+from habeas.core.lists import CAP, Capped, capped
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -56,16 +57,32 @@ def with_data(records: QuerySet[PublicRecord]) -> QuerySet[RecordWithData]:
     return records.annotate(data=latest_data())
 
 
-def persons_defended_by(campaign: Campaign) -> list[RecordWithData]:
-    """The verified persons a campaign defends, with their data (one query)."""
-    return list(
-        with_data(PublicRecord.objects.filter(person__campaigns=campaign)).order_by("name", "pk")
+def persons_defended_by(campaign: Campaign, limit: int = CAP) -> Capped[RecordWithData]:
+    """The verified persons a campaign defends, most recently verified first.
+
+    At most ``limit`` of them, with their data, and how many there are in
+    all (the register, filtered to the campaign, lists every one): at most
+    three queries, however many persons the campaign defends.
+    """
+    first = capped(
+        PublicRecord.objects.filter(person__campaigns=campaign)
+        .order_by("-verified_at", "-pk")
+        .values_list("pk", flat=True),
+        limit,
     )
+    found = {r.pk: r for r in with_data(PublicRecord.objects.filter(pk__in=list(first.items)))}
+    return Capped([found[pk] for pk in first.items], first.total)
 
 
-def persons_affiliated_with(organisation: Organisation) -> list[PublicRecord]:
-    """Verified persons the register ties to an organisation (one query)."""
-    return list(PublicRecord.objects.filter(organisations=organisation).order_by("name", "pk"))
+def persons_affiliated_with(organisation: Organisation, limit: int = CAP) -> Capped[PublicRecord]:
+    """Verified persons the register ties to an organisation, by name: at most ``limit``,
+    and how many there are (at most two queries)."""
+    return capped(
+        PublicRecord.objects.filter(organisations=organisation)
+        .order_by("name", "pk")
+        .only("pk", "slug", "name"),
+        limit,
+    )
 
 
 @dataclass(frozen=True)

@@ -206,8 +206,14 @@ class CampaignForm(ActingForm):
 
 
 class OrganisationInviteToCampaignForm(forms.Form):
+    # Typed, not chosen from a menu: a menu would list every organisation on the site.
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+        label=_("Organisation's short address"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("As in its page's address: /organisations/<short address>/"),
+        error_messages={"invalid_choice": _("No organisation has that short address.")},
     )
 
 

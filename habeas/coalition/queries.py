@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from habeas.coalition.models import (
@@ -25,6 +26,7 @@ from habeas.coalition.models import (
     Statement,
     StatementVersion,
 )
+from habeas.core.lists import Paged, capped, paged
 
 
 def campaigns_public() -> QuerySet[Campaign]:
@@ -67,46 +69,71 @@ def roles_of(user: Any) -> list[RoleGrant]:
 
 @dataclass(frozen=True)
 class MembersPage:
-    """An organisation's or campaign's people: who holds what, who was invited, what changed."""
+    """An organisation's or campaign's people: who holds what, who was invited, what changed.
 
-    active: list[RoleGrant]
-    revoked: list[RoleGrant]
-    pending: list[Invitation]
+    Each list is one page of its own (``?roles=``, ``?invitations=``, ``?revoked=``).
+    """
+
+    active: Paged
+    revoked: Paged
+    pending: Paged
 
 
-def _members(grants: QuerySet[RoleGrant], invitations: QuerySet[Invitation]) -> MembersPage:
-    rows = list(
-        grants.select_related("user", "granted_by", "revoked_by", "campaign", "organisation")
-    )
-    now = timezone.now()
+def _members(
+    grants: QuerySet[RoleGrant], invitations: QuerySet[Invitation], query: QueryDict
+) -> MembersPage:
+    grants = grants.select_related("user", "granted_by", "revoked_by", "campaign", "organisation")
     return MembersPage(
-        active=[g for g in rows if g.revoked_at is None],
-        revoked=sorted(
-            (g for g in rows if g.revoked_at is not None),
-            key=lambda g: g.revoked_at or now,
-            reverse=True,
+        active=paged(
+            grants.filter(revoked_at__isnull=True).order_by("granted_at", "pk"), query, "roles"
         ),
-        pending=list(
+        revoked=paged(
+            grants.filter(revoked_at__isnull=False).order_by("-revoked_at", "-pk"),
+            query,
+            "revoked",
+        ),
+        pending=paged(
             invitations.filter(
-                accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now
-            ).select_related("invited_by", "campaign")
+                accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+            )
+            .select_related("invited_by", "campaign", "organisation")
+            .order_by("-pk"),
+            query,
+            "invitations",
         ),
     )
 
 
-def organisation_members(organisation: Organisation) -> MembersPage:
-    """Every grant in an organisation (treasurers included) and its open invitations."""
+def organisation_members(organisation: Organisation, query: QueryDict) -> MembersPage:
+    """Every grant in an organisation (treasurers included) and its open invitations,
+    each list paged by ``query``."""
     return _members(
         RoleGrant.objects.filter(organisation=organisation),
         Invitation.objects.filter(organisation=organisation),
+        query,
     )
 
 
-def campaign_members(campaign: Campaign) -> MembersPage:
-    """Every campaign-wide grant (coordinators, moderators, documenters, case team)."""
+def campaign_members(campaign: Campaign, query: QueryDict) -> MembersPage:
+    """Every campaign-wide grant (coordinators, moderators, documenters, case team)
+    and its open invitations, each list paged by ``query``."""
     return _members(
         RoleGrant.objects.filter(campaign=campaign, organisation__isnull=True),
         Invitation.objects.filter(campaign=campaign, organisation__isnull=True),
+        query,
+    )
+
+
+def membership_requests(campaign: Campaign, query: QueryDict) -> Paged:
+    """Organisations asking to join a campaign, the earliest first, paged by ``?requests=``."""
+    return paged(
+        CampaignMembership.objects.filter(
+            campaign=campaign, status=CampaignMembership.Status.REQUESTED
+        )
+        .select_related("organisation")
+        .order_by("created_at", "pk"),
+        query,
+        "requests",
     )
 
 
@@ -384,34 +411,38 @@ def _hidden(field_name: str) -> Any:
 
 
 def organisation_profile(organisation: Organisation) -> dict[str, Any]:
-    """An organisation's public record: its campaigns, statements and own demands."""
+    """An organisation's public record: its campaigns, statements, own demands and letters.
+
+    Each list capped (``core.lists.capped``): at most two queries a list,
+    however much the organisation has published.
+    """
     return {
-        "memberships": list(
+        "memberships": capped(
             CampaignMembership.objects.filter(
                 organisation=organisation,
                 status__in=[CampaignMembership.Status.ACTIVE, CampaignMembership.Status.LEFT],
             )
             .exclude(campaign__status=Campaign.Status.DRAFT)
             .select_related("campaign")
-            .order_by("campaign__title")
+            .order_by("campaign__title", "pk")
         ),
-        "statements": list(
+        "statements": capped(
             Statement.objects.filter(organisation=organisation, withdrawn_at__isnull=True)
             .exclude(pk__in=_hidden("statement"))
             .exclude(campaign__status=Campaign.Status.DRAFT)
             .select_related("campaign")
-            .order_by("-created_at")
+            .order_by("-created_at", "-pk")
         ),
-        "demands": list(
+        "demands": capped(
             Demand.objects.filter(proposed_by=organisation, withdrawn_at__isnull=True)
             .exclude(pk__in=_hidden("demand"))
             .exclude(campaign__status=Campaign.Status.DRAFT)
             .select_related("campaign")
-            .order_by("campaign__title", "created_at")
+            .order_by("-created_at", "-pk")
         ),
-        "letters": list(
+        "letters": capped(
             Letter.objects.filter(from_organisation=organisation)
             .select_related("to_organisation", "to_campaign")
-            .order_by("-published_at")[:20]
+            .order_by("-published_at", "-pk")
         ),
     }

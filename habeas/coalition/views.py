@@ -40,7 +40,6 @@ from habeas.coalition.forms import (
 from habeas.coalition.models import (
     TWO_FACTOR_ROLES,
     Campaign,
-    CampaignMembership,
     Demand,
     HiddenNotice,
     Letter,
@@ -101,7 +100,7 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
 def _members_page(
     request: HttpRequest, *, organisation: object, form: OrganisationInviteForm, status: int = 200
 ) -> HttpResponse:
-    page = queries.organisation_members(organisation)  # type: ignore[arg-type]
+    page = queries.organisation_members(organisation, request.GET)  # type: ignore[arg-type]
     return render(
         request,
         "coalition/organisation_members.html",
@@ -199,14 +198,10 @@ def _coordinate_page(
         "coalition/campaign_coordinate.html",
         {
             "campaign": campaign,
-            "page": queries.campaign_members(campaign),
+            "page": queries.campaign_members(campaign, request.GET),
             "form": form,
             "organisation_form": OrganisationInviteToCampaignForm(),
-            "requests": list(
-                CampaignMembership.objects.filter(
-                    campaign=campaign, status="REQUESTED"
-                ).select_related("organisation")
-            ),
+            "requests": queries.membership_requests(campaign, request.GET),
         },
         status=status,
     )
