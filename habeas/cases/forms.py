@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from habeas.cases.importer import parse_date
 from habeas.cases.models import CaseEvent, Certainty, Person, Status
 from habeas.coalition.models import Campaign, Organisation
+from habeas.core.text import validate_no_bidi_controls
 
 
 class DateWithPrecision(forms.CharField):
@@ -33,9 +34,14 @@ class DateWithPrecision(forms.CharField):
 
 
 class SourceForm(forms.Form):
-    source_title = forms.CharField(label=_("Source: title"), max_length=300)
+    source_title = forms.CharField(
+        label=_("Source: title"), max_length=300, validators=[validate_no_bidi_controls]
+    )
     source_publisher = forms.CharField(
-        label=_("Source: publisher"), max_length=200, required=False
+        label=_("Source: publisher"),
+        max_length=200,
+        required=False,
+        validators=[validate_no_bidi_controls],
     )
     source_url = forms.URLField(label=_("Source: address"), required=False, assume_scheme="https")
     source_published_on = forms.DateField(
@@ -48,12 +54,20 @@ class SourceForm(forms.Form):
 
 class PersonForm(SourceForm):
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
-    name = forms.CharField(label=_("Name (Latin script)"), max_length=200)
-    name_ur = forms.CharField(label=_("Name in Urdu script"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Name (Latin script)"), max_length=200, validators=[validate_no_bidi_controls]
+    )
+    name_ur = forms.CharField(
+        label=_("Name in Urdu script"),
+        max_length=200,
+        required=False,
+        validators=[validate_no_bidi_controls],
+    )
     aliases = forms.CharField(
         label=_("Other names, one a line"),
         max_length=2000,
         required=False,
+        validators=[validate_no_bidi_controls],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     gender = forms.ChoiceField(label=_("Gender"), choices=Person.Gender.choices)

@@ -35,6 +35,7 @@ from habeas.coalition.models import Campaign, Organisation
 from habeas.core.bulk import among, delete_in, insert_rows, json_text
 from habeas.core.images import clean_image
 from habeas.core.models import Source
+from habeas.core.text import refuse_bidi_controls
 
 if TYPE_CHECKING:
     from habeas.cases.queries import RecordWithData
@@ -58,7 +59,12 @@ def source_for(
     url: str = "",
     published_on: datetime.date | None = None,
 ) -> Source:
-    """The source with this title and publisher, recorded if new."""
+    """The source with this title and publisher, recorded if new.
+
+    Raises ValidationError for a title or publisher holding bidirectional controls.
+    """
+    refuse_bidi_controls(title, field="source_title")
+    refuse_bidi_controls(publisher, field="source_publisher")
     source, _created = Source.objects.get_or_create(
         title=title.strip()[:300],
         publisher=publisher.strip()[:200],
@@ -117,6 +123,8 @@ def person_save(
     if target is None or not by.has_perm("cases.document", target):
         raise PermissionDenied
     fields["name"] = _check_name(fields.get("name", person.name if person else ""))
+    for name in ("name", "name_ur", "aliases"):
+        refuse_bidi_controls(fields.get(name) or "", field=name)
     year = fields.get("birth_year")
     if year is not None and not 1900 <= int(year) <= timezone.now().year:
         raise ValidationError({"birth_year": _("A year of birth between 1900 and now.")})

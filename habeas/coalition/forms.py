@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from habeas.coalition.models import Campaign, Organisation, Position, Role
+from habeas.core.text import validate_no_bidi_controls
 
 ORGANISATION_INVITE_ROLES = [
     (Role.ORG_EDITOR.value, Role.ORG_EDITOR.label),
@@ -52,6 +53,12 @@ class CampaignInviteForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
+    short_name = forms.CharField(
+        label=_("Short name"),
+        max_length=Organisation._meta.get_field("short_name").max_length,
+        required=False,
+        validators=[validate_no_bidi_controls],
+    )
     website = forms.URLField(
         label=_("Website"), max_length=300, required=False, assume_scheme="https"
     )
@@ -110,13 +117,27 @@ class ActingForm(forms.Form):
 
 
 class DemandForm(ActingForm):
-    text = forms.CharField(label=_("Demand or slogan"), max_length=500)
-    text_ur = forms.CharField(label=_("In Urdu (optional)"), max_length=500, required=False)
+    text = forms.CharField(
+        label=_("Demand or slogan"), max_length=500, validators=[validate_no_bidi_controls]
+    )
+    text_ur = forms.CharField(
+        label=_("In Urdu (optional)"),
+        max_length=500,
+        required=False,
+        validators=[validate_no_bidi_controls],
+    )
 
 
 class RewordForm(forms.Form):
-    text = forms.CharField(label=_("Demand or slogan"), max_length=500)
-    text_ur = forms.CharField(label=_("In Urdu (optional)"), max_length=500, required=False)
+    text = forms.CharField(
+        label=_("Demand or slogan"), max_length=500, validators=[validate_no_bidi_controls]
+    )
+    text_ur = forms.CharField(
+        label=_("In Urdu (optional)"),
+        max_length=500,
+        required=False,
+        validators=[validate_no_bidi_controls],
+    )
 
 
 class PositionForm(ActingForm):
@@ -132,7 +153,9 @@ class PositionForm(ActingForm):
 
 
 class StatementForm(ActingForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, validators=[validate_no_bidi_controls]
+    )
     body = forms.CharField(
         label=_("Text"),
         max_length=20_000,
@@ -142,7 +165,9 @@ class StatementForm(ActingForm):
 
 
 class StatementEditForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, validators=[validate_no_bidi_controls]
+    )
     body = forms.CharField(
         label=_("Text"),
         max_length=20_000,
@@ -183,7 +208,9 @@ class LeaveForm(ActingForm):
 
 
 class CampaignForm(ActingForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, validators=[validate_no_bidi_controls]
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=Campaign.Status.choices, initial=Campaign.Status.ACTIVE
     )
@@ -228,22 +255,36 @@ class LetterForm(ActingForm):
         queryset=Campaign.objects.order_by("title"),
         required=False,
     )
-    subject = forms.CharField(label=_("Subject"), max_length=300)
+    subject = forms.CharField(
+        label=_("Subject"), max_length=300, validators=[validate_no_bidi_controls]
+    )
     body = forms.CharField(
         label=_("Letter"),
         max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text=_("Markdown: *emphasis*, **strong**, lists, links. No images or HTML."),
     )
-    signed = forms.CharField(label=_("Signed"), max_length=300, required=False)
+    signed = forms.CharField(
+        label=_("Signed"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_bidi_controls],
+    )
 
 
 class ReplyForm(ActingForm):
-    subject = forms.CharField(label=_("Subject"), max_length=300)
+    subject = forms.CharField(
+        label=_("Subject"), max_length=300, validators=[validate_no_bidi_controls]
+    )
     body = forms.CharField(
         label=_("Reply"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 12})
     )
-    signed = forms.CharField(label=_("Signed"), max_length=300, required=False)
+    signed = forms.CharField(
+        label=_("Signed"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_bidi_controls],
+    )
 
 
 class CorrectionForm(forms.Form):

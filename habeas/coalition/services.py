@@ -39,7 +39,7 @@ from habeas.coalition.models import (
 )
 from habeas.core.images import clean_image
 from habeas.core.tasks import send_email
-from habeas.core.text import render_markdown
+from habeas.core.text import refuse_bidi_controls, render_markdown
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -298,7 +298,7 @@ def organisation_update(
     if not by.has_perm("coalition.edit_organisation", organisation):
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    organisation.short_name = short_name.strip()
+    organisation.short_name = refuse_bidi_controls(short_name.strip(), field="short_name")
     organisation.kind = kind
     organisation.country = country.strip().upper()
     fields = ["short_name", "kind", "country"]
@@ -358,6 +358,14 @@ def _clean_text(value: str, *, field: str, limit: int, required: bool = True) ->
     return value
 
 
+def _clean_title(value: str, *, field: str, limit: int, required: bool = True) -> str:
+    """``_clean_text`` for a name, title or demand, which may not hold bidirectional
+    controls: they would let it display as another's."""
+    return refuse_bidi_controls(
+        _clean_text(value, field=field, limit=limit, required=required), field=field
+    )
+
+
 @transaction.atomic
 def campaign_create(
     *,
@@ -376,7 +384,7 @@ def campaign_create(
     """
     _require(by, "coalition.create_campaign")
     _require(by, "coalition.manage_members", organisation)
-    title = _clean_text(title, field="title", limit=200)
+    title = _clean_title(title, field="title", limit=200)
     if quorum is not None and quorum < 1:
         raise ValidationError({"quorum": _("A quorum is at least one organisation.")})
     base = slugify(title)[:60] or "campaign"
@@ -550,8 +558,8 @@ def demand_propose(
     """
     _require(by, "coalition.publish_for_organisation", organisation)
     _active_membership(campaign, organisation)
-    text = _clean_text(text, field="text", limit=500)
-    text_ur = _clean_text(text_ur, field="text_ur", limit=500, required=False)
+    text = _clean_title(text, field="text", limit=500)
+    text_ur = _clean_title(text_ur, field="text_ur", limit=500, required=False)
     demand = Demand.objects.create(
         campaign=campaign, proposed_by=organisation, text=text, text_ur=text_ur, version=1
     )
@@ -579,8 +587,8 @@ def demand_reword(*, by: Any, demand: Demand, text: str, text_ur: str = "") -> D
     demand = Demand.objects.select_for_update().get(pk=demand.pk)
     if demand.withdrawn_at is not None:
         raise ValidationError(_("A withdrawn demand cannot be changed."))
-    text = _clean_text(text, field="text", limit=500)
-    text_ur = _clean_text(text_ur, field="text_ur", limit=500, required=False)
+    text = _clean_title(text, field="text", limit=500)
+    text_ur = _clean_title(text_ur, field="text_ur", limit=500, required=False)
     if (text, text_ur) == (demand.text, demand.text_ur):
         return demand
     demand.version += 1
@@ -672,7 +680,7 @@ def statement_publish(
     """Publish an organisation's own statement on a campaign (Markdown, sanitised on display)."""
     _require(by, "coalition.publish_for_organisation", organisation)
     _active_membership(campaign, organisation)
-    title = _clean_text(title, field="title", limit=200)
+    title = _clean_title(title, field="title", limit=200)
     body = _clean_text(body, field="body", limit=20_000)
     statement = Statement.objects.create(
         campaign=campaign,
@@ -695,7 +703,7 @@ def statement_edit(*, by: Any, statement: Statement, title: str, body: str) -> S
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     if statement.withdrawn_at is not None:
         raise ValidationError(_("A withdrawn statement cannot be changed."))
-    title = _clean_text(title, field="title", limit=200)
+    title = _clean_title(title, field="title", limit=200)
     body = _clean_text(body, field="body", limit=20_000)
     if (title, body) == (statement.title, statement.body):
         return statement
@@ -807,7 +815,7 @@ def letter_publish(
     ValidationError for an empty or oversized letter or no addressee.
     """
     _require(by, "coalition.publish_for_organisation", organisation)
-    subject = _clean_text(subject, field="subject", limit=300)
+    subject = _clean_title(subject, field="subject", limit=300)
     body = _clean_text(body, field="body", limit=100_000)
     thread = None
     if in_reply_to is not None:
@@ -826,7 +834,7 @@ def letter_publish(
         subject=subject,
         body=body,
         published_by=by,
-        signed=signed.strip()[:300],
+        signed=refuse_bidi_controls(signed.strip()[:300], field="signed"),
     )
 
 

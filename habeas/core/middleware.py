@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 # Features a campaign page never needs; denying them means a compromised or
 # mistaken template cannot ask a supporter's browser for them.
@@ -37,3 +39,53 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    for params in (request.GET, request.POST if request.method == "POST" else None):
+        if params is None:
+            continue
+        for key, values in params.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+    return False
+
+
+class RefuseNulMiddleware:
+    """Answer 400, in the user's language, to a NUL character in the path, the query
+    string or a posted field.
+
+    No field of Habeas holds one, PostgreSQL refuses to store one (a 500 from
+    deep inside a page), and a file path or a C library would cut the text at
+    it. Runs after LocaleMiddleware, so the page speaks the user's language.
+    Uploaded files are not read here: images may hold any byte.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            refused = _holds_nul(request)
+        except (ValueError, UnicodeError):
+            # A body Django cannot parse fails later with its own 400.
+            refused = False
+        if refused:
+            # The error page links to itself in each language: not with the NUL.
+            request.path = request.path.replace("\x00", "")
+            request.path_info = request.path_info.replace("\x00", "")
+            request.META["QUERY_STRING"] = ""
+            return render(
+                request,
+                "400.html",
+                {
+                    "reason": _(
+                        "The address or the form held a NUL character (a zero byte), "
+                        "which no text on this site may contain. Remove it and try again."
+                    )
+                },
+                status=400,
+            )
+        return self.get_response(request)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import markdown
 import nh3
+from django.core.exceptions import ValidationError
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 ALLOWED_TAGS = {
     "p",
@@ -29,8 +31,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 def render_markdown(text: str) -> SafeString:
     """Markdown rendered and cleaned: only the allowed tags, links with safe schemes,
-    ``rel="nofollow noopener noreferrer"`` on every link."""
-    html = markdown.markdown(text, extensions=[], output_format="html")
+    ``rel="nofollow noopener noreferrer"`` on every link; bidirectional
+    controls removed, so no text displays in another order than written."""
+    html = markdown.markdown(strip_bidi_controls(text), extensions=[], output_format="html")
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -39,3 +42,40 @@ def render_markdown(text: str) -> SafeString:
         link_rel="nofollow noopener noreferrer",
     )
     return mark_safe(cleaned)  # noqa: S308 — nh3 has removed everything not allowed
+
+
+# --- Bidirectional controls ---------------------------------------------------
+# Embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069) make a
+# browser draw text in another order than it is stored: "\u202eahtsiaw" shows
+# as "waistha". In a name or title that lets one record pass for another, so
+# names and titles refuse them; other free text has them removed on display.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_WITHOUT_BIDI_CONTROLS = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def has_bidi_controls(text: str) -> bool:
+    """Whether ``text`` holds a bidirectional embedding, override or isolate control."""
+    return not BIDI_CONTROLS.isdisjoint(text)
+
+
+def refuse_bidi_controls(text: str, *, field: str | None = None) -> str:
+    """``text`` unchanged; ValidationError (keyed by ``field`` if given) if it holds a
+    bidirectional control, which would let it display as other text."""
+    if has_bidi_controls(text):
+        message = _(
+            "Remove the invisible direction controls (such as right-to-left override): "
+            "they make text display in another order than it is written."
+        )
+        raise ValidationError({field: message} if field else message)
+    return text
+
+
+def validate_no_bidi_controls(value: object) -> None:
+    """A form and model field validator: ``refuse_bidi_controls`` for a string value."""
+    if isinstance(value, str):
+        refuse_bidi_controls(value)
+
+
+def strip_bidi_controls(text: str) -> str:
+    """``text`` without bidirectional embedding, override and isolate controls."""
+    return text.translate(_WITHOUT_BIDI_CONTROLS)
