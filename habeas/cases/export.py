@@ -62,31 +62,43 @@ def _sources(data: dict[str, Any]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula
+# (=HYPERLINK(...) sends the reader's data away); tab and carriage return
+# hide such a start. OWASP's advice: begin the cell with a quote instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value``, with a ``'`` before a text that a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_rows() -> Iterator[str]:
-    """The register as CSV text, one chunk of lines at a time."""
+    """The register as CSV text, one chunk of lines at a time; no cell runs as a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for n, (slug, name, name_ur, region, status, arrested, released, data, verified) in enumerate(
         _records(), 1
     ):
-        writer.writerow(
-            [
-                slug,
-                name,
-                name_ur,
-                "; ".join(data.get("aliases", [])),
-                data.get("gender", ""),
-                data.get("birth_year") or "",
-                region,
-                status,
-                arrested.isoformat() if arrested else "",
-                released.isoformat() if released else "",
-                "; ".join(a["organisation"] for a in data.get("affiliations", [])),
-                "; ".join(s["title"] for s in _sources(data)),
-                verified.isoformat(),
-            ]
-        )
+        row = [
+            slug,
+            name,
+            name_ur,
+            "; ".join(data.get("aliases", [])),
+            data.get("gender", ""),
+            data.get("birth_year") or "",
+            region,
+            status,
+            arrested.isoformat() if arrested else "",
+            released.isoformat() if released else "",
+            "; ".join(a["organisation"] for a in data.get("affiliations", [])),
+            "; ".join(s["title"] for s in _sources(data)),
+            verified.isoformat(),
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
         if n % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from habeas.cases.importer import parse_date
 from habeas.cases.models import CaseEvent, Certainty, Person, Status
 from habeas.coalition.models import Campaign, Organisation
+from habeas.core.fields import WebAddressField
 from habeas.core.text import validate_no_bidi_controls
 
 
@@ -43,7 +44,7 @@ class SourceForm(forms.Form):
         required=False,
         validators=[validate_no_bidi_controls],
     )
-    source_url = forms.URLField(label=_("Source: address"), required=False, assume_scheme="https")
+    source_url = WebAddressField(label=_("Source: address"), required=False)
     source_published_on = forms.DateField(
         label=_("Source: published on (YYYY-MM-DD)"), required=False
     )

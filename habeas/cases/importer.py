@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -48,7 +49,9 @@ from habeas.core.bulk import (
     update_rows,
     writing,
 )
+from habeas.core.fields import WebAddressField
 from habeas.core.models import Source
+from habeas.core.text import has_bidi_controls
 
 REQUIRED = ["external_id", "name", "source_title"]
 OPTIONAL = [
@@ -83,6 +86,7 @@ STATUSES = frozenset(Status.values)
 GENDERS = frozenset(Person.Gender.values)
 # The tables an import writes.
 WRITTEN = [Person, Detention, Charge, StatusChange, Affiliation, Person.campaigns.through]
+SOURCE_URL = WebAddressField(required=False)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -183,6 +187,18 @@ def _check_row(
         err("", "more fields than the header has columns")
         return
     clean = {k: (v or "").strip() for k, v in row.items()}
+    for column, value in clean.items():
+        if "\x00" in value:
+            err(column, "contains a NUL character (a zero byte)")
+    for column in ("name", "name_ur", "aliases", "source_title", "source_publisher"):
+        if has_bidi_controls(clean.get(column, "")):
+            err(column, "contains a direction control (U+202A-U+202E, U+2066-U+2069)")
+    if clean.get("source_url"):
+        # As the forms read it: http or https, "https://" assumed when absent.
+        try:
+            clean["source_url"] = SOURCE_URL.clean(clean["source_url"])
+        except ValidationError:
+            err("source_url", f"{clean['source_url'][:60]!r} is not an http or https address")
     external_id = clean["external_id"]
     if not external_id:
         err("external_id", "required")
