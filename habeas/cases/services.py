@@ -155,18 +155,66 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 def person_photo_set(*, by: Any, person: Person, photo: Any, consent: bool) -> Person:
     """Keep a photo, stripped of metadata; shown in public only with consent, once verified.
 
+    Withdrawing consent takes effect at once, without verification: the
+    photo leaves the working record and every public version, and its files
+    are deleted once the transaction commits. A replaced photo's file is
+    deleted then too, unless a public version still shows it.
     Raises PermissionDenied unless ``by`` documents for the person,
     ValidationError for a file that is not a small PNG, JPEG or WebP image.
     """
     if not by.has_perm("cases.document", person):
         raise PermissionDenied
+    withdrawn = person.photo_consent and not consent
+    before = person.photo.name or ""
     if photo:
         person.photo = clean_image(photo, field="photo", max_bytes=PHOTO_MAX_BYTES, output="JPEG")
+    if withdrawn:
+        person.photo = ""
     person.photo_consent = consent
     person.updated_by = by
     person.updated_at = timezone.now()
     person.save(update_fields=["photo", "photo_consent", "updated_by", "updated_at"])
+    unused = {before} - {person.photo.name or ""} - {""}
+    if withdrawn:
+        unused |= _unpublish_photos(person)
+    else:
+        # A replaced photo stays while a public version shows it (with consent).
+        unused = {name for name in unused if not _photo_published(person, name)}
+    _delete_after_commit(person.photo.storage, unused)
     return person
+
+
+def _unpublish_photos(person: Person) -> set[str]:
+    """Remove every photo from the person's public versions; the files they named.
+
+    The one edit ever made to a published version: consent, once withdrawn,
+    holds for the past versions too, at once, without a new verification.
+    """
+    names = set()
+    for version in PublicVersion.objects.select_for_update().filter(person=person):
+        if version.data.get("photo"):
+            names.add(version.data["photo"])
+            version.data["photo"] = ""
+            version.save(update_fields=["data"])
+    return names
+
+
+def _photo_published(person: Person, name: str) -> bool:
+    return any(
+        data.get("photo") == name
+        for data in PublicVersion.objects.filter(person=person).values_list("data", flat=True)
+    )
+
+
+def _delete_after_commit(storage: Any, names: set[str]) -> None:
+    """Delete the files ``names`` from ``storage`` once the transaction commits."""
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
 
 
 @transaction.atomic

@@ -292,6 +292,7 @@ def organisation_update(
 ) -> Organisation:
     """Change an organisation's profile; fields given as None stay as they are.
 
+    A replaced logo's file is deleted once the transaction commits.
     Raises PermissionDenied unless ``by`` edits for this organisation, and
     ValidationError for values outside the vocabulary or a bad logo.
     """
@@ -310,11 +311,16 @@ def organisation_update(
         if value is not None:
             setattr(organisation, name, value.strip())
             fields.append(name)
+    replaced = organisation.logo.name if logo and organisation.logo else ""
     if logo:
         organisation.logo = clean_image(logo, field="logo", max_bytes=LOGO_MAX_BYTES, output="PNG")
         fields.append("logo")
     organisation.full_clean()
     organisation.save(update_fields=fields)
+    if replaced:
+        # The old logo's file goes once the new one is in place, not before.
+        storage = organisation.logo.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
     return organisation
 
 
