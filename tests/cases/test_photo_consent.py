@@ -98,7 +98,7 @@ def test_a_photo_replaced_before_publication_leaves_no_file(
     old = Person.objects.get(pk=person.pk).photo.name
     with django_capture_on_commit_callbacks(execute=True):
         services.person_photo_set(by=doc1, person=person, photo=_image("red"), consent=False)
-    new = Person.objects.get(pk=person.pk).photo.name
+    new = str(Person.objects.get(pk=person.pk).photo.name)
     assert old != new
     assert [p.name for p in (media / "persons").iterdir()] == [Path(new).name]
 
@@ -114,14 +114,14 @@ def test_a_replaced_logo_file_is_deleted(
     base = {"short_name": "AL", "kind": "PARTY", "country": "PK"}
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/organisations/org-a/edit/", {**base, "logo": _image("blue", "PNG")})
-    old = Organisation.objects.get(pk=organisation.pk).logo.name
+    old = str(Organisation.objects.get(pk=organisation.pk).logo.name)
     assert (media / old).exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/organisations/org-a/edit/", {**base, "logo": _image("red", "PNG")}
         )
     assert response.status_code == 302
-    new = Organisation.objects.get(pk=organisation.pk).logo.name
+    new = str(Organisation.objects.get(pk=organisation.pk).logo.name)
     assert new != old
     assert not (media / old).exists()
     assert (media / new).exists()
