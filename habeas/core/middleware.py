@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -69,8 +70,8 @@ class RefuseNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             refused = _holds_nul(request)
-        except (ValueError, UnicodeError):
-            # A body Django cannot parse fails later with its own 400.
+        except (MultiPartParserError, OSError, ValueError):
+            # A body Django cannot read is left to it, as without this check.
             refused = False
         if refused:
             # The error page links to itself in each language: not with the NUL.
