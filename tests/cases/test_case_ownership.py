@@ -157,6 +157,7 @@ def test_an_organisation_admin_cannot_escalate_into_another_campaigns_case(cases
     for q in ("", "Unverified", "Victim", "a"):
         page = client.get(chooser, {"q": q}).content.decode()
         assert SECRET_NAME not in page
+        assert f'name="person" value="{cases.victim.pk}"' not in page
     # ...and refuses it when asked by id: nothing changes.
     refused = client.post(chooser, {"person": cases.victim.pk, "action": "add"})
     assert refused.status_code == 404
