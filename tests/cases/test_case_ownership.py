@@ -653,3 +653,19 @@ def test_the_migration_gives_each_person_the_first_campaign_that_defended_it(
     assert Person.objects.get(pk=defended.pk).campaign == min(first, second, key=lambda c: c.pk)
     assert Person.objects.get(pk=alone.pk).campaign is None
     assert Person.objects.get(pk=cases.victim.pk).campaign == cases.owner
+
+
+def test_the_demo_campaign_documents_the_demo_persons() -> None:
+    """Every person the demo loads is documented by the demo campaign, which defends them."""
+    from habeas.demo.loader import load_demo
+
+    load_demo()
+    campaign = Campaign.objects.get()
+    assert Person.objects.count() == 4
+    for person in Person.objects.all():
+        assert person.campaign == campaign
+        assert list(person.campaigns.all()) == [campaign]
+    # Loading again, over persons that had no owner, gives them one.
+    Person.objects.update(campaign=None)
+    load_demo()
+    assert set(Person.objects.values_list("campaign", flat=True)) == {campaign.pk}
