@@ -353,6 +353,8 @@ def test_a_share_gives_the_grantee_the_case_until_revoked(cases: Cases) -> None:
     assert CANARY in sign_in(Client(), team_g).get(f"{working}restricted/").content.decode()
     assert SECRET_NAME in sign_in(Client(), doc_g).get("/register/review/").content.decode()
     for who, slug in ((coordinator, "owner-b"), (sign_in(Client(), coord_g), "grantee")):
+        coordinate = who.get(f"/campaigns/{slug}/coordinate/").content.decode()
+        assert f"/campaigns/{slug}/case-shares/" in coordinate
         page = who.get(f"/campaigns/{slug}/case-shares/").content.decode()
         assert SECRET_NAME in page
         assert "Grantee G" in page
