@@ -6,6 +6,12 @@ the public facts into a PublicRecord (what list pages, search, statistics
 and exports read) and a PublicVersion (the record's public history, whose
 latest version holds the facts the record's page shows).
 Restricted facts live apart, in PersonRestricted, and are never copied.
+
+The working record, its restricted facts and its unverified changes belong
+to one campaign (Person.campaign): only its documenters and case team reach
+them, unless its coordinator shares them with another campaign (CaseShare,
+on record and revocable). Other campaigns defend a person through the
+public record alone (Person.campaigns).
 """
 
 from __future__ import annotations
