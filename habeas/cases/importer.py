@@ -32,6 +32,7 @@ from habeas.cases.models import (
     StatusChange,
 )
 from habeas.cases.queries import register_changed
+from habeas.cases.rules import documented_by
 from habeas.cases.services import (
     PERSON_FIELDS,
     PUBLIC_MODELS,
@@ -41,6 +42,7 @@ from habeas.cases.services import (
 )
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.bulk import (
+    among,
     analyse,
     delete_in,
     insert_rows,
@@ -270,6 +272,39 @@ def _check_row(
         result.rows.append(clean)
 
 
+def check_rights(rows: list[dict[str, Any]], *, users: list[Any]) -> list[ImportError_]:
+    """Row errors for rows that would update a person some user may not document.
+
+    A row whose ``external_id`` is already a person's updates that person,
+    which needs document rights from the person's own campaign (or a share
+    of its case work), whatever campaign the row names. Checked for every
+    user who writes (the importer and the publisher) before anything is
+    written.
+    """
+    existing = keys_by(Person, "external_id", [row["external_id"] for row in rows])
+    if not existing:
+        return []
+    keys = list(existing.values())
+    errors: list[ImportError_] = []
+    for user in users:
+        allowed = set(
+            Person.objects.filter(pk__in=among(keys))
+            .filter(documented_by(user))
+            .values_list("pk", flat=True)
+        )
+        errors.extend(
+            ImportError_(
+                row["line"],
+                "external_id",
+                f"updates a person whose campaign {user} does not document; "
+                "only that campaign's documenters may change it",
+            )
+            for row in rows
+            if row["external_id"] in existing and existing[row["external_id"]] not in allowed
+        )
+    return errors
+
+
 @dataclass
 class Applied:
     created: int = 0
@@ -412,10 +447,11 @@ def _apply_batch(
         taken.add(slug)
         row["_slug"] = slug
         persons[external_id] = next(known.person_keys)
-        new_persons.append((persons[external_id], external_id, slug, *values, "", False))
+        owner = known.campaigns[row["campaign"]] if row.get("campaign") else None
+        new_persons.append((persons[external_id], external_id, slug, *values, "", False, owner))
     insert_rows(
         Person,
-        ["id", "external_id", "slug", *PERSON_COLUMNS, "photo", "photo_consent"],
+        ["id", "external_id", "slug", *PERSON_COLUMNS, "photo", "photo_consent", "campaign"],
         new_persons,
     )
     update_rows(Person, PERSON_COLUMNS, changed_persons)

@@ -6,6 +6,12 @@ the public facts into a PublicRecord (what list pages, search, statistics
 and exports read) and a PublicVersion (the record's public history, whose
 latest version holds the facts the record's page shows).
 Restricted facts live apart, in PersonRestricted, and are never copied.
+
+The working record, its restricted facts and its unverified changes belong
+to one campaign (Person.campaign): only its documenters and case team reach
+them, unless its coordinator shares them with another campaign (CaseShare,
+on record and revocable). Other campaigns defend a person through the
+public record alone (Person.campaigns).
 """
 
 from __future__ import annotations
@@ -66,6 +72,18 @@ class Person(models.Model):
     photo_consent = models.BooleanField(
         _("the person or family consents to the photo"), default=False
     )
+    # The campaign whose documenters and case team keep this working record
+    # (and whose coordinator alone may share it); blank: nobody documents it.
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_persons",
+        verbose_name=_("documented by"),
+    )
+    # The campaigns that defend the person in public (the owner among them);
+    # defending gives no right to the working record.
     campaigns = models.ManyToManyField(Campaign, related_name="persons", blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     certainty = models.CharField(
@@ -102,6 +120,56 @@ class PersonRestricted(models.Model):
 
     def __str__(self) -> str:
         return f"restricted facts of {self.person_id}"
+
+
+class CaseShareQuerySet(models.QuerySet["CaseShare"]):
+    def active(self) -> CaseShareQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class CaseShare(models.Model):
+    """The owning campaign's coordinator shares a person's case work with another campaign.
+
+    The grantee's documenters then keep the working record too, and with
+    ``restricted`` its case team sees the restricted facts. Shares are never
+    deleted: revocation stamps the row, so the record of who could see what,
+    and on whose word, stays complete.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="shares")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="case_shares", verbose_name=_("campaign")
+    )
+    restricted = models.BooleanField(_("with the restricted facts"), default=False)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = CaseShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = _("case share")
+        verbose_name_plural = _("case shares")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "campaign"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="case_share_active_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} shared with {self.campaign_id}"
 
 
 class Affiliation(models.Model):

@@ -10,13 +10,26 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import CharField, Count, DateField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import get_language
 
 from habeas.cases import search
 from habeas.cases.models import (
     NOT_HELD,
+    CaseShare,
     DetentionSpan,
     Facility,
     Person,
@@ -24,7 +37,8 @@ from habeas.cases.models import (
     PublicVersion,
     Status,
 )
-from habeas.coalition.models import Campaign, Organisation
+from habeas.cases.rules import documented_by
+from habeas.coalition.models import Campaign, Organisation, Role
 from habeas.core.lists import CAP, Capped, capped
 
 if TYPE_CHECKING:
@@ -131,7 +145,12 @@ def register_records(
     if filters.organisation:
         found = found.filter(organisations__slug=filters.organisation)
     if filters.campaign:
-        found = found.filter(person__campaigns__slug=filters.campaign)
+        # A draft campaign is nobody's business outside it: its slug finds nothing.
+        found = found.filter(
+            person__campaigns__in=Campaign.objects.exclude(status=Campaign.Status.DRAFT).filter(
+                slug=filters.campaign
+            )
+        )
     if filters.year:
         found = found.filter(arrested_year=filters.year)
     first, *rest = SORTS[filters.sort]
@@ -295,13 +314,8 @@ def _count_facets() -> dict[str, list[tuple[str, str, int]]]:
             .order_by("title")
         ],
         "organisation": [
-            (slug, name, n)
-            for slug, name, n in Organisation.objects.filter(
-                affiliations__person__public__isnull=False
-            )
-            .values_list("slug", "name")
-            .annotate(n=Count("affiliations"))
-            .order_by("name")
+            (row["organisation__slug"], row["organisation__name"], row["n"])
+            for row in _verified_affiliations().order_by("organisation__name")
         ],
     }
 
@@ -420,12 +434,10 @@ def register_statistics(today: datetime.date | None = None) -> Statistics:
             .annotate(n=Count("pk"))
             .order_by("-n")[:20]
         ),
-        by_organisation=list(
-            Organisation.objects.filter(affiliations__person__public__isnull=False)
-            .values_list("name")
-            .annotate(n=Count("affiliations"))
-            .order_by("-n")[:20]
-        ),
+        by_organisation=[
+            (row["organisation__name"], row["n"])
+            for row in _verified_affiliations().order_by("-n", "organisation__name")[:20]
+        ],
         total=PublicRecord.objects.count(),
         # Counts keep what the team has checked apart from what is only reported.
         verified=PublicRecord.objects.filter(certainty="VERIFIED").count(),
@@ -433,8 +445,113 @@ def register_statistics(today: datetime.date | None = None) -> Statistics:
     )
 
 
+def _verified_affiliations() -> QuerySet[Any]:
+    """Ties of organisations to published records, as verification published them.
+
+    Read from the public record's organisations, never from working-record
+    affiliations: one no second documenter has checked stays out of every
+    public figure.
+    """
+    return PublicRecord.organisations.through.objects.values(
+        "organisation__slug", "organisation__name"
+    ).annotate(n=Count("publicrecord"))
+
+
 def awaiting_verification() -> QuerySet[Person]:
     """Working records with changes no second documenter has verified yet."""
     return Person.objects.filter(
         Q(public__isnull=True) | Q(public__verified_at__lt=F("updated_at"))
     ).order_by("updated_at")
+
+
+REVIEW_PAGE = 50
+
+
+def review_queue(user: Any, number: str | None) -> Page[Person]:
+    """One page of the working records waiting for a second documenter that ``user``
+    may verify: those of the campaigns they document for, or that share with them."""
+    waiting = (
+        awaiting_verification()
+        .filter(documented_by(user))
+        .select_related("updated_by")
+        .order_by("updated_at", "pk")
+        .only("pk", "name", "updated_at", "updated_by__username")
+    )
+    return Paginator(waiting, REVIEW_PAGE).get_page(number)
+
+
+CHOOSER_PAGE = 25
+
+
+def choosable_persons(campaign: Campaign, q: str, number: str | None) -> Page[Any]:
+    """A page of the persons a campaign may defend, searched by name: every published
+    record (under its public name) and the campaign's own working records.
+
+    Another campaign's unpublished record is never listed, nor its working
+    name. Each person carries ``shown_name`` and ``defended`` (whether the
+    campaign defends them already). Without ``q``, the persons it defends.
+    """
+    shown = Case(
+        When(campaign=campaign, then=F("name")),
+        default=F("public__name"),
+        output_field=CharField(),
+    )
+    found = Person.objects.annotate(
+        shown_name=shown,
+        defended=Exists(
+            Person.campaigns.through.objects.filter(person=OuterRef("pk"), campaign=campaign)
+        ),
+    )
+    if q:
+        found = found.filter(Q(campaign=campaign) | Q(public__isnull=False)).filter(
+            shown_name__icontains=q
+        )
+    else:
+        found = found.filter(defended=True)
+    found = found.order_by(F("shown_name").asc(nulls_last=True), "pk").only(
+        "pk", "campaign_id", "slug"
+    )
+    return Paginator(found, CHOOSER_PAGE).get_page(number)
+
+
+def choosable_person(campaign: Campaign, person_id: str) -> Person | None:
+    """The person with this id if ``campaign`` may defend them (see choosable_persons),
+    or already does; None for any other id."""
+    if not person_id.isdigit():
+        return None
+    return (
+        Person.objects.filter(pk=int(person_id))
+        .filter(Q(campaign=campaign) | Q(public__isnull=False) | Q(campaigns=campaign))
+        .distinct()
+        .first()
+    )
+
+
+SHARES_PAGE = 50
+
+
+def shares_of_person(person: Person) -> list[CaseShare]:
+    """Every share of the person's case work, active and revoked, newest first."""
+    return list(
+        CaseShare.objects.filter(person=person).select_related(
+            "campaign", "granted_by", "revoked_by"
+        )
+    )
+
+
+def shares_of_campaign(campaign: Campaign, number: str | None) -> Page[CaseShare]:
+    """A page of the shares a campaign has given (of the persons it owns) or received,
+    active and revoked, newest first."""
+    shares = CaseShare.objects.filter(Q(person__campaign=campaign) | Q(campaign=campaign))
+    shares = shares.select_related(
+        "person", "person__campaign", "campaign", "granted_by", "revoked_by"
+    ).order_by("-granted_at", "-pk")
+    return Paginator(shares, SHARES_PAGE).get_page(number)
+
+
+def documenter_campaigns(user: Any) -> QuerySet[Campaign]:
+    """The campaigns in which ``user`` is a case documenter: the only ones a new
+    person they record may belong to."""
+    return Campaign.objects.filter(
+        grants__user=user.pk, grants__role=Role.DOCUMENTER, grants__revoked_at=None
+    ).order_by("title")

@@ -1,39 +1,93 @@
-"""Who may document, verify and read the register's restricted facts."""
+"""Who may document, verify, share and read the register's restricted facts.
+
+A person's working record belongs to the campaign that documents it
+(``Person.campaign``): its documenters keep the record, its case team sees
+the restricted facts, and its coordinator alone may share either with
+another campaign (``CaseShare``). Defending a person (``Person.campaigns``)
+gives no right to the working record.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from habeas.cases.models import Person
+from habeas.cases.models import CaseShare, Person
 from habeas.coalition.models import Campaign, Role, RoleGrant
 
 
-def _campaign_role(user: Any, role: str, campaigns: Any) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return RoleGrant.objects.active().filter(user=user, role=role, campaign__in=campaigns).exists()
+def _signed_in(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _role_campaigns(user: Any, role: str) -> QuerySet[RoleGrant, Any]:
+    """The ids of the campaigns in which ``user`` holds ``role`` (a subquery)."""
+    return (
+        RoleGrant.objects.active()
+        .filter(user=user, role=role, campaign__isnull=False)
+        .values("campaign")
+    )
+
+
+def persons_with_role(user: Any, role: str, *, restricted: bool = False) -> Q:
+    """A filter on Person: the persons whose case work ``role`` gives ``user``.
+
+    Those owned by a campaign in which the user holds the role, and those
+    shared with one by an active share (with ``restricted``, only shares
+    that include the restricted facts). Matches nothing for anyone signed out.
+    """
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    campaigns = _role_campaigns(user, role)
+    shares = CaseShare.objects.active().filter(campaign__in=campaigns)
+    if restricted:
+        shares = shares.filter(restricted=True)
+    return Q(campaign__in=campaigns) | Q(pk__in=shares.values("person"))
+
+
+def documented_by(user: Any) -> Q:
+    """A filter on Person: the working records ``user`` may read and change."""
+    return persons_with_role(user, Role.DOCUMENTER)
 
 
 @predicate
 def documents_for(user: Any, target: Person | Campaign | None) -> bool:
-    """A case documenter of the campaign, or of a campaign that defends the person."""
+    """A case documenter of the campaign, or of the campaign that owns the person
+    (or one it shares the person's case work with)."""
+    if not _signed_in(user):
+        return False
     if isinstance(target, Campaign):
-        return _campaign_role(user, Role.DOCUMENTER, [target.pk])
-    if isinstance(target, Person):
-        return _campaign_role(user, Role.DOCUMENTER, target.campaigns.values("pk"))
+        return _role_campaigns(user, Role.DOCUMENTER).filter(campaign=target.pk).exists()
+    if isinstance(target, Person) and target.pk is not None:
+        return Person.objects.filter(documented_by(user), pk=target.pk).exists()
     return False
 
 
 @predicate
 def on_case_team_for(user: Any, person: Person | None) -> bool:
-    """The case team of a campaign that defends the person sees its restricted facts."""
-    if not isinstance(person, Person):
+    """The case team of the owning campaign (or of one it shares the restricted facts
+    with) sees the person's restricted facts."""
+    if not _signed_in(user) or not isinstance(person, Person) or person.pk is None:
         return False
-    return _campaign_role(user, Role.CASE_TEAM, person.campaigns.values("pk"))
+    return (
+        Person.objects.filter(persons_with_role(user, Role.CASE_TEAM, restricted=True))
+        .filter(pk=person.pk)
+        .exists()
+    )
+
+
+@predicate
+def coordinates_owner(user: Any, person: Person | None) -> bool:
+    """The coordinators of the campaign that owns the person (not a site admin)."""
+    if not _signed_in(user) or not isinstance(person, Person) or person.campaign_id is None:
+        return False
+    return _role_campaigns(user, Role.COORDINATOR).filter(campaign=person.campaign_id).exists()
 
 
 add_perm("cases.document", documents_for)
 add_perm("cases.view_restricted", on_case_team_for)
+# Sharing case work is the owning campaign's word alone: no site admin, no grantee.
+add_perm("cases.share_case", coordinates_owner)

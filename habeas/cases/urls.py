@@ -27,7 +27,14 @@ urlpatterns = [
     ),
     path("register/working/<int:pk>/verify/", views.verify, name="verify"),
     path("register/working/<int:pk>/restricted/", views.restricted, name="restricted"),
+    path("register/working/<int:pk>/shares/", views.person_shares, name="person_shares"),
+    path(
+        "register/working/<int:pk>/shares/<int:share_id>/revoke/",
+        views.share_revoke,
+        name="share_revoke",
+    ),
     path("register/<slug:slug>/", views.person, name="person"),
     path("register/<slug:slug>/history/", views.person_history, name="person_history"),
     path("campaigns/<slug:slug>/persons/", views.campaign_persons, name="campaign_persons"),
+    path("campaigns/<slug:slug>/case-shares/", views.campaign_shares, name="campaign_shares"),
 ]

@@ -11,12 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from habeas.cases import charts, export, history, queries, services
+from habeas.cases.access import access_detention, access_person, access_share
 from habeas.cases.forms import (
     DetentionForm,
     EventForm,
@@ -24,45 +27,129 @@ from habeas.cases.forms import (
     RecognitionForm,
     StatusForm,
 )
-from habeas.cases.models import Detention, Person, PersonRestricted, Status
+from habeas.cases.models import Person, PersonRestricted, Status
 from habeas.coalition.access import access_campaign
 from habeas.coalition.models import Campaign
+from habeas.coalition.rules import is_campaign_coordinator
 
 
-class CampaignPersonsForm(forms.Form):
-    persons = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Persons this campaign defends"),
-        queryset=Person.objects.order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+class ShareForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Share the case work with the campaign"),
+        queryset=Campaign.objects.none(),
     )
+    restricted = forms.BooleanField(
+        label=gettext_lazy("Its case team also sees the restricted facts"), required=False
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Draft campaigns are nobody's business outside them.
+        choices = Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("title")
+        if person.campaign_id is not None:
+            choices = choices.exclude(pk=person.campaign_id)
+        self.fields["campaign"].queryset = choices  # type: ignore[attr-defined]
 
 
 @never_cache
 @login_required
 def campaign_persons(request: HttpRequest, slug: str) -> HttpResponse:
-    """A coordinator chooses, from the register, the persons the campaign defends."""
+    """A coordinator searches the register for persons the campaign defends.
+
+    The search offers published records and the campaign's own working
+    records, a page at a time; each row adds or removes one person.
+    """
     campaign = access_campaign(request.user, slug, "coalition.coordinate_campaign")
-    form = CampaignPersonsForm(
-        request.POST or None, initial={"persons": list(campaign.persons.all())}
-    )
-    if request.method == "POST" and form.is_valid():
-        services.campaign_persons_set(
-            by=request.user, campaign=campaign, persons=form.cleaned_data["persons"]
-        )
-        messages.success(request, _("The campaign's list of prisoners is saved."))
-        return redirect(campaign)
+    q = request.GET.get("q", "")[:100].strip()
+    if request.method == "POST":
+        found = queries.choosable_person(campaign, request.POST.get("person", ""))
+        if found is None:
+            raise Http404
+        try:
+            if request.POST.get("action") == "remove":
+                services.campaign_person_remove(by=request.user, campaign=campaign, person=found)
+                messages.success(request, _("The campaign no longer defends this person."))
+            else:
+                services.campaign_person_add(by=request.user, campaign=campaign, person=found)
+                messages.success(request, _("The campaign defends this person."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        back = request.POST.get("q", "")[:100]
+        url = reverse("cases:campaign_persons", kwargs={"slug": campaign.slug})
+        return redirect(f"{url}?{urlencode({'q': back})}" if back else url)
+    keep = request.GET.copy()
+    keep.pop("page", None)
     return render(
         request,
-        "coalition/form_page.html",
+        "cases/campaign_persons.html",
         {
-            "form": form,
-            "title": _("Persons this campaign defends"),
-            "submit": _("Save"),
-            "back": campaign.get_absolute_url(),
+            "campaign": campaign,
+            "q": q,
+            "page": queries.choosable_persons(campaign, q, request.GET.get("page")),
+            "query_string": keep.urlencode(),
+            "coordinates": is_campaign_coordinator(request.user, campaign),
         },
+    )
+
+
+@never_cache
+@login_required
+def campaign_shares(request: HttpRequest, slug: str) -> HttpResponse:
+    """The case work a campaign shares and is shared, for its coordinators alone."""
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None or not is_campaign_coordinator(request.user, campaign):
+        raise Http404
+    return render(
+        request,
+        "cases/campaign_shares.html",
+        {
+            "campaign": campaign,
+            "page": queries.shares_of_campaign(campaign, request.GET.get("page")),
+        },
+    )
+
+
+@never_cache
+@login_required
+def person_shares(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owning campaign's coordinator shares a person's case work, and sees every share."""
+    found = access_person(request.user, pk, "cases.share_case")
+    form = ShareForm(request.POST or None, person=found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_share_grant(
+                by=request.user,
+                person=found,
+                campaign=form.cleaned_data["campaign"],
+                restricted=form.cleaned_data["restricted"],
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The case work is shared, on record."))
+            return redirect("cases:person_shares", pk=found.pk)
+    return render(
+        request,
+        "cases/person_shares.html",
+        {"person": found, "form": form, "shares": queries.shares_of_person(found)},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+@login_required
+def share_revoke(request: HttpRequest, pk: int, share_id: int) -> HttpResponse:
+    found = access_person(request.user, pk, "cases.share_case")
+    share = access_share(request.user, found, share_id)
+    try:
+        services.case_share_revoke(by=request.user, share=share)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The share is revoked."))
+    return redirect("cases:person_shares", pk=found.pk)
 
 
 # --- Public register --------------------------------------------------------
@@ -172,21 +259,15 @@ def export_json(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Records waiting for a second documenter, for the campaigns one documents."""
-    waiting = [
-        p
-        for p in queries.awaiting_verification().select_related("updated_by")[:200]
-        if request.user.has_perm("cases.document", p)
-    ]
-    return render(request, "cases/review_queue.html", {"waiting": waiting})
+    page = queries.review_queue(request.user, request.GET.get("page"))
+    return render(request, "cases/review_queue.html", {"page": page})
 
 
 @never_cache
 @login_required
 def working_record(request: HttpRequest, pk: int) -> HttpResponse:
     """A documenter's view of the working record, with the verify button."""
-    found = Person.objects.filter(pk=pk).select_related("updated_by").first()
-    if found is None or not request.user.has_perm("cases.document", found):
-        raise Http404
+    found = access_person(request.user, pk)
     restricted = None
     if request.user.has_perm("cases.view_restricted", found):
         restricted = PersonRestricted.objects.filter(person=found).first()
@@ -198,6 +279,7 @@ def working_record(request: HttpRequest, pk: int) -> HttpResponse:
             "data": services.public_data(services.gather([found.pk])[0]),
             "restricted": restricted,
             "can_see_restricted": request.user.has_perm("cases.view_restricted", found),
+            "can_share": request.user.has_perm("cases.share_case", found),
         },
     )
 
@@ -205,9 +287,7 @@ def working_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
-    found = Person.objects.filter(pk=pk).first()
-    if found is None or not request.user.has_perm("cases.document", found):
-        raise Http404
+    found = access_person(request.user, pk)
     try:
         record = services.person_verify(by=request.user, person=found)
     except ValidationError as error:
@@ -249,9 +329,7 @@ class RestrictedForm(forms.Form):
 @login_required
 def restricted(request: HttpRequest, pk: int) -> HttpResponse:
     """The case team's restricted facts; anyone else gets 404."""
-    found = Person.objects.filter(pk=pk).first()
-    if found is None or not request.user.has_perm("cases.view_restricted", found):
-        raise Http404
+    found = access_person(request.user, pk, "cases.view_restricted")
     current = PersonRestricted.objects.filter(person=found).first()
     initial = (
         {name: getattr(current, name) for name in RestrictedForm.base_fields} if current else {}
@@ -294,13 +372,6 @@ def _errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _documented(request: HttpRequest, pk: int) -> Person:
-    found = Person.objects.filter(pk=pk).first()
-    if found is None or not request.user.has_perm("cases.document", found):
-        raise Http404
-    return found
-
-
 def _photo(request: HttpRequest, form: Any, person: Person) -> None:
     photo = request.FILES.get("photo")
     if photo or form.cleaned_data["photo_consent"] != person.photo_consent:
@@ -321,10 +392,9 @@ def _page(request: HttpRequest, form: Any, title: str) -> HttpResponse:
 @never_cache
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
-    """A documenter records a new person in one of their campaigns (not public yet)."""
-    campaigns = Campaign.objects.filter(
-        grants__user=request.user.pk, grants__role="DOCUMENTER", grants__revoked_at=None
-    )
+    """A documenter records a new person, documented by one of their campaigns
+    (not public yet)."""
+    campaigns = queries.documenter_campaigns(request.user)
     if not campaigns.exists():
         raise PermissionDenied
     form = PersonForm(request.POST or None, request.FILES or None, campaigns=campaigns)
@@ -351,7 +421,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _documented(request, pk)
+    found = access_person(request.user, pk)
     initial = {name: getattr(found, name) for name in services.PERSON_FIELDS}
     initial.update(source_title=found.source.title, source_publisher=found.source.publisher)
     initial["photo_consent"] = found.photo_consent
@@ -377,7 +447,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def detention_new(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _documented(request, pk)
+    found = access_person(request.user, pk)
     form = DetentionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         arrested_on, precision = form.cleaned_data["arrested_on"]
@@ -401,18 +471,10 @@ def detention_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, form, _("Add an arrest: %(name)s") % {"name": found.name})
 
 
-def _detention(request: HttpRequest, pk: int, detention_id: int) -> Detention:
-    found = _documented(request, pk)
-    detention = Detention.objects.filter(pk=detention_id, person=found).first()
-    if detention is None:
-        raise Http404
-    return detention
-
-
 @never_cache
 @login_required
 def status_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse:
-    detention = _detention(request, pk, detention_id)
+    detention = access_detention(request.user, pk, detention_id)
     form = StatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         on, precision = form.cleaned_data["on"]
@@ -431,7 +493,7 @@ def status_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse
 @never_cache
 @login_required
 def event_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse:
-    detention = _detention(request, pk, detention_id)
+    detention = access_detention(request.user, pk, detention_id)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         on, precision = form.cleaned_data["on"]
@@ -453,7 +515,7 @@ def event_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse:
 @never_cache
 @login_required
 def recognition_new(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _documented(request, pk)
+    found = access_person(request.user, pk)
     form = RecognitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.recognition_save(

@@ -272,9 +272,16 @@ def load_demo() -> LoadReport:
     for fact in PERSONS:
         person, created = Person.objects.get_or_create(
             slug=fact.slug,
-            defaults={"name": fact.name, "summary": fact.summary, "source": source},
+            defaults={
+                "name": fact.name,
+                "summary": fact.summary,
+                "source": source,
+                "campaign": campaign,
+            },
         )
         report.count("person", created)
+        if person.campaign_id is None:  # loaded before persons had an owning campaign
+            Person.objects.filter(pk=person.pk).update(campaign=campaign)
         person.campaigns.add(campaign)
         if fact.organisation:
             _, created = Affiliation.objects.get_or_create(

@@ -17,6 +17,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from habeas.cases import services as cases_services
 from habeas.coalition import services
 from habeas.coalition.models import Invitation, Organisation, Role, RoleGrant
 from tests.factories import (
@@ -41,6 +42,8 @@ ACTORS = [
     "documenter_c",
     "case_team_c",
     "coordinator_d",
+    "documenter_d",
+    "case_team_d",
     "site_admin",
 ]
 
@@ -86,13 +89,30 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("leave_campaign", "as_a"): {"admin_a"},
     ("decide_join", "request_of_b_to_d"): {"coordinator_d", "site_admin"},
     ("choose_persons", "campaign_c"): {"coordinator_c", "site_admin"},
-    # The register: documenters of the campaign edit and verify; its case team alone
-    # sees restricted facts.
-    ("record_person", "register"): {"documenter_c"},
+    # The register: documenters of the campaign that owns a person edit and verify;
+    # its case team alone sees restricted facts. Campaign D defends person_in_c
+    # through its public record: its documenters and case team get nothing more.
+    ("record_person", "register"): {"documenter_c", "documenter_d"},
     ("view_working_record", "person_in_c"): {"documenter_c"},
     ("edit_person", "person_in_c"): {"documenter_c"},
     ("verify_person", "person_in_c"): {"documenter_c"},
     ("view_restricted", "person_in_c"): {"case_team_c"},
+    ("edit_restricted", "person_in_c"): {"case_team_c"},
+    # C's coordinator shared shared_person's case work, restricted facts included, with D.
+    ("view_working_record", "shared_person"): {"documenter_c", "documenter_d"},
+    ("edit_person", "shared_person"): {"documenter_c", "documenter_d"},
+    ("verify_person", "shared_person"): {"documenter_c", "documenter_d"},
+    ("view_restricted", "shared_person"): {"case_team_c", "case_team_d"},
+    ("edit_restricted", "shared_person"): {"case_team_c", "case_team_d"},
+    # Sharing is the owning campaign's coordinator's word alone (not a site admin's,
+    # not the grantee's); both campaigns' coordinators see the record of shares.
+    ("share_case", "person_in_c"): {"coordinator_c"},
+    ("revoke_share", "share_with_d"): {"coordinator_c"},
+    ("view_shares", "campaign_c"): {"coordinator_c"},
+    ("view_shares", "campaign_d"): {"coordinator_d"},
+    # A campaign defends public records, and its own: never another's working record.
+    ("defend_person", "published_person"): {"coordinator_d", "site_admin"},
+    ("defend_person", "unpublished_person_of_c"): set(),
     # The public register shows verified records and their history to anyone,
     # and answers 404 to everyone for a record not yet verified.
     ("view_public_record", "published_person"): set(ACTORS),
@@ -126,6 +146,8 @@ def world(db: None) -> World:
     grant(users["documenter_c"], Role.DOCUMENTER, campaign=campaign_c)
     grant(users["case_team_c"], Role.CASE_TEAM, campaign=campaign_c)
     grant(users["coordinator_d"], Role.COORDINATOR, campaign=campaign_d)
+    grant(users["documenter_d"], Role.DOCUMENTER, campaign=campaign_d)
+    grant(users["case_team_d"], Role.CASE_TEAM, campaign=campaign_d)
     grant(users["site_admin"], Role.SITE_ADMIN)
     # Second admins, so revoking a target never trips the last-admin rule.
     grant(UserFactory(), Role.ORG_ADMIN, organisation=org_a)
@@ -180,7 +202,7 @@ def world(db: None) -> World:
     CampaignMembership.objects.create(
         campaign=campaign_d, organisation=org_b, status="REQUESTED", created_at=timezone.now()
     )
-    from habeas.cases.models import Person
+    from habeas.cases.models import CaseShare, Person
     from habeas.core.models import Source
 
     target["person_in_c"] = Person.objects.create(
@@ -188,8 +210,31 @@ def world(db: None) -> World:
         slug="person-in-c",
         source=Source.objects.create(title="Matrix"),
         updated_by=inviter_for_person,
+        campaign=campaign_c,
     )
-    target["person_in_c"].campaigns.add(campaign_c)
+    target["person_in_c"].campaigns.add(campaign_c, campaign_d)
+    target["unpublished_person_of_c"] = Person.objects.create(
+        name="Unpublished person of C",
+        slug="unpublished-person-of-c",
+        source=Source.objects.get(title="Matrix"),
+        updated_by=inviter_for_person,
+        campaign=campaign_c,
+    )
+    target["unpublished_person_of_c"].campaigns.add(campaign_c)
+    target["shared_person"] = Person.objects.create(
+        name="Shared person",
+        slug="shared-person",
+        source=Source.objects.get(title="Matrix"),
+        updated_by=inviter_for_person,
+        campaign=campaign_c,
+    )
+    target["shared_person"].campaigns.add(campaign_c)
+    target["share_with_d"] = CaseShare.objects.create(
+        person=target["shared_person"],
+        campaign=campaign_d,
+        restricted=True,
+        granted_by=users["coordinator_c"],
+    )
     from habeas.cases.services import publish
 
     target["published_person"] = Person.objects.create(
@@ -197,7 +242,9 @@ def world(db: None) -> World:
         slug="published-person",
         source=Source.objects.get(title="Matrix"),
         updated_by=inviter_for_person,
+        campaign=campaign_c,
     )
+    target["published_person"].campaigns.add(campaign_c)
     publish(person=target["published_person"], by=None)
     inviter = users["admin_a"]
     invitations = {
@@ -234,7 +281,7 @@ class Attempt:
 
 def _state(world: World) -> tuple[Any, ...]:
     """Everything a refused action must leave as it was."""
-    from habeas.cases.models import Person, PublicRecord
+    from habeas.cases.models import CaseShare, Person, PersonRestricted, PublicRecord
     from habeas.coalition.models import (
         Appeal,
         Campaign,
@@ -260,7 +307,10 @@ def _state(world: World) -> tuple[Any, ...]:
         Correction.objects.count(),
         Campaign.objects.count(),
         sorted(CampaignMembership.objects.values_list("pk", "status")),
-        sorted(Person.objects.values_list("pk", "name", "updated_at")),
+        sorted(Person.objects.values_list("pk", "name", "updated_at", "campaign")),
+        sorted(Person.campaigns.through.objects.values_list("person", "campaign")),
+        sorted(PersonRestricted.objects.values_list("person", "family_contacts")),
+        sorted(CaseShare.objects.values_list("pk", "campaign", "restricted", "revoked_at")),
         PublicRecord.objects.count(),
     )
 
@@ -388,6 +438,24 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt("post", f"/register/working/{o[obj].pk}/verify/", {})
         case "view_restricted":
             return Attempt("get", f"/register/working/{o[obj].pk}/restricted/")
+        case "edit_restricted":
+            return Attempt(
+                "post", f"/register/working/{o[obj].pk}/restricted/", {"family_contacts": "New"}
+            )
+        case "share_case":
+            data = {"campaign": str(o["campaign_d"].pk), "restricted": "on"}
+            return Attempt("post", f"/register/working/{o[obj].pk}/shares/", data)
+        case "revoke_share":
+            share = o[obj]
+            return Attempt(
+                "post", f"/register/working/{share.person_id}/shares/{share.pk}/revoke/", {}
+            )
+        case "view_shares":
+            return Attempt("get", f"/campaigns/{campaign}/case-shares/")
+        case "defend_person":
+            person = o[obj]
+            data = {"person": str(person.pk), "action": "add"}
+            return Attempt("post", "/campaigns/campaign-d/persons/", data)
         case "view_public_record":
             return Attempt("get", f"/register/{o[obj].slug}/", public=True)
         case "view_public_history":
@@ -485,6 +553,26 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
     ),
     "correct_letter": lambda w, user, obj: services.letter_correct(
         by=user, letter=w.objects[obj], body="Svc"
+    ),
+    "edit_person": lambda w, user, obj: cases_services.person_save(
+        by=user, person=w.objects[obj], source=w.objects[obj].source, name="Svc name"
+    ),
+    "verify_person": lambda w, user, obj: cases_services.person_verify(
+        by=user, person=w.objects[obj]
+    ),
+    "edit_restricted": lambda w, user, obj: cases_services.restricted_save(
+        by=user, person=w.objects[obj], family_contacts="Svc"
+    ),
+    "share_case": lambda w, user, obj: cases_services.case_share_grant(
+        by=user, person=w.objects[obj], campaign=w.objects["campaign_d"], restricted=True
+    ),
+    "revoke_share": lambda w, user, obj: cases_services.case_share_revoke(
+        by=user, share=w.objects[obj]
+    ),
+    "defend_person": lambda w, user, obj: cases_services.campaign_person_add(
+        by=user,
+        campaign=w.objects["campaign_d"],
+        person=w.objects[obj],
     ),
 }
 

@@ -535,31 +535,31 @@ def test_the_demo_shows_the_letters_dispute(db: None) -> None:
 
 
 def test_a_coordinator_chooses_the_persons_the_campaign_defends(front: Front) -> None:
+    """A coordinator finds a published record by name and defends it; nobody else may."""
     from habeas.cases.models import Person
+    from habeas.cases.services import publish
     from habeas.core.models import Source
 
     source = Source.objects.create(title="Report")
     person = Person.objects.create(name="Held Person", slug="held", source=source)
+    publish(person=person, by=None)
     refused = front.client("editor_a").post(
-        "/campaigns/free-them/persons/", {"persons": [person.pk]}
+        "/campaigns/free-them/persons/", {"person": person.pk, "action": "add"}
     )
     assert refused.status_code == 403
     assert not person.campaigns.exists()
+    found = front.client("coordinator").get("/campaigns/free-them/persons/", {"q": "held"})
+    assert "Held Person" in found.content.decode()
     response = front.client("coordinator").post(
-        "/campaigns/free-them/persons/", {"persons": [person.pk]}
+        "/campaigns/free-them/persons/", {"person": person.pk, "action": "add"}
     )
     assert response.status_code == 302
     assert list(person.campaigns.all()) == [front.campaign]
     bad = front.client("coordinator").post(
-        "/campaigns/free-them/persons/", {"persons": ["999999"]}
+        "/campaigns/free-them/persons/", {"person": "999999", "action": "add"}
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 404
     assert list(person.campaigns.all()) == [front.campaign]
-    # Listed on the campaign page only once a documenter's work is verified.
-    assert "Held Person" not in Client().get("/campaigns/free-them/").content.decode()
-    from habeas.cases.services import publish
-
-    publish(person=person, by=None)
     assert "Held Person" in Client().get("/campaigns/free-them/").content.decode()
 
 

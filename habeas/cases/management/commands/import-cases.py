@@ -55,14 +55,12 @@ class Command(BaseCommand):
         checked = importer.check(
             path.read_bytes(), campaigns=campaigns, organisations=organisations
         )
-        if checked.errors:
-            for error in checked.errors[: importer.MAX_ERRORS_SHOWN]:
-                self.stderr.write(str(error))
-            hidden = len(checked.errors) - importer.MAX_ERRORS_SHOWN
-            if hidden > 0:
-                self.stderr.write(f"... and {hidden} more errors.")
-            raise CommandError(f"{len(checked.errors)} errors in {path}; nothing was imported.")
+        self._report(checked.errors, path)
         self._check_rights(by, publish_by, checked.rows, campaigns)
+        # Each person it updates must be one the importer (and publisher) documents.
+        self._report(
+            importer.check_rights(checked.rows, users=[u for u in (by, publish_by) if u]), path
+        )
         show = not options["no_progress"] and len(checked.rows) >= importer.BATCH
         applied = importer.apply(
             checked.rows,
@@ -81,6 +79,17 @@ class Command(BaseCommand):
                 f"{applied.updated} updated."
             )
         )
+
+    def _report(self, errors: list[importer.ImportError_], path: Path) -> None:
+        """List the errors, if any, and stop: nothing is imported."""
+        if not errors:
+            return
+        for error in errors[: importer.MAX_ERRORS_SHOWN]:
+            self.stderr.write(str(error))
+        hidden = len(errors) - importer.MAX_ERRORS_SHOWN
+        if hidden > 0:
+            self.stderr.write(f"... and {hidden} more errors.")
+        raise CommandError(f"{len(errors)} errors in {path}; nothing was imported.")
 
     def _check_rights(
         self, by: Any, publish_by: Any, rows: list[dict[str, Any]], campaigns: dict[str, int]
