@@ -161,6 +161,9 @@ DATABASES = {"default": _database}
 # --- Cache, tasks ---------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# RQ deletes a job, arguments and all, as soon as it succeeds (see
+# habeas.core.tasks); set even without Redis so tests can switch to it.
+RQ = {"QUEUE_CLASS": "habeas.core.rq.ResultlessQueue"}
 if REDIS_URL:
     CACHES = {
         "default": {

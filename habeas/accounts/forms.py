@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.template import loader
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from habeas.core.tasks import send_email
+from habeas.accounts.tasks import send_password_reset
 
 
 class TokenForm(forms.Form):
@@ -40,17 +42,22 @@ class SignInForm(AuthenticationForm):
 
 
 class PasswordResetByTaskForm(PasswordResetForm):
-    """Django's reset form, sending its mail through the task queue."""
+    """Django's reset form, queueing only the account's id: the worker makes the link."""
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_email.enqueue(to=[to_email], subject=subject, body=body)
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Queue one reset mail per matching account, by id, in the current language.
+
+        Takes Django's arguments; only ``domain_override``, ``use_https``
+        and ``request`` are used, the templates being the worker's.
+        """
+        request = kwargs.get("request")
+        domain = kwargs.get("domain_override") or (request.get_host() if request else "")
+        use_https = bool(kwargs.get("use_https"))
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        for user in self.get_users(self.cleaned_data["email"]):
+            user_id = user.pk
+            transaction.on_commit(
+                lambda user_id=user_id: send_password_reset.enqueue(
+                    user_id=user_id, domain=domain, use_https=use_https, language=language
+                )
+            )

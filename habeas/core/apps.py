@@ -5,3 +5,7 @@ class CoreConfig(AppConfig):
     name = "habeas.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        # Connects the receiver that forgets finished tasks, in every process.
+        from habeas.core import tasks  # noqa: F401

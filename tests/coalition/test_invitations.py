@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
@@ -16,6 +17,7 @@ from freezegun import freeze_time
 
 from habeas.coalition import services
 from habeas.coalition.models import Invitation, Role, RoleGrant
+from habeas.coalition.tasks import send_invitation_email
 from tests.conftest import Mailbox
 from tests.factories import (
     CampaignFactory,
@@ -62,10 +64,10 @@ def test_invitation_mail_goes_through_the_queue_to_smtp(smtp_server: Mailbox) ->
 
 
 def _token(django_capture_on_commit_callbacks: Any, admin: Any, **kwargs: Any) -> str:
-    """Invite through the service; the token, as the e-mail's link carries it."""
+    """Invite through the service, run the mail task: the token the e-mail's link carries."""
     organisation = kwargs.pop("organisation", None) or admin.role_grants.get().organisation
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        _invitation, link = services.invitation_create(
+        invitation = services.invitation_create(
             by=admin,
             email=kwargs.get("email", "new@example.org"),
             role=kwargs.get("role", Role.ORG_EDITOR),
@@ -74,7 +76,13 @@ def _token(django_capture_on_commit_callbacks: Any, admin: Any, **kwargs: Any) -
             site_url="http://testserver/",
         )
     assert len(callbacks) == 1  # the e-mail is queued once the transaction commits
-    return link.rstrip("/").rsplit("/", 1)[1]
+    sent = send_invitation_email.call(
+        invitation_id=invitation.pk, site_url="http://testserver/", language="en"
+    )
+    assert sent == 1
+    link = re.search(r"http://testserver/accounts/invitations/([\w-]+)/", mail.outbox[-1].body)
+    assert link
+    return link.group(1)
 
 
 def test_accepting_creates_the_account_and_the_grant(
