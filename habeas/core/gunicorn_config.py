@@ -61,7 +61,7 @@ class AddressFilter(logging.Filter):
         return True
 
 
-class AddressFreeLogger(Logger):
+class AddressFreeLogger(Logger):  # type: ignore[misc]
     """Gunicorn's logger, its error log filtered of client addresses."""
 
     def setup(self, cfg: Any) -> None:

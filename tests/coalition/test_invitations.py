@@ -80,7 +80,9 @@ def _token(django_capture_on_commit_callbacks: Any, admin: Any, **kwargs: Any) -
         invitation_id=invitation.pk, site_url="http://testserver/", language="en"
     )
     assert sent == 1
-    link = re.search(r"http://testserver/accounts/invitations/([\w-]+)/", mail.outbox[-1].body)
+    link = re.search(
+        r"http://testserver/accounts/invitations/([\w-]+)/", str(mail.outbox[-1].body)
+    )
     assert link
     return link.group(1)
 

@@ -53,7 +53,7 @@ def test_an_invalid_request_is_logged_without_the_client_address(
     worker = SimpleNamespace(log=logger, cfg=app.cfg)
     ours, theirs = socket.socketpair()
     with ours, theirs:
-        Worker.handle_error(worker, None, ours, (client, 40_000), error)  # type: ignore[arg-type]
+        Worker.handle_error(worker, None, ours, (client, 40_000), error)
         assert theirs.recv(1024).startswith(b"HTTP/1.1 400 Bad Request")
     for handler in logger.error_log.handlers:
         handler.flush()
