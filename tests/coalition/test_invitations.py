@@ -339,3 +339,39 @@ def test_the_operator_names_the_first_site_admin(db: None) -> None:
     assert "is a site admin" in out.getvalue()
     with pytest.raises(CommandError, match="No user is called"):
         call_command("grant_site_admin", "nobody")
+
+
+def test_an_invitation_withdrawn_before_the_worker_runs_sends_no_link(
+    org_admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The worker makes a token only for an open invitation; a withdrawn one gets no mail."""
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation = services.invitation_create(
+            by=org_admin,
+            email="late@example.org",
+            role=Role.ORG_EDITOR,
+            organisation=org_admin.role_grants.get().organisation,
+            site_url="http://testserver/",
+        )
+    services.invitation_withdraw(invitation=invitation, by=org_admin)
+    digest = Invitation.objects.get().token_sha256
+    sent = send_invitation_email.call(
+        invitation_id=invitation.pk, site_url="http://testserver/", language="en"
+    )
+    assert sent == 0
+    assert mail.outbox == []
+    assert Invitation.objects.get().token_sha256 == digest
+
+
+def test_a_new_mail_of_the_same_invitation_retires_the_old_link(
+    client: Client, org_admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Each run of the mail task makes a fresh token; only the latest link works."""
+    first = _token(django_capture_on_commit_callbacks, org_admin)
+    invitation = Invitation.objects.get()
+    send_invitation_email.call(
+        invitation_id=invitation.pk, site_url="http://testserver/", language="en"
+    )
+    refused = client.get(f"/accounts/invitations/{first}/")
+    assert refused.status_code == 410
+    assert "not valid" in refused.content.decode()
