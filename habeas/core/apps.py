@@ -7,5 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Connects the receiver that forgets finished tasks, in every process.
-        from habeas.core import tasks  # noqa: F401
+        # Registers the deploy checks, and connects the receiver that
+        # forgets finished tasks, in every process.
+        from habeas.core import checks, tasks  # noqa: F401
