@@ -197,7 +197,7 @@ def invitation_link_issue(*, invitation_id: int, site_url: str) -> tuple[Invitat
     nothing, when the invitation is gone, used, withdrawn or expired.
     """
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "campaign", "invited_by")
         .filter(
             pk=invitation_id,

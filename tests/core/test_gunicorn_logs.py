@@ -60,7 +60,7 @@ def test_an_invalid_request_is_logged_without_the_client_address(
     written = errorlog.read_text()
     assert "Invalid request from ip=[address]: Invalid HTTP request line" in written
     assert client not in written
-    assert client.split(":")[-1] not in written
+    assert "198.51.100.7" not in written  # nor the IPv4 inside a mapped address
 
 
 @pytest.mark.parametrize(
