@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "habeas.core.cache_control.SignedInNoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "habeas.coalition.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -162,6 +163,10 @@ DATABASES = {"default": _database}
 # --- Cache, tasks ---------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
+# RQ deletes a job, arguments and all, as soon as it succeeds (see
+# habeas.core.tasks); set even without Redis so tests can switch to it.
+RQ = {"QUEUE_CLASS": "habeas.core.rq.ResultlessQueue"}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -177,6 +182,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "habeas_cache",
+            # Sign-in counters live here too: culling at Django's default of
+            # 300 entries would forget them under the load of an attack.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -222,8 +230,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 OTP_TOTP_ISSUER = "Habeas"
-OTP_TOTP_THROTTLE_FACTOR = 1
-OTP_STATIC_THROTTLE_FACTOR = 1
+# django-otp's own throttle slows a device down for every address at once,
+# so anyone holding the password could keep its owner out. The sign-in
+# guard (habeas.accounts.throttle) throttles codes per address instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Five wrong passwords for one username from one address lock that pair out
 # for fifteen minutes. Addresses reach axes only as keyed hashes.
@@ -283,6 +294,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("HABEAS_HSTS_PRELOAD", default=True)
 if env_bool("HABEAS_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of Habeas append the address they were
+# reached from to X-Forwarded-For; the client's address is read from the
+# entry the outermost one wrote (habeas.core.privacy.client_address). 0 reads
+# REMOTE_ADDR. Behind one proxy every client would otherwise share its address.
+try:
+    HABEAS_TRUSTED_PROXY_COUNT = int(os.environ.get("HABEAS_TRUSTED_PROXY_COUNT", "") or "0")
+except ValueError as error:
+    raise ImproperlyConfigured("HABEAS_TRUSTED_PROXY_COUNT must be a whole number.") from error
+if not 0 <= HABEAS_TRUSTED_PROXY_COUNT <= 10:
+    raise ImproperlyConfigured("HABEAS_TRUSTED_PROXY_COUNT must be between 0 and 10.")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -290,6 +311,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The CSRF cookie ends with the browser session, as the session cookie does,
+# instead of staying on a shared computer for a year.
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "habeas.core.views.csrf_failure"

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.template import loader
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from habeas.core.tasks import send_email
+from habeas.accounts import throttle
+from habeas.accounts.tasks import send_password_reset
+from habeas.core.privacy import client_address_pseudonym
 
 
 class TokenForm(forms.Form):
@@ -30,7 +36,29 @@ class TokenForm(forms.Form):
         return token
 
 
+def throttled_error(seconds: int) -> forms.ValidationError:
+    """The refusal of an attempt that must wait, saying how long."""
+    return forms.ValidationError(
+        ngettext(
+            "Too many wrong attempts for this account from other places. Nothing was "
+            "checked; try again in %(seconds)d second.",
+            "Too many wrong attempts for this account from other places. Nothing was "
+            "checked; try again in %(seconds)d seconds.",
+            seconds,
+        ),
+        code="throttled",
+        params={"seconds": seconds},
+    )
+
+
 class SignInForm(AuthenticationForm):
+    """Username and password, behind the sign-in guard (habeas.accounts.throttle).
+
+    A password attempt the guard says must wait is refused unchecked; a
+    wrong password counts against the account; a right one makes the
+    address one of the account's own.
+    """
+
     error_messages = {
         "invalid_login": _(
             "Wrong username or password. Both are case-sensitive; nothing was changed."
@@ -38,19 +66,48 @@ class SignInForm(AuthenticationForm):
         "inactive": _("This account is switched off."),
     }
 
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        if username is None or not self.cleaned_data.get("password") or self.request is None:
+            return super().clean()
+        address = client_address_pseudonym(self.request)
+        guard = {"factor": throttle.FIRST_FACTOR, "account": username, "address": address}
+        wait = throttle.wait_seconds(**guard)
+        if wait:
+            raise throttled_error(wait)
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            # A pair axes has locked was not checked either: nothing to count.
+            if error.code == "invalid_login" and not getattr(
+                self.request, "axes_locked_out", False
+            ):
+                throttle.failure_record(**guard)
+            raise
+        throttle.success_record(**guard)
+        return cleaned
+
 
 class PasswordResetByTaskForm(PasswordResetForm):
-    """Django's reset form, sending its mail through the task queue."""
+    """Django's reset form, queueing only the account's id: the worker makes the link."""
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_email.enqueue(to=[to_email], subject=subject, body=body)
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Queue one reset mail per matching account, by id, in the current language.
+
+        Takes Django's arguments; only ``domain_override``, ``use_https``
+        and ``request`` are used, the templates being the worker's.
+        """
+        request = kwargs.get("request")
+        domain = kwargs.get("domain_override") or (request.get_host() if request else "")
+        use_https = bool(kwargs.get("use_https"))
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(
+                partial(
+                    send_password_reset.enqueue,
+                    user_id=user.pk,
+                    domain=domain,
+                    use_https=use_https,
+                    language=language,
+                )
+            )

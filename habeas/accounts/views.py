@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -24,8 +24,14 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from habeas.accounts import services
-from habeas.accounts.forms import PasswordResetByTaskForm, SignInForm, TokenForm
+from habeas.accounts import services, throttle
+from habeas.accounts.forms import (
+    PasswordResetByTaskForm,
+    SignInForm,
+    TokenForm,
+    throttled_error,
+)
+from habeas.core.privacy import client_address_pseudonym
 
 
 def _next_url(request: HttpRequest, default: str = "/") -> str:
@@ -81,19 +87,31 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    """Ask for a code from the authenticator, or a recovery code, after the password."""
+    """Ask for a code from the authenticator, or a recovery code, after the password.
+
+    Behind the sign-in guard (habeas.accounts.throttle): five wrong codes
+    from one address stop that address for fifteen minutes, and wrong codes
+    from many addresses make strangers wait, never the account's own
+    addresses. An attempt that must wait answers 429, its code unchecked.
+    """
     if request.user.is_verified():  # type: ignore[union-attr]
         return redirect(_next_url(request))
     form = TokenForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"]
-        devices: list[Any] = [
-            *TOTPDevice.objects.filter(user=request.user, confirmed=True),
-            *StaticDevice.objects.filter(user=request.user, confirmed=True),
-        ]
-        for device in devices:
-            verified = django_otp.verify_token(request.user, device.persistent_id, token)
+        guard = {
+            "factor": throttle.SECOND_FACTOR,
+            "account": str(request.user.pk),
+            "address": client_address_pseudonym(request),
+        }
+        wait = throttle.wait_seconds(**guard)
+        if wait:
+            form.add_error(None, throttled_error(wait))
+            status = 429
+        else:
+            verified = _verify_any_device(request, form.cleaned_data["token"])
             if verified is not None:
+                throttle.success_record(**guard)
                 django_otp.login(request, verified)
                 if isinstance(verified, StaticDevice):
                     left = verified.token_set.count()
@@ -102,13 +120,30 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                         _("You used a recovery code; %(left)d are left.") % {"left": left},
                     )
                 return redirect(_next_url(request))
-        form.add_error(
-            "token",
-            _("That code is not right, or it was already used. Wait for the next code."),
-        )
+            throttle.failure_record(**guard)
+            form.add_error(
+                "token",
+                _("That code is not right, or it was already used. Wait for the next code."),
+            )
     return render(
-        request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request, "")}
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _next_url(request, "")},
+        status=status,
     )
+
+
+def _verify_any_device(request: HttpRequest, token: str) -> Any:
+    """The user's confirmed device that accepts the code, or None."""
+    devices: list[Any] = [
+        *TOTPDevice.objects.filter(user=request.user, confirmed=True),
+        *StaticDevice.objects.filter(user=request.user, confirmed=True),
+    ]
+    for device in devices:
+        verified = django_otp.verify_token(request.user, device.persistent_id, token)
+        if verified is not None:
+            return verified
+    return None
 
 
 @require_POST
@@ -125,6 +160,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = 429
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -37,6 +38,7 @@ from habeas.coalition.models import (
     Statement,
     StatementVersion,
 )
+from habeas.coalition.tasks import send_invitation_email
 from habeas.core.images import clean_image
 from habeas.core.tasks import send_email
 from habeas.core.text import refuse_bidi_controls, render_markdown
@@ -138,16 +140,18 @@ def invitation_create(
     organisation: Organisation | None = None,
     campaign: Campaign | None = None,
     site_url: str,
-) -> tuple[Invitation, str]:
-    """Invite someone by e-mail to take a role, and send them a single-use link.
+) -> Invitation:
+    """Invite someone by e-mail to take a role, and have the worker send them a link.
 
-    Returns the invitation and its link. The link is not stored anywhere
-    (only a digest of its token is); callers must not log or show it.
+    The link's token does not exist yet: the task worker makes it when it
+    sends the mail (``invitation_link_issue``), so neither this row nor the
+    queued task ever holds it. The row starts with the digest of a token
+    nobody knows.
 
-    The link expires after seven days. The e-mail is queued once the
-    transaction commits, in the inviter's current language. Raises
-    PermissionDenied unless ``by`` manages the scope, ValidationError for a
-    bad address or a role that does not fit the scope.
+    The link expires seven days after this call. The e-mail is queued, by
+    id, once the transaction commits, in the inviter's current language.
+    Raises PermissionDenied unless ``by`` manages the scope,
+    ValidationError for a bad address or a role that does not fit the scope.
     """
     email = email.strip().lower()
     try:
@@ -163,27 +167,52 @@ def invitation_create(
     )
     if not allowed:
         raise PermissionDenied
-    token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation.objects.create(
         email=email,
         role=role,
         organisation=organisation,
         campaign=campaign,
-        token_sha256=token_digest(token),
+        token_sha256=token_digest(secrets.token_urlsafe(32)),
         invited_by=by,
         created_at=now,
         expires_at=now + INVITATION_LIFETIME,
     )
-    link = f"{site_url.rstrip('/')}/accounts/invitations/{token}/"
-    language = translation.get_language()
-    subject = _("You are invited to take part in Habeas")
-    body = render_to_string(
-        "coalition/invitation_email.txt",
-        {"invitation": invitation, "inviter": by, "link": link, "language": language},
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(
+        lambda: send_invitation_email.enqueue(
+            invitation_id=invitation.pk, site_url=site_url, language=language
+        )
     )
-    transaction.on_commit(lambda: send_email.enqueue(to=[email], subject=subject, body=body))
-    return invitation, link
+    return invitation
+
+
+@transaction.atomic
+def invitation_link_issue(*, invitation_id: int, site_url: str) -> tuple[Invitation, str] | None:
+    """Give an open invitation a fresh token and return it with its link, for the mail.
+
+    Called by the task worker only, which sends the link at once; callers
+    must not store, log or show it. Only the token's SHA-256 is kept, and
+    any earlier link of the invitation stops working. Returns None, changing
+    nothing, when the invitation is gone, used, withdrawn or expired.
+    """
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "campaign", "invited_by")
+        .filter(
+            pk=invitation_id,
+            accepted_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if invitation is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    invitation.token_sha256 = token_digest(token)
+    invitation.save(update_fields=["token_sha256"])
+    return invitation, f"{site_url.rstrip('/')}/accounts/invitations/{token}/"
 
 
 def invitation_by_token(token: str) -> Invitation:

@@ -57,7 +57,7 @@ def _send_invitation(
 ) -> bool:
     """Invite as the valid ``form`` says; True when sent, else the form carries the error."""
     try:
-        invitation, _link = services.invitation_create(
+        invitation = services.invitation_create(
             by=request.user,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],

@@ -151,3 +151,17 @@ def test_password_reset_by_email(smtp_server: Mailbox) -> None:
     assert get_user_model().objects.get(pk=user.pk).check_password(new_password)
     again = client.get(link.group(1), follow=True)
     assert "not valid any more" in again.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_reset_link_for_an_account_switched_off_before_the_worker_ran(
+    smtp_server: Mailbox,
+) -> None:
+    """The worker builds the link from the account as it is then: a switched-off one gets none."""
+    user = UserFactory(email="gone@example.org")
+    assert Client().post("/accounts/password-reset/", {"email": user.email}).status_code == 302
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    call_command(
+        "db_worker", batch=True, startup_delay=False, reload=False, queue_name="*", verbosity=0
+    )
+    assert smtp_server.messages == []

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
@@ -16,6 +17,7 @@ from freezegun import freeze_time
 
 from habeas.coalition import services
 from habeas.coalition.models import Invitation, Role, RoleGrant
+from habeas.coalition.tasks import send_invitation_email
 from tests.conftest import Mailbox
 from tests.factories import (
     CampaignFactory,
@@ -62,10 +64,10 @@ def test_invitation_mail_goes_through_the_queue_to_smtp(smtp_server: Mailbox) ->
 
 
 def _token(django_capture_on_commit_callbacks: Any, admin: Any, **kwargs: Any) -> str:
-    """Invite through the service; the token, as the e-mail's link carries it."""
+    """Invite through the service, run the mail task: the token the e-mail's link carries."""
     organisation = kwargs.pop("organisation", None) or admin.role_grants.get().organisation
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        _invitation, link = services.invitation_create(
+        invitation = services.invitation_create(
             by=admin,
             email=kwargs.get("email", "new@example.org"),
             role=kwargs.get("role", Role.ORG_EDITOR),
@@ -74,7 +76,15 @@ def _token(django_capture_on_commit_callbacks: Any, admin: Any, **kwargs: Any) -
             site_url="http://testserver/",
         )
     assert len(callbacks) == 1  # the e-mail is queued once the transaction commits
-    return link.rstrip("/").rsplit("/", 1)[1]
+    sent = send_invitation_email.call(
+        invitation_id=invitation.pk, site_url="http://testserver/", language="en"
+    )
+    assert sent == 1
+    link = re.search(
+        r"http://testserver/accounts/invitations/([\w-]+)/", str(mail.outbox[-1].body)
+    )
+    assert link
+    return link.group(1)
 
 
 def test_accepting_creates_the_account_and_the_grant(
@@ -329,3 +339,39 @@ def test_the_operator_names_the_first_site_admin(db: None) -> None:
     assert "is a site admin" in out.getvalue()
     with pytest.raises(CommandError, match="No user is called"):
         call_command("grant_site_admin", "nobody")
+
+
+def test_an_invitation_withdrawn_before_the_worker_runs_sends_no_link(
+    org_admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The worker makes a token only for an open invitation; a withdrawn one gets no mail."""
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation = services.invitation_create(
+            by=org_admin,
+            email="late@example.org",
+            role=Role.ORG_EDITOR,
+            organisation=org_admin.role_grants.get().organisation,
+            site_url="http://testserver/",
+        )
+    services.invitation_withdraw(invitation=invitation, by=org_admin)
+    digest = Invitation.objects.get().token_sha256
+    sent = send_invitation_email.call(
+        invitation_id=invitation.pk, site_url="http://testserver/", language="en"
+    )
+    assert sent == 0
+    assert mail.outbox == []
+    assert Invitation.objects.get().token_sha256 == digest
+
+
+def test_a_new_mail_of_the_same_invitation_retires_the_old_link(
+    client: Client, org_admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Each run of the mail task makes a fresh token; only the latest link works."""
+    first = _token(django_capture_on_commit_callbacks, org_admin)
+    invitation = Invitation.objects.get()
+    send_invitation_email.call(
+        invitation_id=invitation.pk, site_url="http://testserver/", language="en"
+    )
+    refused = client.get(f"/accounts/invitations/{first}/")
+    assert refused.status_code == 410
+    assert "not valid" in refused.content.decode()

@@ -58,6 +58,24 @@ def test_a_misspelt_boolean_is_an_error(tmp_path: Path) -> None:
     assert "HABEAS_DEBUG must be one of" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["one", "-1", "11"])
+def test_a_bad_trusted_proxy_count_is_an_error(tmp_path: Path, value: str) -> None:
+    result = _django_setup({"HABEAS_DEBUG": "1", "HABEAS_TRUSTED_PROXY_COUNT": value}, tmp_path)
+    assert result.returncode != 0
+    assert "HABEAS_TRUSTED_PROXY_COUNT must be" in result.stderr
+
+
+def test_behind_a_proxy_without_a_trusted_count_the_deploy_check_warns(settings: Any) -> None:
+    """Behind a proxy that nobody counted, every client would share one address."""
+    from habeas.core.checks import trusted_proxies_counted
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.HABEAS_TRUSTED_PROXY_COUNT = 0
+    assert [w.id for w in trusted_proxies_counted()] == ["habeas.W001"]
+    settings.HABEAS_TRUSTED_PROXY_COUNT = 1
+    assert trusted_proxies_counted() == []
+
+
 def test_check_deploy_is_clean_with_production_settings() -> None:
     """`manage.py check --deploy` reports nothing, warnings included."""
     result = subprocess.run(
