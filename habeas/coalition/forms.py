@@ -182,7 +182,9 @@ class LeaveForm(ActingForm):
     )
 
 
-class CampaignForm(ActingForm):
+class CampaignSettingsForm(forms.Form):
+    """A campaign's own settings, as its coordinators set them."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     status = forms.ChoiceField(
         label=_("Status"), choices=Campaign.Status.choices, initial=Campaign.Status.ACTIVE
@@ -202,6 +204,22 @@ class CampaignForm(ActingForm):
         help_text=_(
             "How many members must endorse a demand for it to be common; empty means every member."
         ),
+    )
+
+
+class CampaignForm(ActingForm, CampaignSettingsForm):
+    field_order = ["organisation", "title", "status", "summary", "start_on", "quorum"]
+
+
+class OrganisationCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    short_name = forms.CharField(label=_("Short name"), max_length=40, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
+    country = forms.CharField(
+        label=_("Country (ISO code)"),
+        max_length=2,
+        required=False,
+        help_text=_("A two-letter country code, such as PK or GB."),
     )
 
 

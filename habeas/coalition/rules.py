@@ -103,7 +103,11 @@ def edits_for_item_organisation(user: Any, item: Any) -> bool:
     return bool(is_organisation_editor(user, organisation))
 
 
-add_perm("coalition.edit_organisation", is_organisation_editor | is_site_admin)
+# An organisation's profile is its own words: its editors', not a site admin's.
+add_perm("coalition.edit_organisation", is_organisation_editor)
+# A site admin registers an organisation (then invites its first admin), and
+# from then on does not speak for it.
+add_perm("coalition.create_organisation", is_site_admin)
 # Publishing in an organisation's name: statements, demands, positions, letters.
 add_perm("coalition.publish_for_organisation", is_organisation_editor)
 # Editing or withdrawing an organisation's item: no site admin, no coordinator.

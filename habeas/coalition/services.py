@@ -274,6 +274,37 @@ def invitation_withdraw(*, invitation: Invitation, by: Any) -> Invitation:
     return invitation
 
 
+@transaction.atomic
+def organisation_create(
+    *, by: Any, name: str, short_name: str = "", kind: str, country: str = ""
+) -> Organisation:
+    """Register an organisation; its first admin is then invited from its members page.
+
+    After this, only the organisation's own editors change its profile.
+    Raises PermissionDenied unless ``by`` is a site admin, ValidationError
+    for an empty or taken name or values outside the vocabulary.
+    """
+    _require(by, "coalition.create_organisation")
+    name = _clean_text(name, field="name", limit=200)
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("An organisation of this name is registered already.")})
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    organisation = Organisation(
+        name=name,
+        slug=slug,
+        short_name=_clean_text(short_name, field="short_name", limit=40, required=False),
+        kind=kind,
+        country=country.strip().upper(),
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
 LOGO_MAX_BYTES = 512 * 1024
 
 
@@ -400,6 +431,39 @@ def campaign_create(
         joined_at=now,
     )
     grant_create(user=by, role=Role.COORDINATOR, campaign=campaign, by=by)
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *,
+    by: Any,
+    campaign: Campaign,
+    title: str,
+    summary: str = "",
+    start_on: Any = None,
+    quorum: int | None = None,
+    status: str,
+) -> Campaign:
+    """A coordinator changes the campaign's own settings (title, summary, status, quorum).
+
+    Nothing any organisation said changes. Raises PermissionDenied unless
+    ``by`` coordinates the campaign, ValidationError for a missing title, a
+    quorum below one or an unknown status.
+    """
+    _require(by, "coalition.coordinate_campaign", campaign)
+    title = _clean_text(title, field="title", limit=200)
+    if quorum is not None and quorum < 1:
+        raise ValidationError({"quorum": _("A quorum is at least one organisation.")})
+    if status not in Campaign.Status.values:
+        raise ValidationError({"status": _("Choose draft, active or closed.")})
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign.title = title
+    campaign.summary = _clean_text(summary, field="summary", limit=5000, required=False)
+    campaign.start_on = start_on
+    campaign.quorum = quorum
+    campaign.status = status
+    campaign.save(update_fields=["title", "summary", "start_on", "quorum", "status"])
     return campaign
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -22,11 +23,13 @@ from habeas.coalition.forms import (
     AppealForm,
     CampaignForm,
     CampaignInviteForm,
+    CampaignSettingsForm,
     CorrectionForm,
     DemandForm,
     JoinForm,
     LeaveForm,
     LetterForm,
+    OrganisationCreateForm,
     OrganisationForm,
     OrganisationInviteForm,
     OrganisationInviteToCampaignForm,
@@ -744,6 +747,68 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Campaign started; you are its coordinator."))
             return redirect("coalition:campaign_coordinate", slug=campaign.slug)
     return _form_page(request, form, title=_("Start a campaign"), submit=_("Start"))
+
+
+@never_cache
+@login_required
+def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """A coordinator changes the campaign's title, summary, status or quorum."""
+    campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
+    form = CampaignSettingsForm(
+        request.POST or None,
+        initial={
+            "title": campaign.title,
+            "status": campaign.status,
+            "summary": campaign.summary,
+            "start_on": campaign.start_on,
+            "quorum": campaign.quorum,
+        },
+    )
+    return _handle(
+        request,
+        form,
+        lambda data: services.campaign_update(
+            by=request.user,
+            campaign=campaign,
+            title=data["title"],
+            summary=data["summary"],
+            start_on=data["start_on"],
+            quorum=data["quorum"],
+            status=data["status"],
+        ),
+        success=_("Campaign settings saved."),
+        then=lambda found: reverse("coalition:campaign_coordinate", kwargs={"slug": found.slug}),
+        title=_("Campaign settings"),
+        submit=_("Save"),
+        back=reverse("coalition:campaign_coordinate", kwargs={"slug": campaign.slug}),
+    )
+
+
+@never_cache
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    """A site admin registers an organisation, then invites its first admin."""
+    if not request.user.has_perm("coalition.create_organisation"):
+        raise PermissionDenied
+    return _handle(
+        request,
+        OrganisationCreateForm(request.POST or None),
+        lambda data: services.organisation_create(
+            by=request.user,
+            name=data["name"],
+            short_name=data["short_name"],
+            kind=data["kind"],
+            country=data["country"],
+        ),
+        success=_("Organisation registered. Invite its first admin now."),
+        then=lambda found: reverse("coalition:organisation_members", kwargs={"slug": found.slug}),
+        title=_("Register an organisation"),
+        submit=_("Register"),
+        intro=_(
+            "Once registered, only the organisation's own editors change its profile "
+            "and speak in its name."
+        ),
+    )
 
 
 # --- Public pages -----------------------------------------------------------

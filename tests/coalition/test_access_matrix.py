@@ -51,8 +51,10 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("invite_to_organisation", "org_a"): {"admin_a", "site_admin"},
     ("invite_to_organisation", "org_b"): {"admin_b", "site_admin"},
     ("invite_treasurer", "org_a"): {"admin_a", "site_admin"},
-    ("edit_organisation", "org_a"): {"editor_a", "admin_a", "site_admin"},
-    ("edit_organisation", "org_b"): {"editor_b", "admin_b", "site_admin"},
+    # An organisation's profile is its own words: not even a site admin edits it.
+    ("edit_organisation", "org_a"): {"editor_a", "admin_a"},
+    ("edit_organisation", "org_b"): {"editor_b", "admin_b"},
+    ("create_organisation", "site"): {"site_admin"},
     ("revoke_organisation_role", "grant_in_a"): {"admin_a", "site_admin"},
     ("revoke_organisation_role", "grant_in_b"): {"admin_b", "site_admin"},
     ("revoke_treasurer", "treasurer_grant_in_a"): {"admin_a", "site_admin"},
@@ -63,6 +65,8 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("coordinate", "campaign_c"): {"coordinator_c", "site_admin"},
     ("coordinate", "campaign_d"): {"coordinator_d", "site_admin"},
     ("invite_to_campaign", "campaign_c"): {"coordinator_c", "site_admin"},
+    ("campaign_settings", "campaign_c"): {"coordinator_c", "site_admin"},
+    ("campaign_settings", "campaign_d"): {"coordinator_d", "site_admin"},
     ("invite_to_campaign", "campaign_d"): {"coordinator_d", "site_admin"},
     ("revoke_campaign_role", "grant_in_c"): {"coordinator_c", "site_admin"},
     ("revoke_campaign_role", "grant_in_d_via_c"): set(),
@@ -258,7 +262,7 @@ def _state(world: World) -> tuple[Any, ...]:
         Appeal.objects.count(),
         Letter.objects.count(),
         Correction.objects.count(),
-        Campaign.objects.count(),
+        sorted(Campaign.objects.values_list("pk", "title", "status", "quorum")),
         sorted(CampaignMembership.objects.values_list("pk", "status")),
         sorted(Person.objects.values_list("pk", "name", "updated_at")),
         PublicRecord.objects.count(),
@@ -298,6 +302,12 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt("post", f"/organisations/org-a/invitations/{o[key].pk}/withdraw/", {})
         case "coordinate":
             return Attempt("get", f"/campaigns/{campaign}/coordinate/")
+        case "create_organisation":
+            data = {"name": "A new union", "kind": Organisation.Kind.UNION, "country": "GB"}
+            return Attempt("post", "/organisations/new/", data)
+        case "campaign_settings":
+            data = {"title": "Renamed campaign", "status": "ACTIVE", "quorum": "1"}
+            return Attempt("post", f"/campaigns/{campaign}/coordinate/settings/", data)
         case "invite_to_campaign":
             data = {"email": "d@example.org", "role": Role.DOCUMENTER}
             return Attempt("post", f"/campaigns/{campaign}/coordinate/invite/", data)
@@ -453,6 +463,12 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
     ),
     "edit_organisation": lambda w, user, obj: services.organisation_update(
         organisation=w.objects[obj], by=user, short_name="SVC", kind="UNION", country="GB"
+    ),
+    "create_organisation": lambda w, user, obj: services.organisation_create(
+        by=user, name="Service union", kind="UNION", country="GB"
+    ),
+    "campaign_settings": lambda w, user, obj: services.campaign_update(
+        by=user, campaign=w.objects[obj], title="Service title", status="ACTIVE", quorum=1
     ),
     "revoke_organisation_role": lambda w, user, obj: services.grant_revoke(
         grant=w.objects[obj], by=user
