@@ -167,10 +167,29 @@ class AppealForm(forms.Form):
     )
 
 
+def encode_wordings(pairs: list[list[int]]) -> str:
+    """[demand id, version] pairs as the join form carries them: "12:1,15:2"."""
+    return ",".join(f"{demand}:{version}" for demand, version in pairs)
+
+
 class JoinForm(ActingForm):
     endorses_common = forms.BooleanField(
         label=_("We endorse the campaign's common demands."), required=True
     )
+    # The wordings the page showed, so that consent covers what was read.
+    common_demands = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20_000)
+
+    def clean_common_demands(self) -> list[list[int]] | None:
+        if "common_demands" not in self.data:
+            return None
+        value = self.cleaned_data["common_demands"].strip()
+        pairs: list[list[int]] = []
+        for part in filter(None, value.split(",")):
+            demand, _colon, version = part.partition(":")
+            if not (demand.isdigit() and version.isdigit()):
+                raise forms.ValidationError(_("Reload the page and read the demands again."))
+            pairs.append([int(demand), int(version)])
+        return pairs
 
 
 class LeaveForm(ActingForm):

@@ -125,6 +125,18 @@ class CampaignMembership(models.Model):
     joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
     leave_notice = models.TextField(_("public notice on leaving"), blank=True, max_length=2000)
+    # Who asked to join, and the wordings of the common demands it endorsed
+    # by asking ([demand id, version] pairs): approval endorses these alone.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    common_when_asked = models.JSONField(
+        _("common demands when it asked"), default=list, blank=True
+    )
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -278,6 +278,15 @@ def united_front(campaign: Campaign) -> UnitedFront:
     return UnitedFront(campaign, members, former, quorum, rows, blocks, reasons)
 
 
+def common_demands_to_endorse(campaign: Campaign) -> list[Demand]:
+    """The common demands an organisation endorses by joining now, as a joiner reads them.
+
+    A hidden demand's words are not shown to the joiner, so joining does not
+    endorse it.
+    """
+    return [row.demand for row in united_front(campaign).common_demands if row.notice is None]
+
+
 @dataclass
 class CampaignHistory:
     demand_versions: list[DemandVersion]

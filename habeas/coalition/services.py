@@ -467,38 +467,76 @@ def campaign_update(
     return campaign
 
 
-def _endorse_common_demands(*, campaign: Campaign, organisation: Organisation, by: Any) -> None:
-    from habeas.coalition.queries import united_front
+def _common_now(campaign: Campaign) -> list[list[int]]:
+    """The [demand id, version] pairs a joiner endorses by joining now."""
+    from habeas.coalition.queries import common_demands_to_endorse
 
-    # The organisation's admin consented when asking or accepting; the
-    # endorsements are recorded in its name whoever approves.
-    for row in united_front(campaign).common_demands:
+    return [[demand.pk, demand.version] for demand in common_demands_to_endorse(campaign)]
+
+
+def _endorse_as_consented(
+    *, membership: CampaignMembership, endorsements: list[list[int]], by: Any
+) -> None:
+    """Record the endorsements the organisation's own admin gave, wording by wording.
+
+    ``by`` is that admin: whoever approves, a position is only ever recorded
+    on its organisation's own word. A demand withdrawn since is skipped; one
+    reworded since keeps the endorsement on the wording that was agreed.
+    """
+    for demand_id, version in endorsements:
+        demand = Demand.objects.filter(
+            pk=demand_id, campaign=membership.campaign, withdrawn_at__isnull=True
+        ).first()
+        if demand is None:
+            continue
         _position_write(
-            demand=row.demand,
-            organisation=organisation,
+            demand=demand,
+            organisation=membership.organisation,
             stance=Position.Stance.ENDORSES,
             reason="",
             by=by,
+            version=version,
         )
 
 
 @transaction.atomic
 def membership_request(
-    *, by: Any, campaign: Campaign, organisation: Organisation, endorses_common: bool
+    *,
+    by: Any,
+    campaign: Campaign,
+    organisation: Organisation,
+    endorses_common: bool,
+    common_seen: list[list[int]] | None = None,
 ) -> CampaignMembership:
     """Ask, for ``organisation``, to join ``campaign``; a coordinator decides.
 
     Joining means endorsing the campaign's common demands, so the request
-    must say so. Raises PermissionDenied unless ``by`` admins the
-    organisation, ValidationError when it is already a member or asked.
+    must say so; the wordings common now are kept with the request, and
+    approval endorses those alone. ``common_seen`` is what the asking page
+    showed: when given and no longer what is common, nothing is written.
+    Raises PermissionDenied unless ``by`` admins the organisation,
+    ValidationError when it is already a member or asked, or the common
+    demands changed since the page was read.
     """
     _require(by, "coalition.manage_members", organisation)
     if not endorses_common:
         raise ValidationError(_("Joining means endorsing the campaign's common demands."))
+    common = _common_now(campaign)
+    if common_seen is not None and sorted(common_seen) != sorted(common):
+        raise ValidationError(
+            _(
+                "The common demands changed since you opened this page. "
+                "Read them again, then confirm."
+            )
+        )
     membership, created = CampaignMembership.objects.select_for_update().get_or_create(
         campaign=campaign,
         organisation=organisation,
-        defaults={"status": CampaignMembership.Status.REQUESTED},
+        defaults={
+            "status": CampaignMembership.Status.REQUESTED,
+            "requested_by": by,
+            "common_when_asked": common,
+        },
     )
     if not created:
         if membership.status in {
@@ -510,7 +548,11 @@ def membership_request(
             return membership_accept(by=by, membership=membership, endorses_common=True)
         membership.status = CampaignMembership.Status.REQUESTED
         membership.created_at = timezone.now()
-        membership.save(update_fields=["status", "created_at"])
+        membership.requested_by = by
+        membership.common_when_asked = common
+        membership.save(
+            update_fields=["status", "created_at", "requested_by", "common_when_asked"]
+        )
     return membership
 
 
@@ -543,8 +585,13 @@ def membership_invite(
 def membership_decide(
     *, by: Any, membership: CampaignMembership, approve: bool
 ) -> CampaignMembership:
-    """A coordinator's answer to a request to join. Approval records the new
-    member's endorsement of the common demands it agreed to when asking."""
+    """A coordinator's answer to a request to join.
+
+    Approval records the new member's endorsement of the common demands it
+    agreed to when asking, and of no demand that became common since: those
+    wait for its own editors. Raises PermissionDenied unless ``by``
+    coordinates the campaign, ValidationError without an open request.
+    """
     _require(by, "coalition.coordinate_campaign", membership.campaign)
     membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != CampaignMembership.Status.REQUESTED:
@@ -553,7 +600,11 @@ def membership_decide(
         membership.status = CampaignMembership.Status.DECLINED
         membership.save(update_fields=["status"])
         return membership
-    return _activate(membership, by=by)
+    # The coordinator speaks for no one: the endorsements are the ones the
+    # organisation's admin gave when asking, in that admin's name.
+    return _activate(
+        membership, endorsements=membership.common_when_asked, endorser=membership.requested_by
+    )
 
 
 @transaction.atomic
@@ -567,13 +618,13 @@ def membership_accept(
     membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != CampaignMembership.Status.INVITED:
         raise ValidationError(_("There is no open invitation to accept."))
-    return _activate(membership, by=by)
+    return _activate(membership, endorsements=_common_now(membership.campaign), endorser=by)
 
 
-def _activate(membership: CampaignMembership, *, by: Any) -> CampaignMembership:
-    _endorse_common_demands(
-        campaign=membership.campaign, organisation=membership.organisation, by=by
-    )
+def _activate(
+    membership: CampaignMembership, *, endorsements: list[list[int]], endorser: Any
+) -> CampaignMembership:
+    _endorse_as_consented(membership=membership, endorsements=endorsements, by=endorser)
     membership.status = CampaignMembership.Status.ACTIVE
     membership.joined_at = timezone.now()
     membership.left_at = None
@@ -702,9 +753,17 @@ def position_record(
 
 
 def _position_write(
-    *, demand: Demand, organisation: Organisation, stance: str, reason: str, by: Any
+    *,
+    demand: Demand,
+    organisation: Organisation,
+    stance: str,
+    reason: str,
+    by: Any,
+    version: int | None = None,
 ) -> Position:
-    """Make ``stance`` the organisation's current position; the old one stays as history."""
+    """Make ``stance`` on ``version`` (the current wording unless given) the organisation's
+    current position; the old one stays as history."""
+    version = demand.version if version is None else version
     current = (
         Position.objects.select_for_update()
         .filter(demand=demand, organisation=organisation, is_current=True)
@@ -713,7 +772,7 @@ def _position_write(
     if current and (current.stance, current.reason, current.version) == (
         stance,
         reason,
-        demand.version,
+        version,
     ):
         return current
     if current:
@@ -724,7 +783,7 @@ def _position_write(
         organisation=organisation,
         stance=stance,
         reason=reason,
-        version=demand.version,
+        version=version,
         created_by=by,
     )
 

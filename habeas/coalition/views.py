@@ -39,6 +39,7 @@ from habeas.coalition.forms import (
     RewordForm,
     StatementEditForm,
     StatementForm,
+    encode_wordings,
 )
 from habeas.coalition.models import (
     TWO_FACTOR_ROLES,
@@ -604,7 +605,11 @@ def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
     admin_of = queries.editable_organisations(request.user).filter(
         grants__role="ORG_ADMIN", grants__user=request.user.pk, grants__revoked_at__isnull=True
     )
-    form = JoinForm(request.POST or None, organisations=admin_of)
+    common = queries.common_demands_to_endorse(campaign)
+    shown = encode_wordings([[demand.pk, demand.version] for demand in common])
+    form = JoinForm(
+        request.POST or None, organisations=admin_of, initial={"common_demands": shown}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_request(
@@ -612,20 +617,25 @@ def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
                 campaign=campaign,
                 organisation=form.cleaned_data["organisation"],
                 endorses_common=form.cleaned_data["endorses_common"],
+                common_seen=form.cleaned_data["common_demands"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
+            # Show the demands as they are now, and let the next post agree to them.
+            data = request.POST.copy()
+            data["common_demands"] = shown
+            form.data = data
         else:
             if membership.status == "ACTIVE":
                 messages.success(request, _("Your organisation has joined the campaign."))
             else:
                 messages.success(request, _("Request sent; a coordinator will answer."))
             return redirect(campaign)
-    common = queries.united_front(campaign).common_demands
     intro = _(
         "Joining means endorsing the common demands: %(demands)s. It does not mean "
-        "endorsing any other organisation's own slogans."
-    ) % {"demands": "; ".join(f"“{row.demand.text}”" for row in common) or _("none yet")}
+        "endorsing any other organisation's own slogans, nor any demand that becomes "
+        "common later: your organisation's editors decide on those."
+    ) % {"demands": "; ".join(f"“{demand.text}”" for demand in common) or _("none yet")}
     return _form_page(
         request,
         form,
