@@ -289,17 +289,45 @@ def common_demands_to_endorse(campaign: Campaign) -> list[Demand]:
 
 @dataclass
 class CampaignHistory:
+    """Every version in a campaign, with the text of hidden items blanked for the viewer.
+
+    ``redacted_*_ids`` name the items whose text the viewer may not read (it
+    is blanked in the rows themselves); ``hidden_*_ids`` every item hidden
+    now, so the organisation and coordinators see which text the public does not.
+    """
+
     demand_versions: list[DemandVersion]
     positions: list[Position]
     statement_versions: list[StatementVersion]
     notices: list[HiddenNotice]
     appeals: list[Appeal]
     memberships: list[CampaignMembership]
+    hidden_demand_ids: set[int] = field(default_factory=set)
+    hidden_statement_ids: set[int] = field(default_factory=set)
+    hidden_position_ids: set[int] = field(default_factory=set)
+    redacted_demand_ids: set[int] = field(default_factory=set)
+    redacted_statement_ids: set[int] = field(default_factory=set)
+    redacted_position_ids: set[int] = field(default_factory=set)
 
 
-def campaign_history(campaign: Campaign) -> CampaignHistory:
-    """Every version of every demand, position and statement, every notice and appeal."""
-    return CampaignHistory(
+def hidden_text_readers(user: Any, campaign: Campaign) -> tuple[bool, set[int]]:
+    """Whose hidden text ``user`` may read in ``campaign``: (every item's, as its
+    coordinators and moderators may; else the ids of the organisations it edits for)."""
+    if user is None or not user.is_authenticated:
+        return False, set()
+    if user.has_perm("coalition.see_hidden_text", campaign):
+        return True, set()
+    return False, set(editable_organisations(user).values_list("pk", flat=True))
+
+
+def campaign_history(campaign: Campaign, *, user: Any = None) -> CampaignHistory:
+    """Every version of every demand, position and statement, every notice and appeal.
+
+    A hidden item's text leaves the page (its rows stay, blanked, with the
+    notice) unless ``user`` may read it: the item's own organisation's
+    editors and the campaign's coordinators and moderators.
+    """
+    history = CampaignHistory(
         demand_versions=list(
             DemandVersion.objects.filter(demand__campaign=campaign)
             .select_related("demand__proposed_by")
@@ -331,6 +359,45 @@ def campaign_history(campaign: Campaign) -> CampaignHistory:
             .order_by("created_at")
         ),
     )
+    active = [n for n in history.notices if n.lifted_at is None]
+    history.hidden_demand_ids = {n.demand_id for n in active if n.demand_id}
+    history.hidden_statement_ids = {n.statement_id for n in active if n.statement_id}
+    history.hidden_position_ids = {n.position_id for n in active if n.position_id}
+    every, own = hidden_text_readers(user, campaign)
+    if every:
+        return history
+
+    def redacted(hidden: set[int], item_id: int, organisation_id: int) -> bool:
+        return item_id in hidden and organisation_id not in own
+
+    for version in history.demand_versions:
+        demand = version.demand
+        if redacted(history.hidden_demand_ids, demand.pk, demand.proposed_by_id):
+            version.text = version.text_ur = ""
+            history.redacted_demand_ids.add(demand.pk)
+    for position in history.positions:
+        demand = position.demand
+        if redacted(history.hidden_demand_ids, demand.pk, demand.proposed_by_id):
+            demand.text = demand.text_ur = ""
+            history.redacted_demand_ids.add(demand.pk)
+        if redacted(history.hidden_position_ids, position.pk, position.organisation_id):
+            position.reason = ""
+            history.redacted_position_ids.add(position.pk)
+    for statement_version in history.statement_versions:
+        statement = statement_version.statement
+        if redacted(history.hidden_statement_ids, statement.pk, statement.organisation_id):
+            statement_version.title = statement_version.body = ""
+            history.redacted_statement_ids.add(statement.pk)
+    return history
+
+
+def demand_text_for(user: Any, demand: Demand) -> str | None:
+    """The demand's words as ``user`` may read them: None while it is hidden from them."""
+    hidden = HiddenNotice.objects.filter(demand=demand, lifted_at__isnull=True).exists()
+    if not hidden:
+        return demand.text
+    every, own = hidden_text_readers(user, demand.campaign)
+    return demand.text if every or demand.proposed_by_id in own else None
 
 
 def organisations_directory(*, kind: str = "", country: str = "") -> QuerySet[Organisation]:

@@ -113,6 +113,9 @@ add_perm("coalition.publish_for_organisation", is_organisation_editor)
 # Editing or withdrawing an organisation's item: no site admin, no coordinator.
 add_perm("coalition.edit_item", edits_for_item_organisation)
 add_perm("coalition.moderate_campaign", is_campaign_moderator | is_site_admin)
+# Reading a hidden item's text: those who may hide or show it again (and the
+# item's own organisation's editors, asked per item in queries).
+add_perm("coalition.see_hidden_text", is_campaign_moderator | is_site_admin)
 add_perm("coalition.create_campaign", is_any_organisation_admin | is_site_admin)
 add_perm("coalition.manage_members", is_organisation_admin | is_site_admin)
 add_perm("coalition.coordinate_campaign", is_campaign_coordinator | is_site_admin)

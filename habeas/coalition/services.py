@@ -39,7 +39,7 @@ from habeas.coalition.models import (
 )
 from habeas.core.images import clean_image
 from habeas.core.tasks import send_email
-from habeas.core.text import render_markdown
+from habeas.core.text import is_invisible_only, render_markdown
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -378,10 +378,26 @@ def _active_membership(campaign: Campaign, organisation: Organisation) -> Campai
     return membership
 
 
-def _clean_text(value: str, *, field: str, limit: int, required: bool = True) -> str:
+def _clean_text(
+    value: str, *, field: str, limit: int, required: bool = True, empty: str = ""
+) -> str:
+    """``value`` stripped, and empty when it shows nothing (only whitespace and invisible
+    characters); ValidationError when such a value is required, or when too long."""
     value = value.strip()
-    if required and not value:
-        raise ValidationError({field: _("This field is required.")})
+    if not required and is_invisible_only(value):
+        return ""
+    if required and is_invisible_only(value):
+        if not value:
+            raise ValidationError({field: empty or _("This field is required.")})
+        raise ValidationError(
+            {
+                field: empty
+                or _(
+                    "This text is made only of invisible characters; "
+                    "write something a reader can see."
+                )
+            }
+        )
     if len(value) > limit:
         raise ValidationError(
             {field: _("At most %(limit)d characters, please.") % {"limit": limit}}
@@ -855,10 +871,12 @@ def item_hide(
     """
     campaign = item.demand.campaign if isinstance(item, Position) else item.campaign
     _require(by, "coalition.moderate_campaign", campaign)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the item is hidden; the reason is public.")})
-    reason = _clean_text(reason, field="reason", limit=2000)
+    reason = _clean_text(
+        reason,
+        field="reason",
+        limit=2000,
+        empty=_("Say why the item is hidden, in visible words; the reason is public."),
+    )
     organisation = item.proposed_by if isinstance(item, Demand) else item.organisation
     field = {Demand: "demand", Statement: "statement", Position: "position"}[type(item)]
     if HiddenNotice.objects.filter(**{field: item}, lifted_at__isnull=True).exists():

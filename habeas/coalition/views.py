@@ -448,7 +448,8 @@ def position_record(request: HttpRequest, slug: str, demand_id: int) -> HttpResp
         ),
         success=_("Position recorded."),
         then=campaign,
-        title=_("Your position on: %(demand)s") % {"demand": demand},
+        title=_("Your position on: %(demand)s")
+        % {"demand": queries.demand_text_for(request.user, demand) or _("a hidden demand")},
         submit=_("Record"),
         back=campaign.get_absolute_url(),
     )
@@ -849,7 +850,7 @@ def campaign_history(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "coalition/campaign_history.html",
-        {"campaign": campaign, "history": queries.campaign_history(campaign)},
+        {"campaign": campaign, "history": queries.campaign_history(campaign, user=request.user)},
     )
 
 
