@@ -254,9 +254,10 @@ class LetterForm(ActingForm):
         queryset=Organisation.objects.order_by("name"),
         required=False,
     )
+    # Letters are public: only to a public campaign, never to a draft.
     to_campaign = forms.ModelChoiceField(
         label=_("Or to the campaign"),
-        queryset=Campaign.objects.order_by("title"),
+        queryset=Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("title"),
         required=False,
     )
     subject = forms.CharField(label=_("Subject"), max_length=300)

@@ -32,6 +32,23 @@ def campaigns_public() -> QuerySet[Campaign]:
     return Campaign.objects.exclude(status=Campaign.Status.DRAFT)
 
 
+def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
+    """Public campaigns, and the drafts ``user`` is inside of: holds an active role in
+    (coordinator, moderator, documenter, case team, treasurer), or edits for one of
+    its active member organisations. Nobody else ever sees a draft, site admins included."""
+    if user is None or not user.is_authenticated:
+        return campaigns_public()
+    inside = Campaign.objects.filter(
+        models.Q(grants__user=user, grants__revoked_at__isnull=True)
+        | models.Q(
+            memberships__status=CampaignMembership.Status.ACTIVE,
+            memberships__organisation__in=editable_organisations(user),
+        )
+    ).values("pk")
+    public = ~models.Q(status=Campaign.Status.DRAFT)
+    return Campaign.objects.filter(public | models.Q(pk__in=inside))
+
+
 def campaign_public_by_slug(slug: str) -> Campaign | None:
     """The public campaign with this slug, or None (drafts count as absent)."""
     return campaigns_public().select_related("source").filter(slug=slug).first()
@@ -110,9 +127,17 @@ def campaign_members(campaign: Campaign) -> MembersPage:
     )
 
 
-def campaigns_of(organisation: Organisation) -> QuerySet[Campaign]:
-    """The campaigns an organisation is a member of."""
-    return Campaign.objects.filter(memberships__organisation=organisation).order_by("title")
+def campaigns_of(organisation: Organisation, *, user: Any) -> QuerySet[Campaign]:
+    """The campaigns an organisation is an active member of, as ``user`` may see them
+    (a draft only for those inside it)."""
+    return (
+        campaigns_visible_to(user)
+        .filter(
+            memberships__organisation=organisation,
+            memberships__status=CampaignMembership.Status.ACTIVE,
+        )
+        .order_by("title")
+    )
 
 
 # --- United front ----------------------------------------------------------
@@ -419,10 +444,23 @@ def organisation_countries() -> list[str]:
     )
 
 
+def letters_public() -> QuerySet[Letter]:
+    """Letters the public may read: not those to a campaign that is (again) a draft."""
+    return Letter.objects.exclude(to_campaign__status=Campaign.Status.DRAFT).exclude(
+        thread__to_campaign__status=Campaign.Status.DRAFT
+    )
+
+
+def letter_public(pk: int) -> Letter | None:
+    """The public letter that starts thread ``pk``, or None."""
+    return letters_public().filter(pk=pk, in_reply_to__isnull=True).first()
+
+
 def letter_threads() -> QuerySet[Letter]:
     """Open letters that start a thread, newest first."""
     return (
-        Letter.objects.filter(in_reply_to__isnull=True)
+        letters_public()
+        .filter(in_reply_to__isnull=True)
         .select_related("from_organisation", "to_organisation", "to_campaign")
         .order_by("-published_at", "-pk")
     )
@@ -486,7 +524,8 @@ def organisation_profile(organisation: Organisation) -> dict[str, Any]:
             .order_by("campaign__title", "created_at")
         ),
         "letters": list(
-            Letter.objects.filter(from_organisation=organisation)
+            letters_public()
+            .filter(from_organisation=organisation)
             .select_related("to_organisation", "to_campaign")
             .order_by("-published_at")[:20]
         ),

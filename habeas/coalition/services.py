@@ -956,6 +956,9 @@ def letter_publish(
         to_organisation, to_campaign = in_reply_to.from_organisation, None
     if to_organisation is None and to_campaign is None:
         raise ValidationError(_("Address the letter to an organisation or a campaign."))
+    if to_campaign is not None and to_campaign.status == Campaign.Status.DRAFT:
+        # A public letter to a draft would publish the draft's name.
+        raise ValidationError(_("Open letters go to public campaigns only."))
     if to_organisation == organisation:
         raise ValidationError(_("An organisation cannot write an open letter to itself."))
     return Letter.objects.create(

@@ -98,7 +98,7 @@ def my_roles(request: HttpRequest) -> HttpResponse:
 def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's people, its open invitations and the record of revocations."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
-    form = OrganisationInviteForm(campaigns=queries.campaigns_of(organisation))
+    form = OrganisationInviteForm(campaigns=queries.campaigns_of(organisation, user=request.user))
     return _members_page(request, organisation=organisation, form=form)
 
 
@@ -119,7 +119,9 @@ def _members_page(
 def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
     """Invite someone into an organisation's role by e-mail."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
-    form = OrganisationInviteForm(request.POST, campaigns=queries.campaigns_of(organisation))
+    form = OrganisationInviteForm(
+        request.POST, campaigns=queries.campaigns_of(organisation, user=request.user)
+    )
     if form.is_valid() and _send_invitation(
         request, form, organisation=organisation, campaign=form.cleaned_data["campaign"]
     ):
@@ -860,7 +862,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 
 
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    root = Letter.objects.filter(pk=pk, in_reply_to__isnull=True).first()
+    root = queries.letter_public(pk)
     if root is None:
         raise Http404
     return render(
@@ -897,7 +899,7 @@ def letter_write(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = Letter.objects.filter(pk=pk).select_related("from_organisation").first()
+    parent = queries.letters_public().filter(pk=pk).select_related("from_organisation").first()
     if parent is None:
         raise Http404
     form = ReplyForm(
