@@ -20,6 +20,7 @@ from habeas.coalition.models import (
     Invitation,
     Letter,
     Organisation,
+    OrganisationVersion,
     Position,
     RoleGrant,
     Statement,
@@ -522,6 +523,10 @@ def organisation_profile(organisation: Organisation) -> dict[str, Any]:
             .exclude(campaign__status=Campaign.Status.DRAFT)
             .select_related("campaign")
             .order_by("campaign__title", "created_at")
+        ),
+        # Earlier profiles, newest first: a change of name or words is never silent.
+        "earlier_profiles": list(
+            OrganisationVersion.objects.filter(organisation=organisation).order_by("-number")[1:]
         ),
         "letters": list(
             letters_public()

@@ -31,6 +31,7 @@ from habeas.coalition.models import (
     Invitation,
     Letter,
     Organisation,
+    OrganisationVersion,
     Position,
     Role,
     RoleGrant,
@@ -302,7 +303,29 @@ def organisation_create(
     )
     organisation.full_clean()
     organisation.save()
+    _profile_version_write(organisation, by=by)
     return organisation
+
+
+PROFILE_FIELDS = ("name", "short_name", "website", "description", "description_ur")
+
+
+def _profile_version_write(organisation: Organisation, *, by: Any) -> None:
+    """Keep the organisation's profile as a new public version when it differs from the last.
+
+    An organisation registered before versions were kept gets its old profile
+    as version 1 first, so the change itself stays visible.
+    """
+    latest = organisation.versions.order_by("-number").first()
+    profile = {name: getattr(organisation, name) for name in PROFILE_FIELDS}
+    if latest is not None and all(getattr(latest, k) == v for k, v in profile.items()):
+        return
+    OrganisationVersion.objects.create(
+        organisation=organisation,
+        number=1 if latest is None else latest.number + 1,
+        created_by=by,
+        **profile,
+    )
 
 
 LOGO_MAX_BYTES = 512 * 1024
@@ -323,12 +346,15 @@ def organisation_update(
 ) -> Organisation:
     """Change an organisation's profile; fields given as None stay as they are.
 
-    Raises PermissionDenied unless ``by`` edits for this organisation, and
+    The profile before and after are kept as public versions (the logo is not
+    versioned). Raises PermissionDenied unless ``by`` edits for this organisation, and
     ValidationError for values outside the vocabulary or a bad logo.
     """
     if not by.has_perm("coalition.edit_organisation", organisation):
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not organisation.versions.exists():
+        _profile_version_write(organisation, by=None)
     organisation.short_name = short_name.strip()
     organisation.kind = kind
     organisation.country = country.strip().upper()
@@ -346,6 +372,7 @@ def organisation_update(
         fields.append("logo")
     organisation.full_clean()
     organisation.save(update_fields=fields)
+    _profile_version_write(organisation, by=by)
     return organisation
 
 

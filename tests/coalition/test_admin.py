@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from habeas.coalition import services
 from habeas.coalition.admin import site
-from habeas.coalition.models import Campaign, Invitation, Letter, Role
+from habeas.coalition.models import Campaign, Invitation, Letter, Organisation, Role
 from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, grant, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,9 @@ def _every_coalition_row() -> None:
         campaign.memberships.create(
             organisation=organisation, status="ACTIVE", joined_at=timezone.now()
         )
+    services.organisation_update(
+        organisation=a, by=founder, short_name="AL", kind="PARTY", country="PK"
+    )
     demand = services.demand_propose(by=founder, campaign=campaign, organisation=a, text="Free")
     services.demand_reword(by=founder, demand=demand, text="Free them all")
     statement = services.statement_publish(
@@ -140,3 +143,55 @@ def test_the_admin_still_needs_a_verified_site_admin() -> None:
     assert "/two-factor/" in response["Location"]
     assert Campaign.objects.get(pk=campaign.pk).title == campaign.title
     assert not Letter.objects.exists()
+
+
+def test_a_profile_change_leaves_a_public_trace() -> None:
+    """An editor's change of short name and words is kept, and the page shows the earlier one."""
+    organisation = OrganisationFactory(
+        slug="org-a", name="Alpha League", short_name="OLD-SHORT-NAME", description="OLD WORDS"
+    )
+    editor = UserFactory()
+    grant(editor, Role.ORG_EDITOR, organisation=organisation)
+    response = sign_in(Client(), editor).post(
+        "/organisations/org-a/edit/",
+        {"short_name": "AL", "kind": "PARTY", "country": "PK", "description": "New words"},
+    )
+    assert response.status_code == 302
+    page = Client().get("/organisations/org-a/").content.decode()
+    assert "New words" in page
+    assert "OLD-SHORT-NAME" in page
+    assert "OLD WORDS" in page
+    versions = list(organisation.versions.order_by("number"))
+    assert [(v.number, v.short_name, v.created_by) for v in versions] == [
+        (1, "OLD-SHORT-NAME", None),
+        (2, "AL", editor),
+    ]
+    # Saving the same profile again adds no version.
+    sign_in(Client(), editor).post(
+        "/organisations/org-a/edit/",
+        {"short_name": "AL", "kind": "PARTY", "country": "PK", "description": "New words"},
+    )
+    assert organisation.versions.count() == 2
+
+
+def test_a_site_admin_registers_an_organisation_but_does_not_edit_it() -> None:
+    """Registering writes version 1; the profile page then refuses the site admin (403)."""
+    admin_user = UserFactory()
+    grant(admin_user, Role.SITE_ADMIN)
+    client = sign_in(Client(), admin_user)
+    response = client.post(
+        "/organisations/new/", {"name": "Workers Union", "kind": "UNION", "country": "gb"}
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name="Workers Union")
+    assert response["Location"].endswith(f"/organisations/{organisation.slug}/members/")
+    assert organisation.country == "GB"
+    assert organisation.versions.count() == 1
+    refused = client.post(
+        f"/organisations/{organisation.slug}/edit/",
+        {"short_name": "WU", "kind": "UNION", "country": "GB", "description": "Not ours"},
+    )
+    assert refused.status_code == 403
+    organisation.refresh_from_db()
+    assert (organisation.short_name, organisation.description) == ("", "")
+    assert organisation.versions.count() == 1
