@@ -112,12 +112,32 @@ def _members(grants: QuerySet[RoleGrant], invitations: QuerySet[Invitation]) -> 
     )
 
 
-def organisation_members(organisation: Organisation) -> MembersPage:
-    """Every grant in an organisation (treasurers included) and its open invitations."""
-    return _members(
+def organisation_members(organisation: Organisation, *, user: Any = None) -> MembersPage:
+    """Every grant in an organisation (treasurers included) and its open invitations.
+
+    A treasurer's campaign that is a draft ``user`` is outside of is not named.
+    """
+    page = _members(
         RoleGrant.objects.filter(organisation=organisation),
         Invitation.objects.filter(organisation=organisation),
     )
+    _unname_drafts(page, user)
+    return page
+
+
+def _unname_drafts(page: MembersPage, user: Any) -> None:
+    rows: list[RoleGrant | Invitation] = [*page.active, *page.revoked, *page.pending]
+    drafts = {
+        row.campaign.pk
+        for row in rows
+        if row.campaign is not None and row.campaign.status == Campaign.Status.DRAFT
+    }
+    if not drafts:
+        return
+    visible = set(campaigns_visible_to(user).filter(pk__in=drafts).values_list("pk", flat=True))
+    for row in rows:
+        if row.campaign_id in drafts and row.campaign_id not in visible:
+            row.campaign = None
 
 
 def campaign_members(campaign: Campaign) -> MembersPage:

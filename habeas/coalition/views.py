@@ -105,7 +105,7 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
 def _members_page(
     request: HttpRequest, *, organisation: object, form: OrganisationInviteForm, status: int = 200
 ) -> HttpResponse:
-    page = queries.organisation_members(organisation)  # type: ignore[arg-type]
+    page = queries.organisation_members(organisation, user=request.user)  # type: ignore[arg-type]
     return render(
         request,
         "coalition/organisation_members.html",

@@ -43,6 +43,8 @@ def draft() -> Draft:
         title="Statement in the draft",
         body="Text",
     )
+    # A treasurer of Alpha League in the draft: its members page names the draft.
+    grant(UserFactory(), Role.TREASURER, organisation=front.a, campaign=campaign)
     site_admin, other_coordinator, outsider_admin = UserFactory(), UserFactory(), UserFactory()
     grant(site_admin, Role.SITE_ADMIN)
     grant(other_coordinator, Role.COORDINATOR, campaign=CampaignFactory(slug="elsewhere"))
