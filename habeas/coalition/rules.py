@@ -118,6 +118,9 @@ add_perm("coalition.moderate_campaign", is_campaign_moderator | is_site_admin)
 add_perm("coalition.see_hidden_text", is_campaign_moderator | is_site_admin)
 add_perm("coalition.create_campaign", is_any_organisation_admin | is_site_admin)
 add_perm("coalition.manage_members", is_organisation_admin | is_site_admin)
+# Committing an organisation (starting a campaign in its name, asking to join,
+# accepting an invitation, leaving with a public notice): its own admins only.
+add_perm("coalition.commit_organisation", is_organisation_admin)
 add_perm("coalition.coordinate_campaign", is_campaign_coordinator | is_site_admin)
 add_perm("coalition.manage_grant", manages_grant_scope | is_site_admin)
 add_perm("coalition.grant_site_admin", is_site_admin)

@@ -445,11 +445,12 @@ def campaign_create(
 ) -> Campaign:
     """Start a campaign with ``organisation`` as its first member and ``by`` as coordinator.
 
-    Raises PermissionDenied unless ``by`` is an admin of ``organisation`` (or a
-    site admin), ValidationError for a missing title or a quorum below one.
+    Raises PermissionDenied unless ``by`` is an admin of ``organisation`` (a site
+    admin does not commit an organisation), ValidationError for a missing title
+    or a quorum below one.
     """
     _require(by, "coalition.create_campaign")
-    _require(by, "coalition.manage_members", organisation)
+    _require(by, "coalition.commit_organisation", organisation)
     title = _clean_text(title, field="title", limit=200)
     if quorum is not None and quorum < 1:
         raise ValidationError({"quorum": _("A quorum is at least one organisation.")})
@@ -561,7 +562,7 @@ def membership_request(
     ValidationError when it is already a member or asked, or the common
     demands changed since the page was read.
     """
-    _require(by, "coalition.manage_members", organisation)
+    _require(by, "coalition.commit_organisation", organisation)
     if not endorses_common:
         raise ValidationError(_("Joining means endorsing the campaign's common demands."))
     common = _common_now(campaign)
@@ -655,7 +656,7 @@ def membership_accept(
     *, by: Any, membership: CampaignMembership, endorses_common: bool
 ) -> CampaignMembership:
     """An organisation admin accepts an invitation, endorsing the common demands."""
-    _require(by, "coalition.manage_members", membership.organisation)
+    _require(by, "coalition.commit_organisation", membership.organisation)
     if not endorses_common:
         raise ValidationError(_("Joining means endorsing the campaign's common demands."))
     membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
@@ -684,7 +685,7 @@ def membership_leave(
     Raises PermissionDenied unless ``by`` admins the organisation,
     ValidationError without a notice or when not a member.
     """
-    _require(by, "coalition.manage_members", membership.organisation)
+    _require(by, "coalition.commit_organisation", membership.organisation)
     notice = _clean_text(notice, field="notice", limit=2000)
     membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != CampaignMembership.Status.ACTIVE:

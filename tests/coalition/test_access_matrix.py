@@ -470,6 +470,21 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
     "campaign_settings": lambda w, user, obj: services.campaign_update(
         by=user, campaign=w.objects[obj], title="Service title", status="ACTIVE", quorum=1
     ),
+    # Committing an organisation is its own admins' act, not a site admin's.
+    "start_campaign": lambda w, user, obj: services.campaign_create(
+        by=user, organisation=w.objects["org_a"], title="Service campaign"
+    ),
+    "ask_to_join": lambda w, user, obj: services.membership_request(
+        by=user,
+        campaign=w.objects["campaign_d"],
+        organisation=w.objects["org_a"],
+        endorses_common=True,
+    ),
+    "leave_campaign": lambda w, user, obj: services.membership_leave(
+        by=user,
+        membership=w.objects["campaign_c"].memberships.get(organisation=w.objects["org_a"]),
+        notice="Service notice",
+    ),
     "revoke_organisation_role": lambda w, user, obj: services.grant_revoke(
         grant=w.objects[obj], by=user
     ),
