@@ -46,21 +46,25 @@ ACTORS = [
 
 # (action, object) -> the actors allowed. Every other actor is refused.
 ALLOWED: dict[tuple[str, str], set[str]] = {
-    ("view_members", "org_a"): {"admin_a", "site_admin"},
-    ("view_members", "org_b"): {"admin_b", "site_admin"},
-    ("invite_to_organisation", "org_a"): {"admin_a", "site_admin"},
-    ("invite_to_organisation", "org_b"): {"admin_b", "site_admin"},
-    ("invite_treasurer", "org_a"): {"admin_a", "site_admin"},
+    # A site admin manages an organisation's people only while it has no admin of
+    # its own (to invite the first one): never one that has, or it could speak for it.
+    ("view_members", "org_a"): {"admin_a"},
+    ("view_members", "org_b"): {"admin_b"},
+    ("view_members", "orphan_org"): {"site_admin"},
+    ("invite_to_organisation", "org_a"): {"admin_a"},
+    ("invite_to_organisation", "org_b"): {"admin_b"},
+    ("invite_to_organisation", "orphan_org"): {"site_admin"},
+    ("invite_treasurer", "org_a"): {"admin_a"},
     # An organisation's profile is its own words: not even a site admin edits it.
     ("edit_organisation", "org_a"): {"editor_a", "admin_a"},
     ("edit_organisation", "org_b"): {"editor_b", "admin_b"},
     ("create_organisation", "site"): {"site_admin"},
-    ("revoke_organisation_role", "grant_in_a"): {"admin_a", "site_admin"},
-    ("revoke_organisation_role", "grant_in_b"): {"admin_b", "site_admin"},
-    ("revoke_treasurer", "treasurer_grant_in_a"): {"admin_a", "site_admin"},
+    ("revoke_organisation_role", "grant_in_a"): {"admin_a"},
+    ("revoke_organisation_role", "grant_in_b"): {"admin_b"},
+    ("revoke_treasurer", "treasurer_grant_in_a"): {"admin_a"},
     # B's grant through A's address: nobody, not even A's admin or a site admin.
     ("revoke_organisation_role", "grant_in_b_via_a"): set(),
-    ("withdraw_invitation", "invitation_in_a"): {"admin_a", "site_admin"},
+    ("withdraw_invitation", "invitation_in_a"): {"admin_a"},
     ("withdraw_invitation", "invitation_in_b_via_a"): set(),
     ("coordinate", "campaign_c"): {"coordinator_c", "site_admin"},
     ("coordinate", "campaign_d"): {"coordinator_d", "site_admin"},
@@ -219,6 +223,7 @@ def world(db: None) -> World:
         objects={
             "org_a": org_a,
             "org_b": org_b,
+            "orphan_org": OrganisationFactory(slug="org-o"),
             "campaign_c": campaign_c,
             "campaign_d": campaign_d,
             **target,
@@ -271,7 +276,7 @@ def _state(world: World) -> tuple[Any, ...]:
 
 def _attempt(action: str, obj: str, world: World) -> Attempt:
     o = world.objects
-    org = {"org_a": "org-a", "org_b": "org-b"}.get(obj, "")
+    org = {"org_a": "org-a", "org_b": "org-b", "orphan_org": "org-o"}.get(obj, "")
     campaign = {"campaign_c": "campaign-c", "campaign_d": "campaign-d"}.get(obj, "")
     new_editor = {"email": "new@example.org", "role": Role.ORG_EDITOR}
     match action:

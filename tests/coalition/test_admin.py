@@ -195,3 +195,23 @@ def test_a_site_admin_registers_an_organisation_but_does_not_edit_it() -> None:
     organisation.refresh_from_db()
     assert (organisation.short_name, organisation.description) == ("", "")
     assert organisation.versions.count() == 1
+
+
+def test_a_site_admin_invites_an_organisations_first_admin_and_then_steps_back() -> None:
+    """Once the organisation has an admin, the site admin cannot place anyone in it (403)."""
+    site_admin = UserFactory()
+    grant(site_admin, Role.SITE_ADMIN)
+    client = sign_in(Client(), site_admin)
+    client.post("/organisations/new/", {"name": "Workers Union", "kind": "UNION"})
+    organisation = Organisation.objects.get(name="Workers Union")
+    members = f"/organisations/{organisation.slug}/members/"
+    first = client.post(members + "invite/", {"email": "first@example.org", "role": "ORG_ADMIN"})
+    assert first.status_code == 302
+    assert Invitation.objects.filter(organisation=organisation).count() == 1
+    grant(UserFactory(), Role.ORG_ADMIN, organisation=organisation)  # the invitation accepted
+    assert client.get(members).status_code == 403
+    self_invite = client.post(
+        members + "invite/", {"email": site_admin.email, "role": "ORG_EDITOR"}
+    )
+    assert self_invite.status_code == 403
+    assert Invitation.objects.filter(organisation=organisation).count() == 1

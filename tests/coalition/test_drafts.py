@@ -45,6 +45,11 @@ def draft() -> Draft:
     )
     # A treasurer of Alpha League in the draft: its members page names the draft.
     grant(UserFactory(), Role.TREASURER, organisation=front.a, campaign=campaign)
+    # An organisation with no admin yet (its members page is the site admin's), a
+    # member of the draft with a treasurer in it.
+    orphan = OrganisationFactory(slug="org-o")
+    campaign.memberships.create(organisation=orphan, status="ACTIVE")
+    grant(UserFactory(), Role.TREASURER, organisation=orphan, campaign=campaign)
     site_admin, other_coordinator, outsider_admin = UserFactory(), UserFactory(), UserFactory()
     grant(site_admin, Role.SITE_ADMIN)
     grant(other_coordinator, Role.COORDINATOR, campaign=CampaignFactory(slug="elsewhere"))
@@ -83,11 +88,11 @@ def test_no_page_shows_a_draft_to_anyone_outside_it(draft: Draft) -> None:
     }
     for name, client in clients.items():
         pages = PAGES + [f"/ur{page}" for page in PAGES]
-        if name in {"admin_b", "site_admin"}:
+        if name == "admin_b":
             pages += ["/organisations/org-b/members/"]
         if name == "site_admin":
-            # The site admin manages Alpha League's members, but is not in its draft.
-            pages += ["/organisations/org-a/members/"]
+            # The site admin manages the orphan's members, but is not in its draft.
+            pages += ["/organisations/org-o/members/"]
         for page in pages:
             response = client.get(page)
             if name == "anonymous" and response.status_code == 302:
@@ -129,10 +134,11 @@ def test_a_letter_cannot_be_addressed_to_a_draft(draft: Draft) -> None:
 
 
 def test_a_treasurer_cannot_be_invited_into_a_draft_by_an_outsider(draft: Draft) -> None:
-    """The site admin manages Alpha League's members, but its draft is no valid choice."""
+    """The site admin manages the orphan's members, but its draft is no valid choice."""
     client = sign_in(Client(), draft.users["site_admin"])
+    assert client.get("/organisations/org-o/members/").status_code == 200
     response = client.post(
-        "/organisations/org-a/members/invite/",
+        "/organisations/org-o/members/invite/",
         {"email": "t@example.org", "role": Role.TREASURER, "campaign": draft.campaign.pk},
     )
     assert response.status_code == 400
