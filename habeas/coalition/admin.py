@@ -1,7 +1,9 @@
 """The Django admin: site admins only, and only after a second factor.
 
-Grants and invitations are shown read-only: they change through the
-organiser pages and their services, which record who did what.
+Every coalition model is shown read-only: no add, no change, no delete, no
+bulk action. What an organisation says, its name, its place in a campaign
+and the roles people hold change only through the services behind the
+organiser pages, which check who acts and leave a public trace.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from functools import update_wrapper
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -17,14 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from habeas.coalition.models import (
-    Campaign,
-    CampaignMembership,
-    Demand,
-    Invitation,
-    Organisation,
-    RoleGrant,
-)
+from habeas.coalition.models import Invitation, RoleGrant
 from habeas.core.models import Source
 from habeas.core.services import source_archive
 
@@ -78,6 +74,12 @@ class SiteAdminOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 class ReadOnly(SiteAdminOnly):
+    """Shown to a verified site admin, changed by nobody here."""
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # No bulk action at all: "delete selected" least of all.
+        return {}
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -117,5 +119,7 @@ class SourceAdmin(SiteAdminOnly):
             source_archive(source=obj, upload=upload)
 
 
-for model in (Organisation, Campaign, CampaignMembership, Demand):
-    site.register(model, SiteAdminOnly)
+# Every other coalition model, present or future, is read-only too.
+for model in apps.get_app_config("coalition").get_models():
+    if not site.is_registered(model):
+        site.register(model, ReadOnly)

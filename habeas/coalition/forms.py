@@ -192,10 +192,29 @@ class AppealForm(forms.Form):
     )
 
 
+def encode_wordings(pairs: list[list[int]]) -> str:
+    """[demand id, version] pairs as the join form carries them: "12:1,15:2"."""
+    return ",".join(f"{demand}:{version}" for demand, version in pairs)
+
+
 class JoinForm(ActingForm):
     endorses_common = forms.BooleanField(
         label=_("We endorse the campaign's common demands."), required=True
     )
+    # The wordings the page showed, so that consent covers what was read.
+    common_demands = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20_000)
+
+    def clean_common_demands(self) -> list[list[int]] | None:
+        if "common_demands" not in self.data:
+            return None
+        value = self.cleaned_data["common_demands"].strip()
+        pairs: list[list[int]] = []
+        for part in filter(None, value.split(",")):
+            demand, _colon, version = part.partition(":")
+            if not (demand.isdigit() and version.isdigit()):
+                raise forms.ValidationError(_("Reload the page and read the demands again."))
+            pairs.append([int(demand), int(version)])
+        return pairs
 
 
 class LeaveForm(ActingForm):
@@ -207,7 +226,9 @@ class LeaveForm(ActingForm):
     )
 
 
-class CampaignForm(ActingForm):
+class CampaignSettingsForm(forms.Form):
+    """A campaign's own settings, as its coordinators set them."""
+
     title = forms.CharField(
         label=_("Title"), max_length=200, validators=[validate_no_bidi_controls]
     )
@@ -232,6 +253,27 @@ class CampaignForm(ActingForm):
     )
 
 
+class CampaignForm(ActingForm, CampaignSettingsForm):
+    field_order = ["organisation", "title", "status", "summary", "start_on", "quorum"]
+
+
+class OrganisationCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_no_bidi_controls])
+    short_name = forms.CharField(
+        label=_("Short name"),
+        max_length=40,
+        required=False,
+        validators=[validate_no_bidi_controls],
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
+    country = forms.CharField(
+        label=_("Country (ISO code)"),
+        max_length=2,
+        required=False,
+        help_text=_("A two-letter country code, such as PK or GB."),
+    )
+
+
 class OrganisationInviteToCampaignForm(forms.Form):
     # Typed, not chosen from a menu: a menu would list every organisation on the site.
     organisation = forms.ModelChoiceField(
@@ -250,9 +292,10 @@ class LetterForm(ActingForm):
         queryset=Organisation.objects.order_by("name"),
         required=False,
     )
+    # Letters are public: only to a public campaign, never to a draft.
     to_campaign = forms.ModelChoiceField(
         label=_("Or to the campaign"),
-        queryset=Campaign.objects.order_by("title"),
+        queryset=Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("title"),
         required=False,
     )
     subject = forms.CharField(

@@ -59,6 +59,43 @@ class Organisation(models.Model):
         return reverse("organisation", kwargs={"slug": self.slug})
 
 
+class OrganisationVersion(models.Model):
+    """One version of an organisation's public profile, written by the services.
+
+    Every change to an organisation's name or to how it describes itself is
+    kept and shown on its page, so a change is never silent.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True, max_length=300)
+    description = models.TextField(_("short description"), blank=True, max_length=1000)
+    description_ur = models.TextField(_("short description in Urdu"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["organisation", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="organisation_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.number})"
+
+
 class Campaign(models.Model):
     """A defence effort run by a coalition of member organisations."""
 
@@ -125,6 +162,18 @@ class CampaignMembership(models.Model):
     joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
     leave_notice = models.TextField(_("public notice on leaving"), blank=True, max_length=2000)
+    # Who asked to join, and the wordings of the common demands it endorsed
+    # by asking ([demand id, version] pairs): approval endorses these alone.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    common_when_asked = models.JSONField(
+        _("common demands when it asked"), default=list, blank=True
+    )
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

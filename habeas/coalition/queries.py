@@ -21,6 +21,7 @@ from habeas.coalition.models import (
     Invitation,
     Letter,
     Organisation,
+    OrganisationVersion,
     Position,
     RoleGrant,
     Statement,
@@ -32,6 +33,23 @@ from habeas.core.lists import Paged, capped, paged
 def campaigns_public() -> QuerySet[Campaign]:
     """Campaigns the public may see: every one that is not a draft."""
     return Campaign.objects.exclude(status=Campaign.Status.DRAFT)
+
+
+def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
+    """Public campaigns, and the drafts ``user`` is inside of: holds an active role in
+    (coordinator, moderator, documenter, case team, treasurer), or edits for one of
+    its active member organisations. Nobody else ever sees a draft, site admins included."""
+    if user is None or not user.is_authenticated:
+        return campaigns_public()
+    inside = Campaign.objects.filter(
+        models.Q(grants__user=user, grants__revoked_at__isnull=True)
+        | models.Q(
+            memberships__status=CampaignMembership.Status.ACTIVE,
+            memberships__organisation__in=editable_organisations(user),
+        )
+    ).values("pk")
+    public = ~models.Q(status=Campaign.Status.DRAFT)
+    return Campaign.objects.filter(public | models.Q(pk__in=inside))
 
 
 def campaign_public_by_slug(slug: str) -> Campaign | None:
@@ -104,14 +122,36 @@ def _members(
     )
 
 
-def organisation_members(organisation: Organisation, query: QueryDict) -> MembersPage:
+def organisation_members(
+    organisation: Organisation, query: QueryDict, *, user: Any = None
+) -> MembersPage:
     """Every grant in an organisation (treasurers included) and its open invitations,
-    each list paged by ``query``."""
-    return _members(
+    each list paged by ``query``.
+
+    A treasurer's campaign that is a draft ``user`` is outside of is not named.
+    """
+    page = _members(
         RoleGrant.objects.filter(organisation=organisation),
         Invitation.objects.filter(organisation=organisation),
         query,
     )
+    _unname_drafts(page, user)
+    return page
+
+
+def _unname_drafts(page: MembersPage, user: Any) -> None:
+    rows: list[RoleGrant | Invitation] = [*page.active, *page.revoked, *page.pending]
+    drafts = {
+        row.campaign.pk
+        for row in rows
+        if row.campaign is not None and row.campaign.status == Campaign.Status.DRAFT
+    }
+    if not drafts:
+        return
+    visible = set(campaigns_visible_to(user).filter(pk__in=drafts).values_list("pk", flat=True))
+    for row in rows:
+        if row.campaign_id in drafts and row.campaign_id not in visible:
+            row.campaign = None
 
 
 def campaign_members(campaign: Campaign, query: QueryDict) -> MembersPage:
@@ -137,9 +177,17 @@ def membership_requests(campaign: Campaign, query: QueryDict) -> Paged:
     )
 
 
-def campaigns_of(organisation: Organisation) -> QuerySet[Campaign]:
-    """The campaigns an organisation is a member of."""
-    return Campaign.objects.filter(memberships__organisation=organisation).order_by("title")
+def campaigns_of(organisation: Organisation, *, user: Any) -> QuerySet[Campaign]:
+    """The campaigns an organisation is an active member of, as ``user`` may see them
+    (a draft only for those inside it)."""
+    return (
+        campaigns_visible_to(user)
+        .filter(
+            memberships__organisation=organisation,
+            memberships__status=CampaignMembership.Status.ACTIVE,
+        )
+        .order_by("title")
+    )
 
 
 # --- United front ----------------------------------------------------------
@@ -305,19 +353,56 @@ def united_front(campaign: Campaign) -> UnitedFront:
     return UnitedFront(campaign, members, former, quorum, rows, blocks, reasons)
 
 
+def common_demands_to_endorse(campaign: Campaign) -> list[Demand]:
+    """The common demands an organisation endorses by joining now, as a joiner reads them.
+
+    A hidden demand's words are not shown to the joiner, so joining does not
+    endorse it.
+    """
+    return [row.demand for row in united_front(campaign).common_demands if row.notice is None]
+
+
 @dataclass
 class CampaignHistory:
+    """Every version in a campaign, with the text of hidden items blanked for the viewer.
+
+    ``redacted_*_ids`` name the items whose text the viewer may not read (it
+    is blanked in the rows themselves); ``hidden_*_ids`` every item hidden
+    now, so the organisation and coordinators see which text the public does not.
+    """
+
     demand_versions: list[DemandVersion]
     positions: list[Position]
     statement_versions: list[StatementVersion]
     notices: list[HiddenNotice]
     appeals: list[Appeal]
     memberships: list[CampaignMembership]
+    hidden_demand_ids: set[int] = field(default_factory=set)
+    hidden_statement_ids: set[int] = field(default_factory=set)
+    hidden_position_ids: set[int] = field(default_factory=set)
+    redacted_demand_ids: set[int] = field(default_factory=set)
+    redacted_statement_ids: set[int] = field(default_factory=set)
+    redacted_position_ids: set[int] = field(default_factory=set)
 
 
-def campaign_history(campaign: Campaign) -> CampaignHistory:
-    """Every version of every demand, position and statement, every notice and appeal."""
-    return CampaignHistory(
+def hidden_text_readers(user: Any, campaign: Campaign) -> tuple[bool, set[int]]:
+    """Whose hidden text ``user`` may read in ``campaign``: (every item's, as its
+    coordinators and moderators may; else the ids of the organisations it edits for)."""
+    if user is None or not user.is_authenticated:
+        return False, set()
+    if user.has_perm("coalition.see_hidden_text", campaign):
+        return True, set()
+    return False, set(editable_organisations(user).values_list("pk", flat=True))
+
+
+def campaign_history(campaign: Campaign, *, user: Any = None) -> CampaignHistory:
+    """Every version of every demand, position and statement, every notice and appeal.
+
+    A hidden item's text leaves the page (its rows stay, blanked, with the
+    notice) unless ``user`` may read it: the item's own organisation's
+    editors and the campaign's coordinators and moderators.
+    """
+    history = CampaignHistory(
         demand_versions=list(
             DemandVersion.objects.filter(demand__campaign=campaign)
             .select_related("demand__proposed_by")
@@ -349,6 +434,45 @@ def campaign_history(campaign: Campaign) -> CampaignHistory:
             .order_by("created_at")
         ),
     )
+    active = [n for n in history.notices if n.lifted_at is None]
+    history.hidden_demand_ids = {n.demand_id for n in active if n.demand_id}
+    history.hidden_statement_ids = {n.statement_id for n in active if n.statement_id}
+    history.hidden_position_ids = {n.position_id for n in active if n.position_id}
+    every, own = hidden_text_readers(user, campaign)
+    if every:
+        return history
+
+    def redacted(hidden: set[int], item_id: int, organisation_id: int) -> bool:
+        return item_id in hidden and organisation_id not in own
+
+    for version in history.demand_versions:
+        demand = version.demand
+        if redacted(history.hidden_demand_ids, demand.pk, demand.proposed_by_id):
+            version.text = version.text_ur = ""
+            history.redacted_demand_ids.add(demand.pk)
+    for position in history.positions:
+        demand = position.demand
+        if redacted(history.hidden_demand_ids, demand.pk, demand.proposed_by_id):
+            demand.text = demand.text_ur = ""
+            history.redacted_demand_ids.add(demand.pk)
+        if redacted(history.hidden_position_ids, position.pk, position.organisation_id):
+            position.reason = ""
+            history.redacted_position_ids.add(position.pk)
+    for statement_version in history.statement_versions:
+        statement = statement_version.statement
+        if redacted(history.hidden_statement_ids, statement.pk, statement.organisation_id):
+            statement_version.title = statement_version.body = ""
+            history.redacted_statement_ids.add(statement.pk)
+    return history
+
+
+def demand_text_for(user: Any, demand: Demand) -> str | None:
+    """The demand's words as ``user`` may read them: None while it is hidden from them."""
+    hidden = HiddenNotice.objects.filter(demand=demand, lifted_at__isnull=True).exists()
+    if not hidden:
+        return demand.text
+    every, own = hidden_text_readers(user, demand.campaign)
+    return demand.text if every or demand.proposed_by_id in own else None
 
 
 def organisations_directory(*, kind: str = "", country: str = "") -> QuerySet[Organisation]:
@@ -370,10 +494,23 @@ def organisation_countries() -> list[str]:
     )
 
 
+def letters_public() -> QuerySet[Letter]:
+    """Letters the public may read: not those to a campaign that is (again) a draft."""
+    return Letter.objects.exclude(to_campaign__status=Campaign.Status.DRAFT).exclude(
+        thread__to_campaign__status=Campaign.Status.DRAFT
+    )
+
+
+def letter_public(pk: int) -> Letter | None:
+    """The public letter that starts thread ``pk``, or None."""
+    return letters_public().filter(pk=pk, in_reply_to__isnull=True).first()
+
+
 def letter_threads() -> QuerySet[Letter]:
     """Open letters that start a thread, newest first."""
     return (
-        Letter.objects.filter(in_reply_to__isnull=True)
+        letters_public()
+        .filter(in_reply_to__isnull=True)
         .select_related("from_organisation", "to_organisation", "to_campaign")
         .order_by("-published_at", "-pk")
     )
@@ -440,8 +577,13 @@ def organisation_profile(organisation: Organisation) -> dict[str, Any]:
             .select_related("campaign")
             .order_by("-created_at", "-pk")
         ),
+        # Earlier profiles, newest first: a change of name or words is never silent.
+        "earlier_profiles": list(
+            OrganisationVersion.objects.filter(organisation=organisation).order_by("-number")[1:]
+        ),
         "letters": capped(
-            Letter.objects.filter(from_organisation=organisation)
+            letters_public()
+            .filter(from_organisation=organisation)
             .select_related("to_organisation", "to_campaign")
             .order_by("-published_at", "-pk")
         ),

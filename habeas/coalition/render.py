@@ -32,6 +32,11 @@ class View:
     can_moderate: bool
     request: Any
 
+    def reads_hidden(self, organisation_id: int) -> bool:
+        """Whether the visitor may read a hidden item of this organisation: its own
+        editors, and those who moderate the campaign (who hid it or may show it again)."""
+        return self.can_moderate or organisation_id in self.editable_ids
+
     def __post_init__(self) -> None:
         self.stances = {value: escape(str(label)) for value, label in Position.Stance.choices}
         self.statuses = {
@@ -53,11 +58,20 @@ def _notice(view: View, notice: Any) -> str:
     )
 
 
+def _hidden_from_public(html: str) -> str:
+    """An item's escaped ``html`` shown to those who may read it while it is hidden."""
+    label = escape(_("Hidden from the public; shown to you:"))
+    return f'<p class="hidden-text"><span class="kind">{label}</span> {html}</p>'
+
+
 def demand_text(view: View, row: DemandRow) -> SafeString:
     """A demand's words (in Urdu where given and wanted), proposer, wording and links."""
     demand = row.demand
     if row.notice is not None:
-        return mark_safe(_notice(view, row.notice))  # noqa: S308 — a rendered template
+        notice = _notice(view, row.notice)
+        if view.reads_hidden(demand.proposed_by_id):
+            notice += _hidden_from_public(f'<q lang="en" dir="ltr">{escape(demand.text)}</q>')
+        return mark_safe(notice)  # noqa: S308 — a rendered template and escaped text
     urdu = view.language == "ur" and demand.text_ur
     quote = (
         f"<q>{escape(demand.text_ur)}</q>"
@@ -135,7 +149,7 @@ def reasons_list(view: View, front: UnitedFront) -> SafeString:
         # A hidden demand's words stay hidden here too.
         demand = (
             f"<em>{escape(_('a hidden item'))}</em>"
-            if reason.demand_hidden
+            if reason.demand_hidden and not view.reads_hidden(reason.demand.proposed_by_id)
             else f'<q lang="en" dir="ltr">{escape(reason.demand.text)}</q>'
         )
         head = (
@@ -144,6 +158,10 @@ def reasons_list(view: View, front: UnitedFront) -> SafeString:
         )
         if cell.notice is not None:
             body = _notice(view, cell.notice)
+            if view.reads_hidden(cell.organisation_id):
+                body += _hidden_from_public(
+                    f'<span lang="en" dir="ltr">{escape(cell.reason)}</span>'
+                )
         else:
             body = f'<span lang="en" dir="ltr">{escape(cell.reason)}</span>'
             if view.can_moderate:

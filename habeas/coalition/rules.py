@@ -77,6 +77,31 @@ def manages_grant_scope(user: Any, grant: RoleGrant | Invitation | None) -> bool
     return False
 
 
+def _has_admin(organisation: Organisation) -> bool:
+    return (
+        RoleGrant.objects.active().filter(role=Role.ORG_ADMIN, organisation=organisation).exists()
+    )
+
+
+@predicate
+def is_site_admin_of_orphan(user: Any, organisation: Organisation | None) -> bool:
+    """A site admin manages an organisation's people only while it has no admin of its own:
+    to invite its first admin, never to place someone in an organisation that has one."""
+    if not isinstance(organisation, Organisation) or not is_site_admin(user):
+        return False
+    return not _has_admin(organisation)
+
+
+@predicate
+def site_admin_manages_grant(user: Any, grant: RoleGrant | Invitation | None) -> bool:
+    """Campaign and site roles: any site admin; an organisation's roles: as for its members."""
+    if grant is None or not is_site_admin(user):
+        return False
+    if grant.role in ORGANISATION_ROLES or grant.role in ORGANISATION_IN_CAMPAIGN_ROLES:
+        return bool(is_site_admin_of_orphan(user, grant.organisation))
+    return True
+
+
 @predicate
 def is_campaign_moderator(user: Any, campaign: Campaign | None) -> bool:
     """Coordinators and moderators may hide items, with a public reason."""
@@ -103,16 +128,27 @@ def edits_for_item_organisation(user: Any, item: Any) -> bool:
     return bool(is_organisation_editor(user, organisation))
 
 
-add_perm("coalition.edit_organisation", is_organisation_editor | is_site_admin)
+# An organisation's profile is its own words: its editors', not a site admin's.
+add_perm("coalition.edit_organisation", is_organisation_editor)
+# A site admin registers an organisation (then invites its first admin), and
+# from then on does not speak for it.
+add_perm("coalition.create_organisation", is_site_admin)
 # Publishing in an organisation's name: statements, demands, positions, letters.
 add_perm("coalition.publish_for_organisation", is_organisation_editor)
 # Editing or withdrawing an organisation's item: no site admin, no coordinator.
 add_perm("coalition.edit_item", edits_for_item_organisation)
 add_perm("coalition.moderate_campaign", is_campaign_moderator | is_site_admin)
+# Reading a hidden item's text: those who may hide or show it again (and the
+# item's own organisation's editors, asked per item in queries).
+add_perm("coalition.see_hidden_text", is_campaign_moderator | is_site_admin)
 add_perm("coalition.create_campaign", is_any_organisation_admin | is_site_admin)
-add_perm("coalition.manage_members", is_organisation_admin | is_site_admin)
+# A site admin could otherwise invite itself into any organisation and speak for it.
+add_perm("coalition.manage_members", is_organisation_admin | is_site_admin_of_orphan)
+# Committing an organisation (starting a campaign in its name, asking to join,
+# accepting an invitation, leaving with a public notice): its own admins only.
+add_perm("coalition.commit_organisation", is_organisation_admin)
 add_perm("coalition.coordinate_campaign", is_campaign_coordinator | is_site_admin)
-add_perm("coalition.manage_grant", manages_grant_scope | is_site_admin)
+add_perm("coalition.manage_grant", manages_grant_scope | site_admin_manages_grant)
 add_perm("coalition.grant_site_admin", is_site_admin)
 # The Django admin is for site admins only, and only behind two-factor login.
 add_perm("coalition.use_admin", is_site_admin & is_verified)

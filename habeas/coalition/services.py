@@ -32,6 +32,7 @@ from habeas.coalition.models import (
     Invitation,
     Letter,
     Organisation,
+    OrganisationVersion,
     Position,
     Role,
     RoleGrant,
@@ -41,7 +42,7 @@ from habeas.coalition.models import (
 from habeas.coalition.tasks import send_invitation_email
 from habeas.core.images import clean_image
 from habeas.core.tasks import send_email
-from habeas.core.text import refuse_bidi_controls, render_markdown
+from habeas.core.text import is_invisible_only, refuse_bidi_controls, render_markdown
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -303,6 +304,59 @@ def invitation_withdraw(*, invitation: Invitation, by: Any) -> Invitation:
     return invitation
 
 
+@transaction.atomic
+def organisation_create(
+    *, by: Any, name: str, short_name: str = "", kind: str, country: str = ""
+) -> Organisation:
+    """Register an organisation; its first admin is then invited from its members page.
+
+    After this, only the organisation's own editors change its profile.
+    Raises PermissionDenied unless ``by`` is a site admin, ValidationError
+    for an empty or taken name or values outside the vocabulary.
+    """
+    _require(by, "coalition.create_organisation")
+    name = _clean_title(name, field="name", limit=200)
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("An organisation of this name is registered already.")})
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    organisation = Organisation(
+        name=name,
+        slug=slug,
+        short_name=_clean_title(short_name, field="short_name", limit=40, required=False),
+        kind=kind,
+        country=country.strip().upper(),
+    )
+    organisation.full_clean()
+    organisation.save()
+    _profile_version_write(organisation, by=by)
+    return organisation
+
+
+PROFILE_FIELDS = ("name", "short_name", "website", "description", "description_ur")
+
+
+def _profile_version_write(organisation: Organisation, *, by: Any) -> None:
+    """Keep the organisation's profile as a new public version when it differs from the last.
+
+    An organisation registered before versions were kept gets its old profile
+    as version 1 first, so the change itself stays visible.
+    """
+    latest = organisation.versions.order_by("-number").first()
+    profile = {name: getattr(organisation, name) for name in PROFILE_FIELDS}
+    if latest is not None and all(getattr(latest, k) == v for k, v in profile.items()):
+        return
+    OrganisationVersion.objects.create(
+        organisation=organisation,
+        number=1 if latest is None else latest.number + 1,
+        created_by=by,
+        **profile,
+    )
+
+
 LOGO_MAX_BYTES = 512 * 1024
 
 
@@ -321,13 +375,16 @@ def organisation_update(
 ) -> Organisation:
     """Change an organisation's profile; fields given as None stay as they are.
 
-    A replaced logo's file is deleted once the transaction commits.
+    The profile before and after are kept as public versions (the logo is not
+    versioned); a replaced logo's file is deleted once the transaction commits.
     Raises PermissionDenied unless ``by`` edits for this organisation, and
     ValidationError for values outside the vocabulary or a bad logo.
     """
     if not by.has_perm("coalition.edit_organisation", organisation):
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not organisation.versions.exists():
+        _profile_version_write(organisation, by=None)
     organisation.short_name = refuse_bidi_controls(short_name.strip(), field="short_name")
     organisation.kind = kind
     organisation.country = country.strip().upper()
@@ -350,6 +407,7 @@ def organisation_update(
         # The old logo's file goes once the new one is in place, not before.
         storage = organisation.logo.storage
         transaction.on_commit(lambda: storage.delete(replaced))
+    _profile_version_write(organisation, by=by)
     return organisation
 
 
@@ -382,10 +440,26 @@ def _active_membership(campaign: Campaign, organisation: Organisation) -> Campai
     return membership
 
 
-def _clean_text(value: str, *, field: str, limit: int, required: bool = True) -> str:
+def _clean_text(
+    value: str, *, field: str, limit: int, required: bool = True, empty: str = ""
+) -> str:
+    """``value`` stripped, and empty when it shows nothing (only whitespace and invisible
+    characters); ValidationError when such a value is required, or when too long."""
     value = value.strip()
-    if required and not value:
-        raise ValidationError({field: _("This field is required.")})
+    if not required and is_invisible_only(value):
+        return ""
+    if required and is_invisible_only(value):
+        if not value:
+            raise ValidationError({field: empty or _("This field is required.")})
+        raise ValidationError(
+            {
+                field: empty
+                or _(
+                    "This text is made only of invisible characters; "
+                    "write something a reader can see."
+                )
+            }
+        )
     if len(value) > limit:
         raise ValidationError(
             {field: _("At most %(limit)d characters, please.") % {"limit": limit}}
@@ -414,11 +488,12 @@ def campaign_create(
 ) -> Campaign:
     """Start a campaign with ``organisation`` as its first member and ``by`` as coordinator.
 
-    Raises PermissionDenied unless ``by`` is an admin of ``organisation`` (or a
-    site admin), ValidationError for a missing title or a quorum below one.
+    Raises PermissionDenied unless ``by`` is an admin of ``organisation`` (a site
+    admin does not commit an organisation), ValidationError for a missing title
+    or a quorum below one.
     """
     _require(by, "coalition.create_campaign")
-    _require(by, "coalition.manage_members", organisation)
+    _require(by, "coalition.commit_organisation", organisation)
     title = _clean_title(title, field="title", limit=200)
     if quorum is not None and quorum < 1:
         raise ValidationError({"quorum": _("A quorum is at least one organisation.")})
@@ -446,38 +521,109 @@ def campaign_create(
     return campaign
 
 
-def _endorse_common_demands(*, campaign: Campaign, organisation: Organisation, by: Any) -> None:
-    from habeas.coalition.queries import united_front
+@transaction.atomic
+def campaign_update(
+    *,
+    by: Any,
+    campaign: Campaign,
+    title: str,
+    summary: str = "",
+    start_on: Any = None,
+    quorum: int | None = None,
+    status: str,
+) -> Campaign:
+    """A coordinator changes the campaign's own settings (title, summary, status, quorum).
 
-    # The organisation's admin consented when asking or accepting; the
-    # endorsements are recorded in its name whoever approves.
-    for row in united_front(campaign).common_demands:
+    Nothing any organisation said changes. Raises PermissionDenied unless
+    ``by`` coordinates the campaign, ValidationError for a missing title, a
+    quorum below one or an unknown status.
+    """
+    _require(by, "coalition.coordinate_campaign", campaign)
+    title = _clean_title(title, field="title", limit=200)
+    if quorum is not None and quorum < 1:
+        raise ValidationError({"quorum": _("A quorum is at least one organisation.")})
+    if status not in Campaign.Status.values:
+        raise ValidationError({"status": _("Choose draft, active or closed.")})
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign.title = title
+    campaign.summary = _clean_text(summary, field="summary", limit=5000, required=False)
+    campaign.start_on = start_on
+    campaign.quorum = quorum
+    campaign.status = status
+    campaign.save(update_fields=["title", "summary", "start_on", "quorum", "status"])
+    return campaign
+
+
+def _common_now(campaign: Campaign) -> list[list[int]]:
+    """The [demand id, version] pairs a joiner endorses by joining now."""
+    from habeas.coalition.queries import common_demands_to_endorse
+
+    return [[demand.pk, demand.version] for demand in common_demands_to_endorse(campaign)]
+
+
+def _endorse_as_consented(
+    *, membership: CampaignMembership, endorsements: list[list[int]], by: Any
+) -> None:
+    """Record the endorsements the organisation's own admin gave, wording by wording.
+
+    ``by`` is that admin: whoever approves, a position is only ever recorded
+    on its organisation's own word. A demand withdrawn since is skipped; one
+    reworded since keeps the endorsement on the wording that was agreed.
+    """
+    for demand_id, version in endorsements:
+        demand = Demand.objects.filter(
+            pk=demand_id, campaign=membership.campaign, withdrawn_at__isnull=True
+        ).first()
+        if demand is None:
+            continue
         _position_write(
-            demand=row.demand,
-            organisation=organisation,
+            demand=demand,
+            organisation=membership.organisation,
             stance=Position.Stance.ENDORSES,
             reason="",
             by=by,
+            version=version,
         )
 
 
 @transaction.atomic
 def membership_request(
-    *, by: Any, campaign: Campaign, organisation: Organisation, endorses_common: bool
+    *,
+    by: Any,
+    campaign: Campaign,
+    organisation: Organisation,
+    endorses_common: bool,
+    common_seen: list[list[int]] | None = None,
 ) -> CampaignMembership:
     """Ask, for ``organisation``, to join ``campaign``; a coordinator decides.
 
     Joining means endorsing the campaign's common demands, so the request
-    must say so. Raises PermissionDenied unless ``by`` admins the
-    organisation, ValidationError when it is already a member or asked.
+    must say so; the wordings common now are kept with the request, and
+    approval endorses those alone. ``common_seen`` is what the asking page
+    showed: when given and no longer what is common, nothing is written.
+    Raises PermissionDenied unless ``by`` admins the organisation,
+    ValidationError when it is already a member or asked, or the common
+    demands changed since the page was read.
     """
-    _require(by, "coalition.manage_members", organisation)
+    _require(by, "coalition.commit_organisation", organisation)
     if not endorses_common:
         raise ValidationError(_("Joining means endorsing the campaign's common demands."))
+    common = _common_now(campaign)
+    if common_seen is not None and sorted(common_seen) != sorted(common):
+        raise ValidationError(
+            _(
+                "The common demands changed since you opened this page. "
+                "Read them again, then confirm."
+            )
+        )
     membership, created = CampaignMembership.objects.select_for_update().get_or_create(
         campaign=campaign,
         organisation=organisation,
-        defaults={"status": CampaignMembership.Status.REQUESTED},
+        defaults={
+            "status": CampaignMembership.Status.REQUESTED,
+            "requested_by": by,
+            "common_when_asked": common,
+        },
     )
     if not created:
         if membership.status in {
@@ -489,7 +635,11 @@ def membership_request(
             return membership_accept(by=by, membership=membership, endorses_common=True)
         membership.status = CampaignMembership.Status.REQUESTED
         membership.created_at = timezone.now()
-        membership.save(update_fields=["status", "created_at"])
+        membership.requested_by = by
+        membership.common_when_asked = common
+        membership.save(
+            update_fields=["status", "created_at", "requested_by", "common_when_asked"]
+        )
     return membership
 
 
@@ -522,8 +672,13 @@ def membership_invite(
 def membership_decide(
     *, by: Any, membership: CampaignMembership, approve: bool
 ) -> CampaignMembership:
-    """A coordinator's answer to a request to join. Approval records the new
-    member's endorsement of the common demands it agreed to when asking."""
+    """A coordinator's answer to a request to join.
+
+    Approval records the new member's endorsement of the common demands it
+    agreed to when asking, and of no demand that became common since: those
+    wait for its own editors. Raises PermissionDenied unless ``by``
+    coordinates the campaign, ValidationError without an open request.
+    """
     _require(by, "coalition.coordinate_campaign", membership.campaign)
     membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != CampaignMembership.Status.REQUESTED:
@@ -532,7 +687,11 @@ def membership_decide(
         membership.status = CampaignMembership.Status.DECLINED
         membership.save(update_fields=["status"])
         return membership
-    return _activate(membership, by=by)
+    # The coordinator speaks for no one: the endorsements are the ones the
+    # organisation's admin gave when asking, in that admin's name.
+    return _activate(
+        membership, endorsements=membership.common_when_asked, endorser=membership.requested_by
+    )
 
 
 @transaction.atomic
@@ -540,19 +699,19 @@ def membership_accept(
     *, by: Any, membership: CampaignMembership, endorses_common: bool
 ) -> CampaignMembership:
     """An organisation admin accepts an invitation, endorsing the common demands."""
-    _require(by, "coalition.manage_members", membership.organisation)
+    _require(by, "coalition.commit_organisation", membership.organisation)
     if not endorses_common:
         raise ValidationError(_("Joining means endorsing the campaign's common demands."))
     membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != CampaignMembership.Status.INVITED:
         raise ValidationError(_("There is no open invitation to accept."))
-    return _activate(membership, by=by)
+    return _activate(membership, endorsements=_common_now(membership.campaign), endorser=by)
 
 
-def _activate(membership: CampaignMembership, *, by: Any) -> CampaignMembership:
-    _endorse_common_demands(
-        campaign=membership.campaign, organisation=membership.organisation, by=by
-    )
+def _activate(
+    membership: CampaignMembership, *, endorsements: list[list[int]], endorser: Any
+) -> CampaignMembership:
+    _endorse_as_consented(membership=membership, endorsements=endorsements, by=endorser)
     membership.status = CampaignMembership.Status.ACTIVE
     membership.joined_at = timezone.now()
     membership.left_at = None
@@ -569,7 +728,7 @@ def membership_leave(
     Raises PermissionDenied unless ``by`` admins the organisation,
     ValidationError without a notice or when not a member.
     """
-    _require(by, "coalition.manage_members", membership.organisation)
+    _require(by, "coalition.commit_organisation", membership.organisation)
     notice = _clean_text(notice, field="notice", limit=2000)
     membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != CampaignMembership.Status.ACTIVE:
@@ -681,9 +840,17 @@ def position_record(
 
 
 def _position_write(
-    *, demand: Demand, organisation: Organisation, stance: str, reason: str, by: Any
+    *,
+    demand: Demand,
+    organisation: Organisation,
+    stance: str,
+    reason: str,
+    by: Any,
+    version: int | None = None,
 ) -> Position:
-    """Make ``stance`` the organisation's current position; the old one stays as history."""
+    """Make ``stance`` on ``version`` (the current wording unless given) the organisation's
+    current position; the old one stays as history."""
+    version = demand.version if version is None else version
     current = (
         Position.objects.select_for_update()
         .filter(demand=demand, organisation=organisation, is_current=True)
@@ -692,7 +859,7 @@ def _position_write(
     if current and (current.stance, current.reason, current.version) == (
         stance,
         reason,
-        demand.version,
+        version,
     ):
         return current
     if current:
@@ -703,7 +870,7 @@ def _position_write(
         organisation=organisation,
         stance=stance,
         reason=reason,
-        version=demand.version,
+        version=version,
         created_by=by,
     )
 
@@ -775,10 +942,12 @@ def item_hide(
     """
     campaign = item.demand.campaign if isinstance(item, Position) else item.campaign
     _require(by, "coalition.moderate_campaign", campaign)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the item is hidden; the reason is public.")})
-    reason = _clean_text(reason, field="reason", limit=2000)
+    reason = _clean_text(
+        reason,
+        field="reason",
+        limit=2000,
+        empty=_("Say why the item is hidden, in visible words; the reason is public."),
+    )
     organisation = item.proposed_by if isinstance(item, Demand) else item.organisation
     field = {Demand: "demand", Statement: "statement", Position: "position"}[type(item)]
     if HiddenNotice.objects.filter(**{field: item}, lifted_at__isnull=True).exists():
@@ -858,6 +1027,9 @@ def letter_publish(
         to_organisation, to_campaign = in_reply_to.from_organisation, None
     if to_organisation is None and to_campaign is None:
         raise ValidationError(_("Address the letter to an organisation or a campaign."))
+    if to_campaign is not None and to_campaign.status == Campaign.Status.DRAFT:
+        # A public letter to a draft would publish the draft's name.
+        raise ValidationError(_("Open letters go to public campaigns only."))
     if to_organisation == organisation:
         raise ValidationError(_("An organisation cannot write an open letter to itself."))
     return Letter.objects.create(

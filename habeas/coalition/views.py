@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -22,11 +23,13 @@ from habeas.coalition.forms import (
     AppealForm,
     CampaignForm,
     CampaignInviteForm,
+    CampaignSettingsForm,
     CorrectionForm,
     DemandForm,
     JoinForm,
     LeaveForm,
     LetterForm,
+    OrganisationCreateForm,
     OrganisationForm,
     OrganisationInviteForm,
     OrganisationInviteToCampaignForm,
@@ -36,6 +39,7 @@ from habeas.coalition.forms import (
     RewordForm,
     StatementEditForm,
     StatementForm,
+    encode_wordings,
 )
 from habeas.coalition.models import (
     TWO_FACTOR_ROLES,
@@ -93,14 +97,14 @@ def my_roles(request: HttpRequest) -> HttpResponse:
 def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's people, its open invitations and the record of revocations."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
-    form = OrganisationInviteForm(campaigns=queries.campaigns_of(organisation))
+    form = OrganisationInviteForm(campaigns=queries.campaigns_of(organisation, user=request.user))
     return _members_page(request, organisation=organisation, form=form)
 
 
 def _members_page(
     request: HttpRequest, *, organisation: object, form: OrganisationInviteForm, status: int = 200
 ) -> HttpResponse:
-    page = queries.organisation_members(organisation, request.GET)  # type: ignore[arg-type]
+    page = queries.organisation_members(organisation, request.GET, user=request.user)  # type: ignore[arg-type]
     return render(
         request,
         "coalition/organisation_members.html",
@@ -114,7 +118,9 @@ def _members_page(
 def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
     """Invite someone into an organisation's role by e-mail."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
-    form = OrganisationInviteForm(request.POST, campaigns=queries.campaigns_of(organisation))
+    form = OrganisationInviteForm(
+        request.POST, campaigns=queries.campaigns_of(organisation, user=request.user)
+    )
     if form.is_valid() and _send_invitation(
         request, form, organisation=organisation, campaign=form.cleaned_data["campaign"]
     ):
@@ -439,7 +445,8 @@ def position_record(request: HttpRequest, slug: str, demand_id: int) -> HttpResp
         ),
         success=_("Position recorded."),
         then=campaign,
-        title=_("Your position on: %(demand)s") % {"demand": demand},
+        title=_("Your position on: %(demand)s")
+        % {"demand": queries.demand_text_for(request.user, demand) or _("a hidden demand")},
         submit=_("Record"),
         back=campaign.get_absolute_url(),
     )
@@ -596,7 +603,11 @@ def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
     admin_of = queries.editable_organisations(request.user).filter(
         grants__role="ORG_ADMIN", grants__user=request.user.pk, grants__revoked_at__isnull=True
     )
-    form = JoinForm(request.POST or None, organisations=admin_of)
+    common = queries.common_demands_to_endorse(campaign)
+    shown = encode_wordings([[demand.pk, demand.version] for demand in common])
+    form = JoinForm(
+        request.POST or None, organisations=admin_of, initial={"common_demands": shown}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_request(
@@ -604,20 +615,25 @@ def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
                 campaign=campaign,
                 organisation=form.cleaned_data["organisation"],
                 endorses_common=form.cleaned_data["endorses_common"],
+                common_seen=form.cleaned_data["common_demands"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
+            # Show the demands as they are now, and let the next post agree to them.
+            data = request.POST.copy()
+            data["common_demands"] = shown
+            form.data = data
         else:
             if membership.status == "ACTIVE":
                 messages.success(request, _("Your organisation has joined the campaign."))
             else:
                 messages.success(request, _("Request sent; a coordinator will answer."))
             return redirect(campaign)
-    common = queries.united_front(campaign).common_demands
     intro = _(
         "Joining means endorsing the common demands: %(demands)s. It does not mean "
-        "endorsing any other organisation's own slogans."
-    ) % {"demands": "; ".join(f"“{row.demand.text}”" for row in common) or _("none yet")}
+        "endorsing any other organisation's own slogans, nor any demand that becomes "
+        "common later: your organisation's editors decide on those."
+    ) % {"demands": "; ".join(f"“{demand.text}”" for demand in common) or _("none yet")}
     return _form_page(
         request,
         form,
@@ -741,6 +757,68 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("Start a campaign"), submit=_("Start"))
 
 
+@never_cache
+@login_required
+def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """A coordinator changes the campaign's title, summary, status or quorum."""
+    campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
+    form = CampaignSettingsForm(
+        request.POST or None,
+        initial={
+            "title": campaign.title,
+            "status": campaign.status,
+            "summary": campaign.summary,
+            "start_on": campaign.start_on,
+            "quorum": campaign.quorum,
+        },
+    )
+    return _handle(
+        request,
+        form,
+        lambda data: services.campaign_update(
+            by=request.user,
+            campaign=campaign,
+            title=data["title"],
+            summary=data["summary"],
+            start_on=data["start_on"],
+            quorum=data["quorum"],
+            status=data["status"],
+        ),
+        success=_("Campaign settings saved."),
+        then=lambda found: reverse("coalition:campaign_coordinate", kwargs={"slug": found.slug}),
+        title=_("Campaign settings"),
+        submit=_("Save"),
+        back=reverse("coalition:campaign_coordinate", kwargs={"slug": campaign.slug}),
+    )
+
+
+@never_cache
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    """A site admin registers an organisation, then invites its first admin."""
+    if not request.user.has_perm("coalition.create_organisation"):
+        raise PermissionDenied
+    return _handle(
+        request,
+        OrganisationCreateForm(request.POST or None),
+        lambda data: services.organisation_create(
+            by=request.user,
+            name=data["name"],
+            short_name=data["short_name"],
+            kind=data["kind"],
+            country=data["country"],
+        ),
+        success=_("Organisation registered. Invite its first admin now."),
+        then=lambda found: reverse("coalition:organisation_members", kwargs={"slug": found.slug}),
+        title=_("Register an organisation"),
+        submit=_("Register"),
+        intro=_(
+            "Once registered, only the organisation's own editors change its profile "
+            "and speak in its name."
+        ),
+    )
+
+
 # --- Public pages -----------------------------------------------------------
 
 
@@ -769,7 +847,7 @@ def campaign_history(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "coalition/campaign_history.html",
-        {"campaign": campaign, "history": queries.campaign_history(campaign)},
+        {"campaign": campaign, "history": queries.campaign_history(campaign, user=request.user)},
     )
 
 
@@ -779,7 +857,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 
 
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    root = Letter.objects.filter(pk=pk, in_reply_to__isnull=True).first()
+    root = queries.letter_public(pk)
     if root is None:
         raise Http404
     return render(
@@ -816,7 +894,7 @@ def letter_write(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = Letter.objects.filter(pk=pk).select_related("from_organisation").first()
+    parent = queries.letters_public().filter(pk=pk).select_related("from_organisation").first()
     if parent is None:
         raise Http404
     form = ReplyForm(

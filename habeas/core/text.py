@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import markdown
 import nh3
 from django.core.exceptions import ValidationError
@@ -79,3 +81,27 @@ def validate_no_bidi_controls(value: object) -> None:
 def strip_bidi_controls(text: str) -> str:
     """``text`` without bidirectional embedding, override and isolate controls."""
     return text.translate(_WITHOUT_BIDI_CONTROLS)
+
+
+# Characters that draw nothing but are not whitespace to str.isspace(): fillers
+# and joiners of other categories than Cf (format), which is checked whole.
+_INVISIBLE_OUTSIDE_CF = frozenset(
+    "\u034f"  # combining grapheme joiner
+    "\u115f\u1160\u3164\uffa0"  # Hangul fillers
+    "\u2800"  # braille pattern blank
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))  # variation selectors
+)
+
+
+def is_invisible_only(text: str) -> bool:
+    """True when ``text`` shows nothing: empty, or only whitespace and invisible characters.
+
+    Invisible means Unicode format characters (category Cf: zero-width space,
+    ZWNJ, ZWJ, word joiner, BOM, soft hyphen, bidirectional controls, ...)
+    and a few fillers of other categories. Such a text counts as empty
+    wherever a text is required.
+    """
+    return all(
+        char.isspace() or unicodedata.category(char) == "Cf" or char in _INVISIBLE_OUTSIDE_CF
+        for char in text
+    )

@@ -49,23 +49,31 @@ ACTORS = [
 
 # (action, object) -> the actors allowed. Every other actor is refused.
 ALLOWED: dict[tuple[str, str], set[str]] = {
-    ("view_members", "org_a"): {"admin_a", "site_admin"},
-    ("view_members", "org_b"): {"admin_b", "site_admin"},
-    ("invite_to_organisation", "org_a"): {"admin_a", "site_admin"},
-    ("invite_to_organisation", "org_b"): {"admin_b", "site_admin"},
-    ("invite_treasurer", "org_a"): {"admin_a", "site_admin"},
-    ("edit_organisation", "org_a"): {"editor_a", "admin_a", "site_admin"},
-    ("edit_organisation", "org_b"): {"editor_b", "admin_b", "site_admin"},
-    ("revoke_organisation_role", "grant_in_a"): {"admin_a", "site_admin"},
-    ("revoke_organisation_role", "grant_in_b"): {"admin_b", "site_admin"},
-    ("revoke_treasurer", "treasurer_grant_in_a"): {"admin_a", "site_admin"},
+    # A site admin manages an organisation's people only while it has no admin of
+    # its own (to invite the first one): never one that has, or it could speak for it.
+    ("view_members", "org_a"): {"admin_a"},
+    ("view_members", "org_b"): {"admin_b"},
+    ("view_members", "orphan_org"): {"site_admin"},
+    ("invite_to_organisation", "org_a"): {"admin_a"},
+    ("invite_to_organisation", "org_b"): {"admin_b"},
+    ("invite_to_organisation", "orphan_org"): {"site_admin"},
+    ("invite_treasurer", "org_a"): {"admin_a"},
+    # An organisation's profile is its own words: not even a site admin edits it.
+    ("edit_organisation", "org_a"): {"editor_a", "admin_a"},
+    ("edit_organisation", "org_b"): {"editor_b", "admin_b"},
+    ("create_organisation", "site"): {"site_admin"},
+    ("revoke_organisation_role", "grant_in_a"): {"admin_a"},
+    ("revoke_organisation_role", "grant_in_b"): {"admin_b"},
+    ("revoke_treasurer", "treasurer_grant_in_a"): {"admin_a"},
     # B's grant through A's address: nobody, not even A's admin or a site admin.
     ("revoke_organisation_role", "grant_in_b_via_a"): set(),
-    ("withdraw_invitation", "invitation_in_a"): {"admin_a", "site_admin"},
+    ("withdraw_invitation", "invitation_in_a"): {"admin_a"},
     ("withdraw_invitation", "invitation_in_b_via_a"): set(),
     ("coordinate", "campaign_c"): {"coordinator_c", "site_admin"},
     ("coordinate", "campaign_d"): {"coordinator_d", "site_admin"},
     ("invite_to_campaign", "campaign_c"): {"coordinator_c", "site_admin"},
+    ("campaign_settings", "campaign_c"): {"coordinator_c", "site_admin"},
+    ("campaign_settings", "campaign_d"): {"coordinator_d", "site_admin"},
     ("invite_to_campaign", "campaign_d"): {"coordinator_d", "site_admin"},
     ("revoke_campaign_role", "grant_in_c"): {"coordinator_c", "site_admin"},
     ("revoke_campaign_role", "grant_in_d_via_c"): set(),
@@ -262,6 +270,7 @@ def world(db: None) -> World:
         objects={
             "org_a": org_a,
             "org_b": org_b,
+            "orphan_org": OrganisationFactory(slug="org-o"),
             "campaign_c": campaign_c,
             "campaign_d": campaign_d,
             **target,
@@ -305,7 +314,7 @@ def _state(world: World) -> tuple[Any, ...]:
         Appeal.objects.count(),
         Letter.objects.count(),
         Correction.objects.count(),
-        Campaign.objects.count(),
+        sorted(Campaign.objects.values_list("pk", "title", "status", "quorum")),
         sorted(CampaignMembership.objects.values_list("pk", "status")),
         sorted(Person.objects.values_list("pk", "name", "updated_at", "campaign")),
         sorted(Person.campaigns.through.objects.values_list("person", "campaign")),
@@ -317,7 +326,7 @@ def _state(world: World) -> tuple[Any, ...]:
 
 def _attempt(action: str, obj: str, world: World) -> Attempt:
     o = world.objects
-    org = {"org_a": "org-a", "org_b": "org-b"}.get(obj, "")
+    org = {"org_a": "org-a", "org_b": "org-b", "orphan_org": "org-o"}.get(obj, "")
     campaign = {"campaign_c": "campaign-c", "campaign_d": "campaign-d"}.get(obj, "")
     new_editor = {"email": "new@example.org", "role": Role.ORG_EDITOR}
     match action:
@@ -348,6 +357,12 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt("post", f"/organisations/org-a/invitations/{o[key].pk}/withdraw/", {})
         case "coordinate":
             return Attempt("get", f"/campaigns/{campaign}/coordinate/")
+        case "create_organisation":
+            data = {"name": "A new union", "kind": Organisation.Kind.UNION, "country": "GB"}
+            return Attempt("post", "/organisations/new/", data)
+        case "campaign_settings":
+            data = {"title": "Renamed campaign", "status": "ACTIVE", "quorum": "1"}
+            return Attempt("post", f"/campaigns/{campaign}/coordinate/settings/", data)
         case "invite_to_campaign":
             data = {"email": "d@example.org", "role": Role.DOCUMENTER}
             return Attempt("post", f"/campaigns/{campaign}/coordinate/invite/", data)
@@ -521,6 +536,27 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
     ),
     "edit_organisation": lambda w, user, obj: services.organisation_update(
         organisation=w.objects[obj], by=user, short_name="SVC", kind="UNION", country="GB"
+    ),
+    "create_organisation": lambda w, user, obj: services.organisation_create(
+        by=user, name="Service union", kind="UNION", country="GB"
+    ),
+    "campaign_settings": lambda w, user, obj: services.campaign_update(
+        by=user, campaign=w.objects[obj], title="Service title", status="ACTIVE", quorum=1
+    ),
+    # Committing an organisation is its own admins' act, not a site admin's.
+    "start_campaign": lambda w, user, obj: services.campaign_create(
+        by=user, organisation=w.objects["org_a"], title="Service campaign"
+    ),
+    "ask_to_join": lambda w, user, obj: services.membership_request(
+        by=user,
+        campaign=w.objects["campaign_d"],
+        organisation=w.objects["org_a"],
+        endorses_common=True,
+    ),
+    "leave_campaign": lambda w, user, obj: services.membership_leave(
+        by=user,
+        membership=w.objects["campaign_c"].memberships.get(organisation=w.objects["org_a"]),
+        notice="Service notice",
     ),
     "revoke_organisation_role": lambda w, user, obj: services.grant_revoke(
         grant=w.objects[obj], by=user
