@@ -272,7 +272,7 @@ def _count_facets() -> dict[str, list[tuple[str, str, int]]]:
         "campaign": [
             (slug, title, n)
             for slug, title, n in Campaign.objects.exclude(status=Campaign.Status.DRAFT)
-            .filter(persons__public__isnull=False)
+            .filter(persons__public__isnull=False, persons__public__import_run=None)
             .values_list("slug", "title")
             .annotate(n=Count("persons"))
             .order_by("title")
@@ -280,7 +280,8 @@ def _count_facets() -> dict[str, list[tuple[str, str, int]]]:
         "organisation": [
             (slug, name, n)
             for slug, name, n in Organisation.objects.filter(
-                affiliations__person__public__isnull=False
+                affiliations__person__public__isnull=False,
+                affiliations__person__public__import_run=None,
             )
             .values_list("slug", "name")
             .annotate(n=Count("affiliations"))
@@ -404,7 +405,10 @@ def register_statistics(today: datetime.date | None = None) -> Statistics:
             .order_by("-n")[:20]
         ),
         by_organisation=list(
-            Organisation.objects.filter(affiliations__person__public__isnull=False)
+            Organisation.objects.filter(
+                affiliations__person__public__isnull=False,
+                affiliations__person__public__import_run=None,
+            )
             .values_list("name")
             .annotate(n=Count("affiliations"))
             .order_by("-n")[:20]

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 CREDENTIALS_FILE = "demo-credentials.txt"
 
@@ -80,6 +82,7 @@ class Command(BaseCommand):
                 f"Port {port} on {host} is already in use — is Habeas or another server "
                 f"already running there? Stop it, or choose another port: make run PORT={port + 1}"
             )
+        self.settle_imports()
         web = subprocess.Popen(  # noqa: S603
             [
                 str(Path(sys.executable).with_name("gunicorn")),
@@ -93,6 +96,18 @@ class Command(BaseCommand):
         )
         self.banner(host, port)
         self.supervise(web, None if options["no_worker"] else self.worker_command())
+
+    def settle_imports(self) -> None:
+        """Undo or finish imports a dead process left (habeas import-recover).
+
+        Their records are not public either way; this removes or completes
+        them. A database that cannot be reached now does not stop the
+        site from starting: /healthz says so, and the next import settles them.
+        """
+        try:
+            call_command("import-recover", stdout=self.stdout, stderr=self.stderr)
+        except DatabaseError as error:
+            self.stderr.write(f"Could not settle unfinished imports ({type(error).__name__}).")
 
     def worker_command(self) -> list[str]:
         habeas = str(Path(sys.executable).with_name("habeas"))
