@@ -54,6 +54,7 @@ from habeas.core.bulk import (
     json_text,
     keys_by,
     new_keys,
+    pause_for_others,
     update_rows,
     writing,
 )
@@ -316,6 +317,7 @@ def apply(
                     analyse([*WRITTEN, *(PUBLIC_MODELS if publish_by is not None else [])])
             if progress:
                 progress(min(start + BATCH, len(fresh)), total)
+            pause_for_others()
         _flip(run)
     except BaseException:
         _undo(run)
@@ -365,6 +367,7 @@ def _stage(run: ImportRun, rows: list[dict[str, Any]]) -> None:
                     for row in rows[start : start + BATCH]
                 ],
             )
+        pause_for_others()
 
 
 def _unstaged(data: dict[str, Any]) -> dict[str, Any]:
@@ -422,6 +425,7 @@ def _finish(
         done += len(staged)
         if progress:
             progress(done, total)
+        pause_for_others()
 
 
 def _undo(run: ImportRun) -> None:
@@ -449,6 +453,7 @@ def _purge(run: ImportRun) -> None:
                 break
             search.unindex(ids)
             Person.objects.filter(pk__in=ids).delete()
+        pause_for_others()
     ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
 
 
