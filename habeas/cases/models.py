@@ -10,7 +10,7 @@ Restricted facts live apart, in PersonRestricted, and are never copied.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -332,10 +332,13 @@ class Recognition(models.Model):
         return f"{self.organisation} recognises {self.person}"
 
 
-class VisibleManager(models.Manager[Any]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class VisibleManager(models.Manager[_M]):
     """Public rows only: none of an import run that is not yet public (``import_run`` set)."""
 
-    def get_queryset(self) -> models.QuerySet[Any]:
+    def get_queryset(self) -> models.QuerySet[_M]:
         return super().get_queryset().filter(import_run=None)
 
 
@@ -343,7 +346,7 @@ class VisibleManager(models.Manager[Any]):
 PUBLIC = models.Q(import_run__isnull=True)
 
 
-class EveryRowManager(models.Manager[Any]):
+class EveryRowManager(models.Manager[_M]):
     """Every row, public or not yet: for the services that write them."""
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management.base import CommandError
 from django.db import OperationalError
 from django_tasks_db.models import DBTaskResult
 
@@ -91,7 +92,7 @@ def test_serve_stops_with_an_error_only_when_the_web_server_dies() -> None:
     command = Supervised([], clock, stop_after=99)
     web = subprocess.Popen([sys.executable, "-c", "raise SystemExit(4)"])
     web.wait(timeout=30)
-    with pytest.raises(serve.CommandError, match="web server stopped unexpectedly"):
+    with pytest.raises(CommandError, match="web server stopped unexpectedly"):
         command.supervise(web, None, pause=command.pause, clock=clock)
 
 

@@ -83,7 +83,7 @@ class Command(DBWorkerCommand):
         "database makes the worker wait and try again, not stop."
     )
 
-    def handle(  # type: ignore[override]
+    def handle(
         self,
         *,
         verbosity: int,
