@@ -463,8 +463,6 @@ def _alive(run: ImportRun) -> bool:
         return False
     if run.host != socket.gethostname()[:255] or run.pid is None:
         return True
-    if run.pid == os.getpid():
-        return True
     try:
         os.kill(run.pid, 0)
     except ProcessLookupError:

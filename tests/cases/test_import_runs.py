@@ -191,6 +191,40 @@ def test_nothing_of_a_running_import_is_public_until_its_flip(
 
 
 @pytest.mark.django_db
+def test_others_may_add_persons_between_an_imports_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A documenter's new person between two batches keeps its key; the import goes on."""
+    from habeas.cases import services
+    from habeas.core.models import Source
+
+    setting = _setting()
+    monkeypatch.setattr(importer, "BATCH", 3)
+    source = Source.objects.create(title="Court record")
+    added: list[Person] = []
+
+    def between() -> None:
+        added.append(
+            services.person_save(
+                by=setting.users["doc2"],
+                source=source,
+                campaign=setting.campaign,
+                name=f"Added By Hand {len(added)}",
+            )
+        )
+
+    monkeypatch.setattr(importer, "pause_for_others", between)
+    _import(_csv(tmp_path / "file.csv", 7, rename_kept=False))
+    assert len(added) == 3
+    for person in added:
+        person.refresh_from_db()
+        assert person.name.startswith("Added By Hand")
+        assert person.import_run is None
+    assert PublicRecord.objects.count() == 7
+    assert Person.objects.count() == 10
+
+
+@pytest.mark.django_db
 def test_an_import_that_fails_before_its_flip_is_undone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -563,3 +597,32 @@ def test_a_200000_row_import_never_stops_others_signing_in_and_reading(
     assert max(a.seconds for a in signing_in) < 5, sorted(signing_in, key=lambda a: -a.seconds)[:5]
     assert max(a.seconds for a in answers) < 10, sorted(answers, key=lambda a: -a.seconds)[:5]
     assert PublicRecord.objects.count() == rows
+
+
+@pytest.mark.django_db
+def test_serve_settles_a_dead_import_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`habeas serve` undoes, as it starts, an import whose process died before its flip."""
+    from habeas.core.management.commands import serve
+
+    _setting()
+    monkeypatch.setattr(importer, "BATCH", 3)
+
+    def died(run: ImportRun) -> None:
+        ImportRun.objects.filter(pk=run.pk).update(pid=_dead_pid())
+        raise SystemExit(137)
+
+    monkeypatch.setattr(importer, "_flip", died)
+    monkeypatch.setattr(importer, "_undo", lambda run: None)  # killed: nothing runs after
+    with pytest.raises(SystemExit):
+        _import(_csv(tmp_path / "file.csv", 7, rename_kept=False))
+    monkeypatch.undo()
+    run = ImportRun.objects.get(rows=7)
+    assert Person.objects.filter(import_run=run).count() == 7
+    out = io.StringIO()
+    serve.Command(stdout=out, stderr=io.StringIO()).settle_imports()
+    assert f"Import {run.pk} " in out.getvalue()
+    assert not Person.objects.filter(import_run=run).exists()
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.FAILED
