@@ -56,7 +56,6 @@ from habeas.core.bulk import (
     new_keys,
     pause_for_others,
     update_rows,
-    writing,
 )
 from habeas.core.models import Source
 
@@ -308,7 +307,7 @@ def apply(
         fresh = [row for row in rows if row["external_id"] not in known.persons]
         _stage(run, [row for row in rows if row["external_id"] in known.persons])
         for start in range(0, len(fresh), BATCH):
-            with transaction.atomic(), writing():
+            with transaction.atomic():
                 _beat(run)
                 _apply_batch(fresh[start : start + BATCH], by, publish_by, known, applied, run)
                 if start == 0 and len(fresh) > BATCH:
@@ -409,7 +408,7 @@ def _finish(
     """
     done = total - ImportStaged.objects.filter(run=run).count()
     while True:
-        with transaction.atomic(), writing():
+        with transaction.atomic():
             _beat(run)
             staged = list(ImportStaged.objects.filter(run=run).order_by("line")[:BATCH])
             if not staged:

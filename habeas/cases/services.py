@@ -597,7 +597,7 @@ def publish_new(
     hold what ``gather`` would return for them (a test compares the two);
     nothing of theirs is published yet, so nothing is replaced. Reads
     nothing, and leaves ``queries.register_changed`` to the caller, once at
-    the end: any query would wait for the writes before it (bulk.writing).
+    the end.
     """
     if not persons:
         return []
