@@ -11,23 +11,31 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import os
 import re
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from habeas.cases import search
 from habeas.cases.models import (
     Affiliation,
     Charge,
     Detention,
+    DetentionSpan,
     Facility,
+    ImportRun,
+    ImportStaged,
     Person,
     Precision,
+    PublicRecord,
     Status,
     StatusChange,
 )
@@ -46,10 +54,11 @@ from habeas.core.bulk import (
     analyse,
     delete_in,
     insert_rows,
+    json_text,
     keys_by,
     new_keys,
+    pause_for_others,
     update_rows,
-    writing,
 )
 from habeas.core.fields import WebAddressField
 from habeas.core.models import Source
@@ -320,28 +329,233 @@ def apply(
     organisations: dict[str, int],
     progress: Callable[[int, int], None] | None = None,
 ) -> Applied:
-    """Write checked rows in batches, all in one transaction; publish them if asked.
+    """Write checked rows in short transactions; the public sees all of them, or none.
 
-    Everything the batches look up is read first: which external ids and
-    slugs exist, and keys for the new rows. A batch of new persons then
-    reads nothing, so on PostgreSQL its writes run beside the preparation
-    of the next (``bulk.writing``).
+    No transaction lasts longer than one batch (BATCH rows), so the site
+    goes on reading and writing between them, on SQLite too, whose writer
+    holds the whole database. The public sees nothing of the run until its
+    flip (see ImportRun):
+
+    1. rows that change persons already in the register are set aside
+       (ImportStaged);
+    2. the new persons are written batch by batch, each marked with the
+       run, and so are their public records if ``publish_by`` verifies
+       them: public reads leave marked records out;
+    3. one transaction clears the marks: the new records appear together;
+    4. the set-aside rows are applied, batch by batch, published at once.
+
+    An error before the flip undoes the run (its new persons are deleted)
+    and is raised; a process killed before the flip leaves a run that
+    ``recover`` undoes, and one killed after it a run that ``recover``
+    finishes. Runs left by dead processes are recovered first.
     """
+    recover()
+    run = _run_start(by, publish_by, len(rows))
     applied = Applied()
-    with transaction.atomic(), writing():
+    total = len(rows)
+    try:
         known = _look_up(rows, campaigns, organisations)
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            _apply_batch(batch, by, publish_by, known, applied)
-            if start == 0 and len(rows) > BATCH:
-                # The planner sees the tables' shape before later batches
-                # look rows up in them (see bulk.analyse).
-                analyse([*WRITTEN, *(PUBLIC_MODELS if publish_by is not None else [])])
+        fresh = [row for row in rows if row["external_id"] not in known.persons]
+        _stage(run, [row for row in rows if row["external_id"] in known.persons])
+        for start in range(0, len(fresh), BATCH):
+            with transaction.atomic():
+                _beat(run)
+                _apply_batch(fresh[start : start + BATCH], by, publish_by, known, applied, run)
+                if start == 0 and len(fresh) > BATCH:
+                    # The planner sees the tables' shape before later batches
+                    # look rows up in them (see bulk.analyse).
+                    analyse([*WRITTEN, *(PUBLIC_MODELS if publish_by is not None else [])])
             if progress:
-                progress(min(start + BATCH, len(rows)), len(rows))
-        if publish_by is not None:
-            register_changed()
+                progress(min(start + BATCH, len(fresh)), total)
+            pause_for_others()
+        _flip(run)
+    except BaseException:
+        _undo(run)
+        raise
+    _finish(run, campaigns, organisations, applied, progress, total)
     return applied
+
+
+# Seconds after its last batch when a run of a process on another machine
+# (whose life cannot be checked) is taken for dead.
+RUN_STALE_SECONDS = 600
+
+
+def _run_start(by: Any, publish_by: Any | None, rows: int) -> ImportRun:
+    return ImportRun.objects.create(
+        by=by,
+        publish_by=publish_by,
+        rows=rows,
+        host=socket.gethostname()[:255],
+        pid=os.getpid(),
+    )
+
+
+def _beat(run: ImportRun) -> None:
+    """Say that the run's process is alive (inside each batch's transaction)."""
+    ImportRun.objects.filter(pk=run.pk).update(beat_at=timezone.now())
+
+
+# The columns of a checked row that hold (date, precision) pairs.
+DATE_COLUMNS = ("arrested_on", "status_on", "source_published_on")
+
+
+def _stage(run: ImportRun, rows: list[dict[str, Any]]) -> None:
+    """Set aside rows that change existing persons, in short transactions."""
+    for start in range(0, len(rows), BATCH):
+        with transaction.atomic():
+            _beat(run)
+            insert_rows(
+                ImportStaged,
+                ["run", "line", "row"],
+                [
+                    (
+                        run.pk,
+                        row["line"],
+                        json_text({k: v for k, v in row.items() if not k.startswith("_")}),
+                    )
+                    for row in rows[start : start + BATCH]
+                ],
+            )
+        pause_for_others()
+
+
+def _unstaged(data: dict[str, Any]) -> dict[str, Any]:
+    """A checked row back from its JSON (dates were written as ISO 8601)."""
+    row = dict(data)
+    for column in DATE_COLUMNS:
+        on, precision = row[column]
+        row[column] = (datetime.date.fromisoformat(on) if on else None, precision)
+    row["charges"] = [tuple(charge) for charge in row["charges"]]
+    return row
+
+
+@transaction.atomic
+def _flip(run: ImportRun) -> None:
+    """Make the run's new records public, all in one short transaction."""
+    locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if locked.state != ImportRun.State.RUNNING:
+        raise RuntimeError(f"import run {run.pk} was taken over ({locked.state})")
+    PublicRecord.all_objects.filter(import_run=run).update(import_run=None)
+    DetentionSpan.all_objects.filter(import_run=run).update(import_run=None)
+    locked.state = ImportRun.State.COMMITTING
+    locked.beat_at = timezone.now()
+    locked.save(update_fields=["state", "beat_at"])
+    register_changed()
+
+
+def _finish(
+    run: ImportRun,
+    campaigns: dict[str, int],
+    organisations: dict[str, int],
+    applied: Applied,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> None:
+    """Apply a committing run's set-aside rows, a batch at a time, then mark it DONE.
+
+    Each batch is applied and removed from the set-aside rows in one
+    transaction, so a run killed here is finished from where it stopped.
+    """
+    done = total - ImportStaged.objects.filter(run=run).count()
+    while True:
+        with transaction.atomic():
+            _beat(run)
+            staged = list(ImportStaged.objects.filter(run=run).order_by("line")[:BATCH])
+            if not staged:
+                ImportRun.objects.filter(pk=run.pk).update(
+                    state=ImportRun.State.DONE, finished_at=timezone.now()
+                )
+                register_changed()
+                return
+            batch = [_unstaged(s.row) for s in staged]
+            known = _look_up(batch, campaigns, organisations)
+            _apply_batch(batch, run.by, run.publish_by, known, applied, None)
+            ImportStaged.objects.filter(pk__in=[s.pk for s in staged]).delete()
+        done += len(staged)
+        if progress:
+            progress(done, total)
+        pause_for_others()
+
+
+def _undo(run: ImportRun) -> None:
+    """Mark a run FAILED and delete what it wrote (none of it was public)."""
+    ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.RUNNING).update(
+        state=ImportRun.State.FAILED
+    )
+    _purge(run)
+
+
+def _purge(run: ImportRun) -> None:
+    """Delete a failed run's set-aside rows and new persons, in short transactions."""
+    while True:
+        with transaction.atomic():
+            staged = list(
+                ImportStaged.objects.filter(run=run).values_list("pk", flat=True)[:BATCH]
+            )
+            if not staged:
+                break
+            ImportStaged.objects.filter(pk__in=staged).delete()
+    while True:
+        with transaction.atomic():
+            ids = list(Person.objects.filter(import_run=run).values_list("pk", flat=True)[:BATCH])
+            if not ids:
+                break
+            search.unindex(ids)
+            Person.objects.filter(pk__in=ids).delete()
+        pause_for_others()
+    ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+
+
+def _alive(run: ImportRun) -> bool:
+    """Whether the process that runs ``run`` may still be running."""
+    if timezone.now() - run.beat_at > datetime.timedelta(seconds=RUN_STALE_SECONDS):
+        return False
+    if run.host != socket.gethostname()[:255] or run.pid is None:
+        return True
+    try:
+        os.kill(run.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _take_over(run: ImportRun, state: str) -> bool:
+    """Claim a dead process's run for this process; False if another claimed it first."""
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().filter(pk=run.pk, state=state).first()
+        if locked is None or _alive(locked):
+            return False
+        ImportRun.objects.filter(pk=run.pk).update(
+            host=socket.gethostname()[:255], pid=os.getpid(), beat_at=timezone.now()
+        )
+        return True
+
+
+def recover() -> list[ImportRun]:
+    """Settle the runs that dead processes left: undo RUNNING ones, finish COMMITTING ones.
+
+    Also finishes the clean-up of FAILED runs whose undoing was cut short.
+    Leaves alone every run whose process may still be running. Returns the
+    runs it settled. Called before each import, by ``habeas serve`` as it
+    starts, and by ``habeas import-cases --recover``.
+    """
+    settled = []
+    for run in ImportRun.objects.filter(
+        Q(state__in=[ImportRun.State.RUNNING, ImportRun.State.COMMITTING])
+        | Q(state=ImportRun.State.FAILED, finished_at=None)
+    ).select_related("by", "publish_by"):
+        if not _take_over(run, run.state):
+            continue
+        if run.state == ImportRun.State.COMMITTING:
+            campaigns, organisations = lookups()
+            _finish(run, campaigns, organisations, Applied(), None, run.rows)
+        else:
+            _undo(run)
+        settled.append(run)
+    return settled
 
 
 @dataclass
@@ -415,9 +629,19 @@ def _apply_batch(
     publish_by: Any | None,
     known: Known,
     applied: Applied,
+    run: ImportRun | None,
 ) -> None:
-    """Write one batch as rows of plain values: a few statements, no model objects."""
+    """Write one batch as rows of plain values: a few statements, no model objects.
+
+    New persons, and their public records, are marked with ``run`` (not
+    public until the run is). Keys for new rows are taken here, inside the
+    batch's transaction: between batches others may write.
+    """
     now = timezone.now()
+    pending = run.pk if run is not None else None
+    new_ids = {row["external_id"] for row in batch}
+    known.person_keys = iter(new_keys(Person, len(new_ids - known.persons.keys())))
+    known.detention_keys = iter(new_keys(Detention, len(new_ids - known.detentions.keys())))
     persons, detentions, taken = known.persons, known.detentions, known.taken
     new_persons, changed_persons = [], []
     for row in batch:
@@ -448,10 +672,21 @@ def _apply_batch(
         row["_slug"] = slug
         persons[external_id] = next(known.person_keys)
         owner = known.campaigns[row["campaign"]] if row.get("campaign") else None
-        new_persons.append((persons[external_id], external_id, slug, *values, "", False, owner))
+        new_persons.append(
+            (persons[external_id], external_id, slug, *values, "", False, owner, pending)
+        )
     insert_rows(
         Person,
-        ["id", "external_id", "slug", *PERSON_COLUMNS, "photo", "photo_consent", "campaign"],
+        [
+            "id",
+            "external_id",
+            "slug",
+            *PERSON_COLUMNS,
+            "photo",
+            "photo_consent",
+            "campaign",
+            "import_run",
+        ],
         new_persons,
     )
     update_rows(Person, PERSON_COLUMNS, changed_persons)
@@ -538,10 +773,11 @@ def _apply_batch(
             if row["external_id"] in fresh
         ],
         by=publish_by,
+        pending_run=pending,
     )
     changed = [persons[row["external_id"]] for row in batch if row["external_id"] not in fresh]
     if changed:
-        publish_many(person_ids=changed, by=publish_by)
+        publish_many(person_ids=changed, by=publish_by, pending_run=pending)
 
 
 def _status(row: dict[str, Any]) -> tuple[Any, ...]:

@@ -16,6 +16,8 @@ public record alone (Person.campaigns).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -38,6 +40,46 @@ class Precision(models.TextChoices):
 class Certainty(models.TextChoices):
     VERIFIED = "VERIFIED", _("verified")
     REPORTED = "REPORTED", _("reported")
+
+
+class ImportRun(models.Model):
+    """One run of the CSV import, written in short transactions and made public in one.
+
+    The import writes its new persons, and their public records, batch by
+    batch, each row marked with its run; public reads leave out every
+    marked record (``PublicRecord.objects``). Rows that change persons
+    already in the register wait in ``ImportStaged``. When every batch is
+    in, one short transaction clears the marks (the flip: the new records
+    appear together) and moves the run to COMMITTING; the staged changes
+    are then applied, and the run is DONE. A run whose process died is
+    undone while RUNNING (its new rows deleted) and finished while
+    COMMITTING (``habeas.cases.importer.recover``).
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "RUNNING", _("running")
+        COMMITTING = "COMMITTING", _("committing")
+        DONE = "DONE", _("done")
+        FAILED = "FAILED", _("failed")
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    publish_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rows = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    # The importing process: recovery leaves alone a run whose process lives.
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    # Written with every batch; a run silent for long is taken as dead.
+    beat_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.state})"
 
 
 class Person(models.Model):
@@ -96,6 +138,11 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # The import run that created this person, if any: undoing a failed run
+    # deletes the persons it created.
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -353,6 +400,24 @@ class Recognition(models.Model):
         return f"{self.organisation} recognises {self.person}"
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
+class VisibleManager(models.Manager[_M]):
+    """Public rows only: none of an import run that is not yet public (``import_run`` set)."""
+
+    def get_queryset(self) -> models.QuerySet[_M]:
+        return super().get_queryset().filter(import_run=None)
+
+
+# Rows the public may read: those of no import still running (see ImportRun).
+PUBLIC = models.Q(import_run__isnull=True)
+
+
+class EveryRowManager(models.Manager[_M]):
+    """Every row, public or not yet: for the services that write them."""
+
+
 class PublicRecord(models.Model):
     """The verified public face of a person: what the public may read, and nothing else.
 
@@ -372,7 +437,7 @@ class PublicRecord(models.Model):
     home_region = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     arrested_on = models.DateField(null=True, blank=True)
-    arrested_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    arrested_year = models.PositiveSmallIntegerField(null=True, blank=True)
     released_on = models.DateField(null=True, blank=True)
     organisations = models.ManyToManyField(Organisation, related_name="+", blank=True)
     # PostgreSQL's full-text index (the column exists on SQLite too, unused:
@@ -387,15 +452,44 @@ class PublicRecord(models.Model):
     certainty = models.CharField(max_length=10, choices=Certainty.choices)
     verified_at = models.DateTimeField()
     verified_by_name = models.CharField(max_length=150)
+    # Set while the import run that wrote this record is not yet public.
+    import_run = models.ForeignKey(
+        ImportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+
+    # The safe read is the easy one: ``objects`` leaves out records of an
+    # import not yet made public; only writers use ``all_objects``.
+    objects = VisibleManager()
+    all_objects = EveryRowManager()
 
     class Meta:
         ordering = ["name", "pk"]
         # The list page's sort orders, so a page of 50 needs no sort of the register.
+        # Each leaves out records of an import not yet public, as every
+        # public read does (VisibleManager): the reads and counts use them
+        # without looking each row up to test its import_run.
         indexes = [
-            models.Index(fields=["name", "person"], name="public_record_by_name"),
-            models.Index(fields=["arrested_on", "person"], name="public_record_by_arrest"),
-            models.Index(fields=["home_region", "name"], name="public_record_by_region"),
-            models.Index(fields=["status"], name="public_record_by_status"),
+            models.Index(
+                fields=["name", "person"], name="public_record_by_name", condition=PUBLIC
+            ),
+            models.Index(
+                fields=["arrested_on", "person"], name="public_record_by_arrest", condition=PUBLIC
+            ),
+            models.Index(
+                fields=["home_region", "name"], name="public_record_by_region", condition=PUBLIC
+            ),
+            models.Index(fields=["status"], name="public_record_by_status", condition=PUBLIC),
+            models.Index(fields=["arrested_year"], name="public_record_by_year", condition=PUBLIC),
+            models.Index(
+                fields=["import_run"],
+                name="public_record_pending",
+                condition=models.Q(import_run__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -437,6 +531,46 @@ class DetentionSpan(models.Model):
     released_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     region = models.CharField(max_length=100, blank=True)
+    # As PublicRecord.import_run: the statistics read spans without their record.
+    import_run = models.ForeignKey(
+        ImportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+
+    objects = VisibleManager()
+    all_objects = EveryRowManager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["import_run"],
+                name="detention_span_pending",
+                condition=models.Q(import_run__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.arrested_on} to {self.released_on or ''}"
+
+
+class ImportStaged(models.Model):
+    """A row of an import run that changes a person already in the register.
+
+    Kept aside until the run's new records are public, then applied (see
+    ImportRun): an existing person's record changes only after the flip.
+    """
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="staged")
+    line = models.PositiveIntegerField()
+    row = models.JSONField()
+
+    class Meta:
+        ordering = ["run", "line"]
+        constraints = [models.UniqueConstraint(fields=["run", "line"], name="import_staged_once")]
+
+    def __str__(self) -> str:
+        return f"import {self.run_id}, line {self.line}"

@@ -308,7 +308,7 @@ def _count_facets() -> dict[str, list[tuple[str, str, int]]]:
         "campaign": [
             (slug, title, n)
             for slug, title, n in Campaign.objects.exclude(status=Campaign.Status.DRAFT)
-            .filter(persons__public__isnull=False)
+            .filter(persons__public__isnull=False, persons__public__import_run=None)
             .values_list("slug", "title")
             .annotate(n=Count("persons"))
             .order_by("title")
@@ -450,11 +450,13 @@ def _verified_affiliations() -> QuerySet[Any]:
 
     Read from the public record's organisations, never from working-record
     affiliations: one no second documenter has checked stays out of every
-    public figure.
+    public figure. Records of an import not yet public are left out too.
     """
-    return PublicRecord.organisations.through.objects.values(
-        "organisation__slug", "organisation__name"
-    ).annotate(n=Count("publicrecord"))
+    return (
+        PublicRecord.organisations.through.objects.filter(publicrecord__import_run=None)
+        .values("organisation__slug", "organisation__name")
+        .annotate(n=Count("publicrecord"))
+    )
 
 
 def awaiting_verification() -> QuerySet[Person]:
@@ -503,9 +505,9 @@ def choosable_persons(campaign: Campaign, q: str, number: str | None) -> Page[An
         ),
     )
     if q:
-        found = found.filter(Q(campaign=campaign) | Q(public__isnull=False)).filter(
-            shown_name__icontains=q
-        )
+        found = found.filter(
+            Q(campaign=campaign) | Q(public__isnull=False, public__import_run=None)
+        ).filter(shown_name__icontains=q)
     else:
         found = found.filter(defended=True)
     found = found.order_by(F("shown_name").asc(nulls_last=True), "pk").only(
@@ -521,7 +523,11 @@ def choosable_person(campaign: Campaign, person_id: str) -> Person | None:
         return None
     return (
         Person.objects.filter(pk=int(person_id))
-        .filter(Q(campaign=campaign) | Q(public__isnull=False) | Q(campaigns=campaign))
+        .filter(
+            Q(campaign=campaign)
+            | Q(public__isnull=False, public__import_run=None)
+            | Q(campaigns=campaign)
+        )
         .distinct()
         .first()
     )

@@ -70,6 +70,17 @@ def index(words: list[tuple[int, str]]) -> None:
         )
 
 
+def unindex(keys: list[int]) -> None:
+    """Take records out of SQLite's FTS5 table (their records are being deleted)."""
+    if connection.vendor == "postgresql" or not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"DELETE FROM {FTS_TABLE} WHERE rowid = %s",  # noqa: S608
+            [(pk,) for pk in keys],
+        )
+
+
 def matching(
     records: QuerySet[PublicRecord], query: str, *, in_sort_order: bool = False
 ) -> QuerySet[PublicRecord]:

@@ -706,18 +706,24 @@ RECORD_COLUMNS = [
 PUBLIC_MODELS = [PublicRecord, PublicRecord.organisations.through, PublicVersion, DetentionSpan]
 
 
-def publish_many(*, person_ids: list[int], by: Any | None) -> list[int]:
+def publish_many(
+    *, person_ids: list[int], by: Any | None, pending_run: int | None = None
+) -> list[int]:
     """Publish many working records at once, in a fixed number of queries per batch.
 
     Writes each PublicRecord (with its search words), its organisations and
     detention spans, and a new PublicVersion, which holds the record's data;
     rows are built as plain values. Callers check rights and hold the
-    transaction. Returns the ids published.
+    transaction. Returns the ids published. With ``pending_run``, the
+    records stay out of public reads until that import run is made public
+    (see ImportRun).
     """
-    return _publish(gather(person_ids), person_ids, by, fresh=False)
+    return _publish(gather(person_ids), person_ids, by, fresh=False, pending_run=pending_run)
 
 
-def publish_new(persons: list[Gathered], *, by: Any | None) -> list[int]:
+def publish_new(
+    persons: list[Gathered], *, by: Any | None, pending_run: int | None = None
+) -> list[int]:
     """Publish persons created in this transaction, from facts the caller already holds.
 
     For an import, which has just written every fact of its new persons and
@@ -725,15 +731,21 @@ def publish_new(persons: list[Gathered], *, by: Any | None) -> list[int]:
     hold what ``gather`` would return for them (a test compares the two);
     nothing of theirs is published yet, so nothing is replaced. Reads
     nothing, and leaves ``queries.register_changed`` to the caller, once at
-    the end: any query would wait for the writes before it (bulk.writing).
+    the end.
     """
     if not persons:
         return []
-    return _publish(persons, [g.person["id"] for g in persons], by, fresh=True)
+    ids = [g.person["id"] for g in persons]
+    return _publish(persons, ids, by, fresh=True, pending_run=pending_run)
 
 
 def _publish(
-    persons: list[Gathered], person_ids: list[int], by: Any | None, *, fresh: bool
+    persons: list[Gathered],
+    person_ids: list[int],
+    by: Any | None,
+    *,
+    fresh: bool,
+    pending_run: int | None = None,
 ) -> list[int]:
     now = timezone.now()
     verifier = by.get_username() if by is not None else "the demo loader"
@@ -789,6 +801,7 @@ def _publish(
                 _day(d["released_on"]),
                 d["status"],
                 person["home_region"],
+                pending_run,
             )
             for d in detentions
         )
@@ -805,11 +818,18 @@ def _publish(
     # SQLite, whose FTS5 table search.index fills below).
     insert_rows(
         PublicRecord,
-        [*RECORD_COLUMNS, "search_vector"],
-        [(*row, search.vector(text)) for row, (_pk, text) in zip(records, words, strict=True)],
+        [*RECORD_COLUMNS, "search_vector", "import_run"],
+        [
+            (*row, search.vector(text), pending_run)
+            for row, (_pk, text) in zip(records, words, strict=True)
+        ],
     )
     insert_rows(through, ["publicrecord", "organisation"], sorted(links))
-    insert_rows(DetentionSpan, ["record", "arrested_on", "released_on", "status", "region"], spans)
+    insert_rows(
+        DetentionSpan,
+        ["record", "arrested_on", "released_on", "status", "region", "import_run"],
+        spans,
+    )
     insert_rows(
         PublicVersion,
         ["person", "number", "data", "verified_at", "verified_by", "edited_by"],

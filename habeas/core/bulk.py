@@ -3,21 +3,15 @@
 The ORM's bulk_create compiles SQL for each batch of a few dozen rows and
 bulk_update builds a CASE per field per row; imports and publication write
 tens of thousands of rows, so they use these instead. Callers keep the
-rules: these functions only write.
-
-Inside ``writing()``, on PostgreSQL, the writes run on a second thread, on
-the same connection and in the same transaction, while the caller's thread
-prepares the next rows; any other query waits until the writes before it
-are done, so every read sees them.
+rules: these functions only write, on the caller's connection, in its
+transaction, at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import queue
-import sys
-import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -111,120 +105,8 @@ def _cursor() -> Iterator[Any]:
         yield cursor
 
 
-# Statements a writer holds before the caller waits: about two batches.
-WRITER_QUEUE = 24
-# Seconds, for sys.setswitchinterval while a writer runs (see writing).
-WRITER_SWITCH_INTERVAL = 0.0001
-
-
-class _Writer:
-    """Runs write jobs in order on a second thread, on one psycopg connection.
-
-    The first job that fails stops the rest; its error is raised in the
-    caller's thread at the next ``submit`` or ``drain``.
-    """
-
-    def __init__(self, raw: Any) -> None:
-        self._raw = raw
-        self._jobs: queue.Queue[Callable[[Any], None] | None] = queue.Queue(WRITER_QUEUE)
-        self._error: BaseException | None = None
-        self._stopping = False
-        self._thread = threading.Thread(target=self._run, name="habeas-bulk-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        import psycopg
-
-        while True:
-            job = self._jobs.get()
-            try:
-                if job is None:
-                    return
-                if self._error is None and not self._stopping:
-                    with psycopg.Cursor(self._raw) as cursor:
-                        job(cursor)
-            except BaseException as error:  # handed to the caller's thread
-                self._error = error
-            finally:
-                self._jobs.task_done()
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def submit(self, job: Callable[[Any], None]) -> None:
-        self._raise()
-        self._jobs.put(job)
-
-    def drain(self) -> None:
-        """Wait until every job so far has run; raise the first error."""
-        self._jobs.join()
-        self._raise()
-
-    def stop(self, *, discard: bool) -> None:
-        """End the thread after the jobs queued so far, or after the one running."""
-        self._stopping = discard
-        self._jobs.put(None)
-        self._thread.join()
-
-
-_local = threading.local()
-
-
-@contextlib.contextmanager
-def writing() -> Iterator[None]:
-    """Run this thread's bulk writes on a second thread until the block ends.
-
-    Only on PostgreSQL, inside a transaction: Python builds the next rows
-    on one core while the server writes the last ones on the other. Every
-    other query on the connection first waits for the writes queued before
-    it, so reads see them and nothing runs out of order. Foreign keys are
-    checked at the end of each statement instead of at commit, so that
-    those checks run beside Python too; bulk writes put parents first. The
-    block ends only when every write is done; on an error, queued writes
-    are dropped and the one running finishes before the transaction rolls
-    back. On SQLite, and when already writing, a plain block; always inside
-    a transaction, or it raises RuntimeError.
-    """
-    if not connection.in_atomic_block:
-        raise RuntimeError("bulk.writing() needs a transaction")
-    if connection.vendor != "postgresql" or getattr(_local, "writer", None) is not None:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    writer = _Writer(connection.connection)
-    switch = sys.getswitchinterval()
-    # The writer gives up the GIL each time it waits on the server, then
-    # waits up to one switch interval (5 ms) to get it back from the thread
-    # building rows; 0.1 ms saved about a tenth of an import's time.
-    sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
-
-    def after_writes(execute: Any, sql: Any, params: Any, many: Any, context: Any) -> Any:
-        writer.drain()
-        return execute(sql, params, many, context)
-
-    _local.writer = writer
-    finished = False
-    try:
-        with connection.execute_wrapper(after_writes):
-            yield
-            writer.drain()
-        finished = True
-    finally:
-        _local.writer = None
-        writer.stop(discard=not finished)
-        sys.setswitchinterval(switch)
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
 def _write(job: Callable[[Any], None]) -> None:
-    """Run ``job(cursor)`` now, or queue it on this thread's writer."""
-    writer = getattr(_local, "writer", None)
-    if writer is not None:
-        writer.submit(job)
-        return
+    """Run ``job(cursor)`` now."""
     with _cursor() as cursor:
         job(cursor)
 
@@ -432,3 +314,17 @@ def new_keys(model: Any, count: int) -> list[int]:
         )
         (last,) = cursor.fetchone()
         return list(range(last + 1, last + 1 + count))
+
+
+# Seconds a long SQLite job pauses between its transactions. A writer
+# waiting on SQLite's busy timeout tries again every 100 ms at most and is
+# not queued: a job that began its next transaction at once would keep the
+# database for as long as it runs. PostgreSQL's writers wait in a queue of
+# row locks and never need this.
+SQLITE_PAUSE = 0.12
+
+
+def pause_for_others() -> None:
+    """Between two transactions of a long job: on SQLite, let waiting writers take the lock."""
+    if connection.vendor == "sqlite":
+        time.sleep(SQLITE_PAUSE)

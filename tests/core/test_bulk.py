@@ -1,17 +1,12 @@
-"""Bulk writes: in order, seen by the next read, and all or nothing (on both databases).
-
-On PostgreSQL, ``bulk.writing`` runs the writes on a second thread; on
-SQLite it is a plain block, and the same tests hold.
-"""
+"""Bulk writes: in order, seen by the next read, and all or nothing (on both databases)."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import psycopg
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from habeas.core import bulk
@@ -28,12 +23,8 @@ def _rows(keys: list[int], title: str = "") -> list[tuple[Any, ...]]:
     return [(key, title or f"Report {key}", "Publisher", "", "", "", now) for key in keys]
 
 
-def _writer_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "habeas-bulk-writer"]
-
-
-def test_bulk_writes_are_seen_by_the_next_read_and_the_writer_ends() -> None:
-    with transaction.atomic(), bulk.writing():
+def test_bulk_writes_are_seen_by_the_next_read() -> None:
+    with transaction.atomic():
         keys = bulk.new_keys(Source, 3)
         assert len(set(keys)) == 3
         bulk.insert_rows(Source, COLUMNS, _rows(keys))
@@ -44,29 +35,18 @@ def test_bulk_writes_are_seen_by_the_next_read_and_the_writer_ends() -> None:
         assert list(Source.objects.filter(pk__in=keys).values_list("title", flat=True)) == [
             "Changed"
         ]
-        if connection.vendor == "postgresql":
-            assert len(_writer_threads()) == 1
         more = bulk.new_keys(Source, 2)
         assert min(more) > max(keys)
-    assert _writer_threads() == []
     assert Source.objects.filter(pk__in=keys).count() == 1
 
 
 def test_a_failed_bulk_write_raises_and_leaves_nothing() -> None:
     before = Source.objects.count()
     failure = (IntegrityError, psycopg.IntegrityError)
-    with pytest.raises(failure), transaction.atomic(), bulk.writing():  # noqa: PT012
+    with pytest.raises(failure), transaction.atomic():  # noqa: PT012
         keys = bulk.new_keys(Source, 3)
         bulk.insert_rows(Source, COLUMNS, _rows(keys[:1]))
         # The same title and publisher twice: the second row breaks a constraint.
         bulk.insert_rows(Source, COLUMNS, _rows(keys[1:], "Twice"))
         bulk.insert_rows(Source, COLUMNS, _rows([keys[2] + 1]))
-    assert _writer_threads() == []
     assert Source.objects.count() == before
-
-
-@pytest.mark.django_db(transaction=True)
-def test_writing_needs_a_transaction() -> None:
-    with pytest.raises(RuntimeError, match="needs a transaction"):  # noqa: SIM117
-        with bulk.writing():
-            pass

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         "Import persons and detentions from a CSV file (UTF-8, one person and one "
         "detention a row, keyed by external_id). The file is checked whole first: on any "
         "error nothing is imported and every error is listed. Importing the same ids "
-        "again updates them."
+        "again updates them. The rows are written in short transactions and become public "
+        "together; an import cut short leaves nothing public and is undone by the next "
+        "import, by `habeas serve` or by `habeas import-recover`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

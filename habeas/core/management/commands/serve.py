@@ -9,13 +9,22 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 CREDENTIALS_FILE = "demo-credentials.txt"
+
+# Seconds before starting a stopped task worker again: the first, second, ...
+# stop in a row; the count starts again once a worker has run RESTART_SETTLED.
+RESTART_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 60.0)
+RESTART_SETTLED = 60.0
+POLL_SECONDS = 0.2
 
 # How gunicorn runs, here and in the benchmarks' floor.
 GUNICORN_OPTIONS = [
@@ -73,30 +82,38 @@ class Command(BaseCommand):
                 f"Port {port} on {host} is already in use — is Habeas or another server "
                 f"already running there? Stop it, or choose another port: make run PORT={port + 1}"
             )
-        children: list[subprocess.Popen[bytes]] = []
-        if not options["no_worker"]:
-            children.append(subprocess.Popen(self.worker_command()))  # noqa: S603
-        children.append(
-            subprocess.Popen(  # noqa: S603
-                [
-                    str(Path(sys.executable).with_name("gunicorn")),
-                    "habeas.wsgi",
-                    "--bind",
-                    f"{host}:{port}",
-                    "--workers",
-                    str(options["workers"]),
-                    *GUNICORN_OPTIONS,
-                ]
-            )
+        self.settle_imports()
+        web = subprocess.Popen(  # noqa: S603
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "habeas.wsgi",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(options["workers"]),
+                *GUNICORN_OPTIONS,
+            ]
         )
         self.banner(host, port)
-        self.supervise(children)
+        self.supervise(web, None if options["no_worker"] else self.worker_command())
+
+    def settle_imports(self) -> None:
+        """Undo or finish imports a dead process left (habeas import-recover).
+
+        Their records are not public either way; this removes or completes
+        them. A database that cannot be reached now does not stop the
+        site from starting: /healthz says so, and the next import settles them.
+        """
+        try:
+            call_command("import-recover", stdout=self.stdout, stderr=self.stderr)
+        except DatabaseError as error:
+            self.stderr.write(f"Could not settle unfinished imports ({type(error).__name__}).")
 
     def worker_command(self) -> list[str]:
         habeas = str(Path(sys.executable).with_name("habeas"))
         if getattr(settings, "REDIS_URL", ""):
             return [habeas, "rqworker", "--job-class", "django_tasks_rq.Job", "default"]
-        return [habeas, "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "1"]
+        return [habeas, "worker", "--queue-name", "*", "--no-reload", "--verbosity", "1"]
 
     def banner(self, host: str, port: int) -> None:
         shown = f"[{host}]" if ":" in host else host
@@ -105,24 +122,62 @@ class Command(BaseCommand):
         self.stdout.write(f"Urdu pages: {url}ur/")
         credentials = Path(settings.VAR_DIR) / CREDENTIALS_FILE
         if credentials.exists():
-            self.stdout.write(f"Sign in at {url}accounts/login/ as the demo coordinator:")
-            self.stdout.write(credentials.read_text(encoding="utf-8").strip())
+            # Where the password is, never the password: this output is
+            # often a log that others can read.
+            self.stdout.write(
+                f"Sign in at {url}accounts/login/ as the demo coordinator; "
+                f"the username and password are in {credentials}"
+            )
         self.stdout.write("Press Ctrl-C to stop.\n")
 
-    def supervise(self, children: list[subprocess.Popen[bytes]]) -> None:
-        """Wait until a child exits or a signal arrives, then stop them all."""
-        stopping = False
+    def start(self, command: list[str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(command)  # noqa: S603
+
+    def supervise(
+        self,
+        web: subprocess.Popen[bytes],
+        worker_command: list[str] | None,
+        *,
+        pause: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Run until the web server exits or a signal arrives, then stop everything.
+
+        A task worker that stops is started again after a wait that doubles
+        each time in a row (RESTART_DELAYS), while the site goes on
+        serving: mail waits, pages do not. Only the web server's own exit
+        ends ``serve``, with an error unless a signal asked for it.
+        """
+        self.stopping = False
 
         def stop(signum: int, frame: object) -> None:
-            nonlocal stopping
-            stopping = True
+            self.stopping = True
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        worker = self.start(worker_command) if worker_command else None
+        started = clock()
+        failures = 0
+        restart_at: float | None = None
         try:
-            while not stopping and all(child.poll() is None for child in children):
-                time.sleep(0.2)
+            while not self.stopping and web.poll() is None:
+                if worker_command and worker is not None and worker.poll() is not None:
+                    if clock() - started >= RESTART_SETTLED:
+                        failures = 0
+                    delay = RESTART_DELAYS[min(failures, len(RESTART_DELAYS) - 1)]
+                    failures += 1
+                    self.stderr.write(
+                        f"The task worker stopped (exit status {worker.returncode}); "
+                        f"starting it again in {delay:g} s. The site goes on serving."
+                    )
+                    worker, restart_at = None, clock() + delay
+                if worker_command and restart_at is not None and clock() >= restart_at:
+                    worker, restart_at = self.start(worker_command), None
+                    started = clock()
+                pause(POLL_SECONDS)
         finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            children = [child for child in (worker, web) if child is not None]
             for child in children:
                 if child.poll() is None:
                     child.terminate()
@@ -131,6 +186,5 @@ class Command(BaseCommand):
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     child.kill()
-        failed = [child for child in children if child.returncode not in (0, -signal.SIGTERM)]
-        if failed and not stopping:
-            raise CommandError("A Habeas process stopped unexpectedly; see the log above.")
+        if web.returncode not in (0, -signal.SIGTERM) and not self.stopping:
+            raise CommandError("The web server stopped unexpectedly; see the log above.")
