@@ -91,7 +91,7 @@ def test_a_coordinator_inviting_an_organisation_that_asked_endorses_nothing_new(
     )
     later = _common(front, "Release them now")
     response = front.client("coordinator").post(
-        "/campaigns/free-them/coordinate/invite-organisation/", {"organisation": newcomer.pk}
+        "/campaigns/free-them/coordinate/invite-organisation/", {"organisation": newcomer.slug}
     )
     assert response.status_code == 302
     assert CampaignMembership.objects.get(organisation=newcomer).status == "ACTIVE"
