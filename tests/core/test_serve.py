@@ -13,6 +13,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _env(tmp_path: Path) -> dict[str, str]:
+    """`make run`'s environment: debug settings, state under tmp_path."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "habeas.settings",
+        "HABEAS_DEBUG": "1",
+        "HABEAS_VAR_DIR": str(tmp_path),
+    }
+
+
 def test_port_in_use_gives_a_clear_message(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -25,7 +35,7 @@ def test_port_in_use_gives_a_clear_message(tmp_path: Path) -> None:
             text=True,
             timeout=120,
             check=False,
-            env={**os.environ, "HABEAS_DEBUG": "1", "HABEAS_VAR_DIR": str(tmp_path)},
+            env=_env(tmp_path),
         )
     assert result.returncode == 1
     assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
@@ -41,7 +51,7 @@ def test_port_out_of_range_is_refused(tmp_path: Path) -> None:
         text=True,
         timeout=120,
         check=False,
-        env={**os.environ, "HABEAS_DEBUG": "1", "HABEAS_VAR_DIR": str(tmp_path)},
+        env=_env(tmp_path),
     )
     assert result.returncode == 1
     assert "between 1 and 65535" in result.stderr
@@ -60,6 +70,7 @@ def test_serve_runs_gunicorn_and_the_worker_then_stops_cleanly(tmp_path: Path) -
 
     env = {
         **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "DJANGO_SETTINGS_MODULE": "habeas.settings",
         "HABEAS_SECRET_KEY": "s" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
         "HABEAS_HTTPS": "0",
