@@ -267,7 +267,7 @@ def test_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Path) -> N
     ],
 )
 def test_email_url(url: str, expected: dict[str, object]) -> None:
-    config = parse_email_url(url)
+    config: dict[str, object] = dict(parse_email_url(url))
     for key, value in expected.items():
         assert config[key] == value
 
