@@ -331,11 +331,19 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging --------------------------------------------------------------
 
+# Log lines name views, users, tasks and records by id; never an address,
+# an e-mail address or a token (habeas.core.logs). A refused request (4xx)
+# is one line without a traceback, on Django's request and CSRF loggers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
+    "filters": {"client_error": {"()": "habeas.core.logs.ClientErrorFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HABEAS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_error"]},
+        "django.security.csrf": {"filters": ["client_error"]},
+    },
 }

@@ -22,7 +22,6 @@ from django.test import Client
 from habeas.coalition.models import Invitation, Role
 from habeas.coalition.services import token_digest
 from tests.conftest import Mailbox
-from tests.core.test_tasks import redis_queue  # noqa: F401 (a fixture)
 from tests.factories import OrganisationFactory, UserFactory, grant, sign_in
 
 INVITATION_LINK = re.compile(r"http://testserver(/accounts/invitations/([\w-]+)/)")
@@ -151,7 +150,7 @@ def test_no_mailed_token_or_link_is_left_in_any_table(
 @pytest.mark.django_db(transaction=True)
 def test_no_mailed_token_or_link_is_left_in_redis(
     smtp_server: Mailbox,
-    redis_queue: Any,  # noqa: F811
+    redis_queue: Any,
     people: tuple[Any, Any],
 ) -> None:
     """On RQ, the queued jobs carry ids only, and nothing of them is left once they ran."""
