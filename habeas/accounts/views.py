@@ -31,6 +31,7 @@ from habeas.accounts.forms import (
     TokenForm,
     throttled_error,
 )
+from habeas.core.http import AuthedRequest
 from habeas.core.privacy import client_address_pseudonym
 
 
@@ -54,7 +55,7 @@ def _qr_svg(uri: str) -> str:
 
 @never_cache
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Show a new authenticator's QR code and secret; confirm it with a code from the phone."""
     device = services.totp_device_start(user=request.user)
     form = TokenForm(request.POST or None)
@@ -86,7 +87,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthedRequest) -> HttpResponse:
     """Ask for a code from the authenticator, or a recovery code, after the password.
 
     Behind the sign-in guard (habeas.accounts.throttle): five wrong codes
@@ -94,7 +95,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     from many addresses make strangers wait, never the account's own
     addresses. An attempt that must wait answers 429, its code unchecked.
     """
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_verified():  # type: ignore[attr-defined]  # set by OTPMiddleware
         return redirect(_next_url(request))
     form = TokenForm(request.POST or None)
     status = 200
@@ -133,7 +134,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _verify_any_device(request: HttpRequest, token: str) -> Any:
+def _verify_any_device(request: AuthedRequest, token: str) -> Any:
     """The user's confirmed device that accepts the code, or None."""
     devices: list[Any] = [
         *TOTPDevice.objects.filter(user=request.user, confirmed=True),
@@ -148,7 +149,7 @@ def _verify_any_device(request: HttpRequest, token: str) -> Any:
 
 @require_POST
 @login_required
-def sessions_end_all(request: HttpRequest) -> HttpResponse:
+def sessions_end_all(request: AuthedRequest) -> HttpResponse:
     """Sign out on every device, this one included."""
     services.sessions_end_all(user=request.user)
     logout(request)
