@@ -9,6 +9,7 @@ gives no right to the working record.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -17,6 +18,15 @@ from rules.predicates import predicate
 
 from habeas.cases.models import CaseShare, Person
 from habeas.coalition.models import Campaign, Role, RoleGrant
+from habeas.coalition.rules import is_campaign_coordinator, is_site_admin
+from habeas.core.bulk import among
+
+
+@dataclass(frozen=True)
+class PersonIds:
+    """Persons by id, as the object of one permission check for all of them."""
+
+    ids: list[int]
 
 
 def _signed_in(user: Any) -> bool:
@@ -67,6 +77,22 @@ def documents_for(user: Any, target: Person | Campaign | None) -> bool:
 
 
 @predicate
+def documents_every(user: Any, persons: PersonIds | None) -> bool:
+    """A documenter of every one of the persons (one query, however many)."""
+    if not _signed_in(user) or not isinstance(persons, PersonIds):
+        return False
+    wanted = set(persons.ids)
+    found = Person.objects.filter(documented_by(user), pk__in=among(list(wanted))).count()
+    return found == len(wanted)
+
+
+@predicate
+def documents_somewhere(user: Any) -> bool:
+    """A case documenter of at least one campaign."""
+    return _signed_in(user) and _role_campaigns(user, Role.DOCUMENTER).exists()
+
+
+@predicate
 def on_case_team_for(user: Any, person: Person | None) -> bool:
     """The case team of the owning campaign (or of one it shares the restricted facts
     with) sees the person's restricted facts."""
@@ -88,6 +114,15 @@ def coordinates_owner(user: Any, person: Person | None) -> bool:
 
 
 add_perm("cases.document", documents_for)
+add_perm("cases.document_all", documents_every)
+# Sources are shared by every campaign's records: any documenter records them.
+add_perm("cases.record_source", documents_somewhere)
+# Importing rows into a campaign is documenting for it; rows that name no
+# campaign make persons no campaign owns, which only a site admin imports
+# (from the command line, where no second factor is asked: the shell is
+# the second factor).
+add_perm("cases.import_unowned", is_site_admin)
 add_perm("cases.view_restricted", on_case_team_for)
 # Sharing case work is the owning campaign's word alone: no site admin, no grantee.
 add_perm("cases.share_case", coordinates_owner)
+add_perm("cases.see_shares", is_campaign_coordinator)
