@@ -758,7 +758,7 @@ DETENTION_COLUMNS = [
 
 def _apply_batch(
     batch: list[Row],
-    by: User,
+    by: User | None,
     publish_by: User | None,
     known: Known,
     applied: Applied,
@@ -788,7 +788,7 @@ def _apply_batch(
             row.certainty,
             sources[row.external_id],
             now,
-            by.pk,
+            by.pk if by is not None else None,  # None: the importer's account was deleted
         )
         if row.external_id in persons:
             changed_persons.append((*values, persons[row.external_id]))
@@ -818,7 +818,7 @@ def _apply_batch(
 
     new_detentions, changed_detentions = [], []
     for row in batch:
-        values = (
+        detention = (
             row.arrested_on,
             row.arrested_precision,
             row.place,
@@ -828,9 +828,9 @@ def _apply_batch(
             row.certainty,
         )
         if row.external_id in detentions:
-            changed_detentions.append((*values, detentions[row.external_id]))
+            changed_detentions.append((*detention, detentions[row.external_id]))
         else:
-            new_detentions.append((row.external_id, persons[row.external_id], "", *values))
+            new_detentions.append((row.external_id, persons[row.external_id], "", *detention))
     insert_rows(
         Detention,
         ["external_id", "person", "sentence", *DETENTION_COLUMNS],

@@ -17,4 +17,4 @@ class AuthedRequest(HttpRequest):
     decorator is what makes the user a ``User``.
     """
 
-    user: User  # type: ignore[assignment]
+    user: User

@@ -113,7 +113,7 @@ def person_save(
     source: Source | SourceFacts,
     person: Person | None = None,
     campaign: Campaign | None = None,
-    photo: UploadedFile | None = None,
+    photo: UploadedFile[bytes] | None = None,
     photo_consent: bool | None = None,
     **fields: Any,
 ) -> Person:
@@ -167,7 +167,7 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 @transaction.atomic
 def person_photo_set(
-    *, by: User, person: Person, photo: UploadedFile | None, consent: bool
+    *, by: User, person: Person, photo: UploadedFile[bytes] | None, consent: bool
 ) -> Person:
     """Keep a photo, stripped of metadata; shown in public only with consent, once verified.
 
