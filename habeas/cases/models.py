@@ -28,6 +28,14 @@ from habeas.coalition.models import Campaign, Organisation
 from habeas.core.models import Source
 
 
+def max_length(model: type[models.Model], name: str) -> int:
+    """The most characters the model's field ``name`` holds: limits are read, never repeated."""
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if not isinstance(limit, int):
+        raise TypeError(f"{model.__name__}.{name} has no length limit")
+    return limit
+
+
 class Precision(models.TextChoices):
     """How much of a date is known; a date is shown only as far as it is known."""
 

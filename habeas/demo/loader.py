@@ -29,7 +29,7 @@ from habeas.cases.models import (
     Status,
     StatusChange,
 )
-from habeas.cases.services import publish
+from habeas.cases.services.publishing import _publish_many
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
@@ -308,7 +308,7 @@ def load_demo() -> LoadReport:
             StatusChange.objects.create(detention=detention, status=Status.DETAINED, source=source)
             report.count("detention", True)
         if not PublicRecord.objects.filter(person=person).exists():
-            publish(person=person, by=None)
+            _publish_many(person_ids=[person.pk], by=None)  # verified by the loader
             report.count("public record", True)
 
     for city, country, title in ACTIONS:

@@ -538,12 +538,12 @@ def test_the_demo_shows_the_letters_dispute(db: None) -> None:
 def test_a_coordinator_chooses_the_persons_the_campaign_defends(front: Front) -> None:
     """A coordinator finds a published record by name and defends it; nobody else may."""
     from habeas.cases.models import Person
-    from habeas.cases.services import publish
+    from habeas.cases.services.publishing import _publish_many
     from habeas.core.models import Source
 
     source = Source.objects.create(title="Report")
     person = Person.objects.create(name="Held Person", slug="held", source=source)
-    publish(person=person, by=None)
+    _publish_many(person_ids=[person.pk], by=None)  # as the demo loader publishes
     refused = front.client("editor_a").post(
         "/campaigns/free-them/persons/", {"person": person.pk, "action": "add"}
     )
