@@ -17,7 +17,7 @@ from habeas.cases.models import Person, Precision
 from habeas.cases.services import _date, unique_slug
 
 EXAMPLES = settings(max_examples=80, deadline=None)
-WIDTH = {Precision.DAY: 10, Precision.MONTH: 7, Precision.YEAR: 4}
+WIDTH: dict[str, int] = {Precision.DAY: 10, Precision.MONTH: 7, Precision.YEAR: 4}
 
 
 @EXAMPLES
@@ -114,5 +114,6 @@ def test_a_slug_is_a_free_address(name: str, taken: set[int]) -> None:
     slug = unique_slug(name, taken=used.__contains__)
     assert slug not in used
     assert slug == base or re.fullmatch(re.escape(base) + r"-\d+", slug)
+    assert SLUG_LENGTH is not None
     assert len(slug) <= SLUG_LENGTH
     assert reverse("cases:person", kwargs={"slug": slug}) == f"/register/{slug}/"

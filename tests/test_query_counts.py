@@ -7,6 +7,7 @@ list page is a decision someone makes in this file.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -81,7 +82,7 @@ def test_correspondence_list() -> None:
     writer, reader = OrganisationFactory(), OrganisationFactory()
     campaign = CampaignFactory()
 
-    def add(first: int, last: int) -> None:
+    def add(first: int, last: int) -> str:
         for n in range(first, last):
             root = Letter.objects.create(
                 from_organisation=writer,
@@ -126,7 +127,7 @@ def test_organisation_members_page() -> None:
                 organisation=organisation,
                 token_sha256=f"{n:064d}",
                 invited_by=admin,
-                expires_at=timezone.now() + timezone.timedelta(days=7),
+                expires_at=timezone.now() + datetime.timedelta(days=7),
             )
         return f"invited{last - 1}@example.org"
 
@@ -149,7 +150,7 @@ def test_campaign_coordinate_page() -> None:
                 campaign=campaign,
                 token_sha256=f"{n:064d}",
                 invited_by=coordinator,
-                expires_at=timezone.now() + timezone.timedelta(days=7),
+                expires_at=timezone.now() + datetime.timedelta(days=7),
             )
             CampaignMembership.objects.create(
                 campaign=campaign,
