@@ -577,7 +577,7 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
         case "view_invitation":
             return Attempt("get", f"/accounts/invitations/{MATRIX_TOKEN}/", public=True)
         case "invite_organisation":
-            data = {"organisation": str(o["orphan_org"].pk)}
+            data = {"organisation": o["orphan_org"].slug}
             return Attempt("post", f"/campaigns/{campaign}/coordinate/invite-organisation/", data)
         case "accept_membership":
             membership = o[obj]
