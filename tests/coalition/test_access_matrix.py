@@ -169,10 +169,15 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("accept_membership", "invitation_of_a_to_d"): {"admin_a"},
     ("reply_letter", "as_b"): {"editor_b", "admin_b"},
     ("hide_item", "position_of_a"): {"coordinator_c", "moderator_c", "site_admin"},
+    # FINDING (issue 12, item 1): publishing is verification's business; today
+    # publish, publish_many and publish_new leave the check to their callers.
+    ("publish", "person_in_c"): {"documenter_c"},
+    ("publish_many", "person_in_c"): {"documenter_c"},
+    ("publish_new", "person_in_c"): {"documenter_c"},
 }
 
 # Actions with no page of their own (the page that calls them has its row).
-SERVICE_ONLY = {"set_photo"}
+SERVICE_ONLY = {"set_photo", "publish", "publish_many", "publish_new"}
 
 
 @dataclass
@@ -834,6 +839,13 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
         source=w.objects[obj].source,
         since_on=None,
         criterion="Svc",
+    ),
+    "publish": lambda w, user, obj: cases_services.publish(by=user, person=w.objects[obj]),
+    "publish_many": lambda w, user, obj: cases_services.publish_many(
+        by=user, person_ids=[w.objects[obj].pk]
+    ),
+    "publish_new": lambda w, user, obj: cases_services.publish_new(
+        cases_services.gather([w.objects[obj].pk]), by=user
     ),
     "invite_treasurer": lambda w, user, obj: services.invitation_create(
         by=user,
