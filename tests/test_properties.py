@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from habeas.cases import search
 from habeas.cases.importer import parse_date
 from habeas.cases.models import Person, Precision
-from habeas.cases.services import _date, unique_slug
+from habeas.cases.publication import _date
+from habeas.cases.services import unique_slug
 
 EXAMPLES = settings(max_examples=80, deadline=None)
 WIDTH: dict[str, int] = {Precision.DAY: 10, Precision.MONTH: 7, Precision.YEAR: 4}

@@ -169,15 +169,13 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("accept_membership", "invitation_of_a_to_d"): {"admin_a"},
     ("reply_letter", "as_b"): {"editor_b", "admin_b"},
     ("hide_item", "position_of_a"): {"coordinator_c", "moderator_c", "site_admin"},
-    # FINDING (issue 12, item 1): publishing is verification's business; today
-    # publish, publish_many and publish_new leave the check to their callers.
+    # Publishing is verification's business: the owning campaign's documenter.
     ("publish", "person_in_c"): {"documenter_c"},
     ("publish_many", "person_in_c"): {"documenter_c"},
-    ("publish_new", "person_in_c"): {"documenter_c"},
 }
 
 # Actions with no page of their own (the page that calls them has its row).
-SERVICE_ONLY = {"set_photo", "publish", "publish_many", "publish_new"}
+SERVICE_ONLY = {"set_photo", "publish", "publish_many"}
 
 
 @dataclass
@@ -296,7 +294,7 @@ def world(db: None) -> World:
         restricted=True,
         granted_by=users["coordinator_c"],
     )
-    from habeas.cases.services import publish
+    from habeas.cases.services.publishing import _publish_many
 
     target["published_person"] = Person.objects.create(
         name="Published person",
@@ -306,7 +304,7 @@ def world(db: None) -> World:
         campaign=campaign_c,
     )
     target["published_person"].campaigns.add(campaign_c)
-    publish(person=target["published_person"], by=None)
+    _publish_many(person_ids=[target["published_person"].pk], by=None)
     target["published_defended_by_d"] = Person.objects.create(
         name="Published, defended by D",
         slug="published-defended-by-d",
@@ -315,7 +313,7 @@ def world(db: None) -> World:
         campaign=campaign_c,
     )
     target["published_defended_by_d"].campaigns.add(campaign_c, campaign_d)
-    publish(person=target["published_defended_by_d"], by=None)
+    _publish_many(person_ids=[target["published_defended_by_d"].pk], by=None)
     from habeas.cases.models import Detention
 
     for key, person in (
@@ -843,9 +841,6 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
     "publish": lambda w, user, obj: cases_services.publish(by=user, person=w.objects[obj]),
     "publish_many": lambda w, user, obj: cases_services.publish_many(
         by=user, person_ids=[w.objects[obj].pk]
-    ),
-    "publish_new": lambda w, user, obj: cases_services.publish_new(
-        cases_services.gather([w.objects[obj].pk]), by=user
     ),
     "invite_treasurer": lambda w, user, obj: services.invitation_create(
         by=user,

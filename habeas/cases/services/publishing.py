@@ -48,9 +48,19 @@ def person_verify(*, by: User, person: Person) -> RecordWithData:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.updated_by_id == by.pk:
         raise ValidationError(_("Another documenter must verify your own change."))
-    _publish_many(person_ids=[person.pk], by=by)
-    log.info("verified and published 1 record")
+    if _published_as_it_stands(person):
+        # A second click, or two documenters at once: nothing changed since
+        # the last verification, so no new version.
+        log.info("verified a record already public as it stands")
+    else:
+        _publish_many(person_ids=[person.pk], by=by)
+        log.info("verified and published 1 record")
     return with_data(PublicRecord.objects.filter(pk=person.pk)).get()
+
+
+def _published_as_it_stands(person: Person) -> bool:
+    """Whether a public version was verified after the working record's last change."""
+    return PublicVersion.objects.filter(person=person, verified_at__gte=person.updated_at).exists()
 
 
 @transaction.atomic
