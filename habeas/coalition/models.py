@@ -416,30 +416,35 @@ class Appeal(models.Model):
         return self.text[:40]
 
 
-class Letter(models.Model):
-    """An open letter from one organisation to another or to a campaign, or a reply.
+class Correspondence(models.Model):
+    """A public letter from one organisation to another or to a campaign, or a reply.
 
-    Never edited once published: corrections follow it.
+    Never edited once published: corrections follow it. (Open letters signed
+    by people belong to another app; these are letters between organisations.)
     """
 
     from_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="letters_sent"
+        Organisation, on_delete=models.PROTECT, related_name="correspondence_sent"
     )
     to_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="letters_received",
+        related_name="correspondence_received",
     )
     to_campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="correspondence"
     )
     in_reply_to = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
     )
     thread = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="thread_letters"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="thread_correspondence",
     )
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text (Markdown)"), max_length=100_000)
@@ -458,13 +463,13 @@ class Letter(models.Model):
 
     class Meta:
         ordering = ["published_at", "pk"]
-        verbose_name = _("open letter")
-        verbose_name_plural = _("open letters")
+        verbose_name = _("letter between organisations")
+        verbose_name_plural = _("correspondence")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(to_organisation__isnull=False)
                 | models.Q(to_campaign__isnull=False),
-                name="letter_has_an_addressee",
+                name="correspondence_has_an_addressee",
             )
         ]
 
@@ -473,13 +478,15 @@ class Letter(models.Model):
 
     def get_absolute_url(self) -> str:
         root = self.thread_id or self.pk
-        return reverse("coalition:letter", kwargs={"pk": root}) + f"#letter-{self.pk}"
+        return reverse("coalition:correspondence", kwargs={"pk": root}) + f"#letter-{self.pk}"
 
 
-class Correction(models.Model):
-    """A correction published after a letter, shown with it."""
+class CorrespondenceCorrection(models.Model):
+    """A correction published after a letter of correspondence, shown with it."""
 
-    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="corrections")
+    correspondence = models.ForeignKey(
+        Correspondence, on_delete=models.PROTECT, related_name="corrections"
+    )
     body = models.TextField(_("correction (Markdown)"), max_length=20_000)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     published_by = models.ForeignKey(

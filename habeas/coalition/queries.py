@@ -15,11 +15,11 @@ from habeas.coalition.models import (
     Appeal,
     Campaign,
     CampaignMembership,
+    Correspondence,
     Demand,
     DemandVersion,
     HiddenNotice,
     Invitation,
-    Letter,
     Organisation,
     OrganisationVersion,
     Position,
@@ -494,32 +494,32 @@ def organisation_countries() -> list[str]:
     )
 
 
-def letters_public() -> QuerySet[Letter]:
-    """Letters the public may read: not those to a campaign that is (again) a draft."""
-    return Letter.objects.exclude(to_campaign__status=Campaign.Status.DRAFT).exclude(
+def correspondence_public() -> QuerySet[Correspondence]:
+    """Correspondence the public may read: not letters to a campaign that is (again) a draft."""
+    return Correspondence.objects.exclude(to_campaign__status=Campaign.Status.DRAFT).exclude(
         thread__to_campaign__status=Campaign.Status.DRAFT
     )
 
 
-def letter_public(pk: int) -> Letter | None:
+def correspondence_root(pk: int) -> Correspondence | None:
     """The public letter that starts thread ``pk``, or None."""
-    return letters_public().filter(pk=pk, in_reply_to__isnull=True).first()
+    return correspondence_public().filter(pk=pk, in_reply_to__isnull=True).first()
 
 
-def letter_threads() -> QuerySet[Letter]:
-    """Open letters that start a thread, newest first."""
+def correspondence_threads() -> QuerySet[Correspondence]:
+    """Letters that start a thread, newest first."""
     return (
-        letters_public()
+        correspondence_public()
         .filter(in_reply_to__isnull=True)
         .select_related("from_organisation", "to_organisation", "to_campaign")
         .order_by("-published_at", "-pk")
     )
 
 
-def letter_thread(root: Letter) -> list[Letter]:
+def correspondence_thread(root: Correspondence) -> list[Correspondence]:
     """A thread's letters in order, with their corrections (two queries)."""
     return list(
-        Letter.objects.filter(models.Q(pk=root.pk) | models.Q(thread=root))
+        Correspondence.objects.filter(models.Q(pk=root.pk) | models.Q(thread=root))
         .select_related("from_organisation", "to_organisation", "to_campaign", "source")
         .prefetch_related("corrections")
         .order_by("published_at", "pk")
@@ -548,7 +548,7 @@ def _hidden(field_name: str) -> Any:
 
 
 def organisation_profile(organisation: Organisation) -> dict[str, Any]:
-    """An organisation's public record: its campaigns, statements, own demands and letters.
+    """An organisation's public record: its campaigns, statements, own demands and correspondence.
 
     Each list capped (``core.lists.capped``): at most two queries a list,
     however much the organisation has published.
@@ -581,8 +581,8 @@ def organisation_profile(organisation: Organisation) -> dict[str, Any]:
         "earlier_profiles": list(
             OrganisationVersion.objects.filter(organisation=organisation).order_by("-number")[1:]
         ),
-        "letters": capped(
-            letters_public()
+        "correspondence": capped(
+            correspondence_public()
             .filter(from_organisation=organisation)
             .select_related("to_organisation", "to_campaign")
             .order_by("-published_at", "-pk")

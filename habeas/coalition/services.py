@@ -25,12 +25,12 @@ from habeas.coalition.models import (
     Appeal,
     Campaign,
     CampaignMembership,
-    Correction,
+    Correspondence,
+    CorrespondenceCorrection,
     Demand,
     DemandVersion,
     HiddenNotice,
     Invitation,
-    Letter,
     Organisation,
     OrganisationVersion,
     Position,
@@ -1002,7 +1002,7 @@ def notice_lift(*, by: Any, notice: HiddenNotice) -> HiddenNotice:
 
 
 @transaction.atomic
-def letter_publish(
+def correspondence_publish(
     *,
     by: Any,
     organisation: Organisation,
@@ -1010,10 +1010,12 @@ def letter_publish(
     body: str,
     to_organisation: Organisation | None = None,
     to_campaign: Campaign | None = None,
-    in_reply_to: Letter | None = None,
+    in_reply_to: Correspondence | None = None,
     signed: str = "",
-) -> Letter:
-    """Publish an open letter, or a reply in a thread. Never edited afterwards.
+) -> Correspondence:
+    """Publish a letter to an organisation or a campaign, or a reply in a thread.
+
+    Never edited afterwards.
 
     Raises PermissionDenied unless ``by`` edits for ``organisation``,
     ValidationError for an empty or oversized letter or no addressee.
@@ -1032,7 +1034,7 @@ def letter_publish(
         raise ValidationError(_("Open letters go to public campaigns only."))
     if to_organisation == organisation:
         raise ValidationError(_("An organisation cannot write an open letter to itself."))
-    return Letter.objects.create(
+    return Correspondence.objects.create(
         from_organisation=organisation,
         to_organisation=to_organisation,
         to_campaign=to_campaign,
@@ -1046,8 +1048,12 @@ def letter_publish(
 
 
 @transaction.atomic
-def letter_correct(*, by: Any, letter: Letter, body: str) -> Correction:
+def correspondence_correct(
+    *, by: Any, correspondence: Correspondence, body: str
+) -> CorrespondenceCorrection:
     """Follow a published letter with a correction, shown with it; the letter is unchanged."""
-    _require(by, "coalition.edit_item", letter)
+    _require(by, "coalition.edit_item", correspondence)
     body = _clean_text(body, field="body", limit=20_000)
-    return Correction.objects.create(letter=letter, body=body, published_by=by)
+    return CorrespondenceCorrection.objects.create(
+        correspondence=correspondence, body=body, published_by=by
+    )

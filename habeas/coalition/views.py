@@ -10,7 +10,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,10 +25,10 @@ from habeas.coalition.forms import (
     CampaignInviteForm,
     CampaignSettingsForm,
     CorrectionForm,
+    CorrespondenceForm,
     DemandForm,
     JoinForm,
     LeaveForm,
-    LetterForm,
     OrganisationCreateForm,
     OrganisationForm,
     OrganisationInviteForm,
@@ -44,9 +44,9 @@ from habeas.coalition.forms import (
 from habeas.coalition.models import (
     TWO_FACTOR_ROLES,
     Campaign,
+    Correspondence,
     Demand,
     HiddenNotice,
-    Letter,
     Organisation,
     Statement,
 )
@@ -851,30 +851,32 @@ def campaign_history(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def letter_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.letter_threads(), 25).get_page(request.GET.get("page"))
-    return render(request, "coalition/letter_list.html", {"page": page})
+def correspondence_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.correspondence_threads(), 25).get_page(request.GET.get("page"))
+    return render(request, "coalition/correspondence_list.html", {"page": page})
 
 
-def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    root = queries.letter_public(pk)
+def correspondence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    root = queries.correspondence_root(pk)
     if root is None:
         raise Http404
     return render(
-        request, "coalition/letter.html", {"root": root, "letters": queries.letter_thread(root)}
+        request,
+        "coalition/correspondence.html",
+        {"root": root, "thread": queries.correspondence_thread(root)},
     )
 
 
 @never_cache
 @login_required
-def letter_write(request: HttpRequest) -> HttpResponse:
-    form = LetterForm(
+def correspondence_write(request: HttpRequest) -> HttpResponse:
+    form = CorrespondenceForm(
         request.POST or None, organisations=queries.editable_organisations(request.user)
     )
     return _handle(
         request,
         form,
-        lambda data: services.letter_publish(
+        lambda data: services.correspondence_publish(
             by=request.user,
             organisation=data["organisation"],
             subject=data["subject"],
@@ -893,8 +895,10 @@ def letter_write(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = queries.letters_public().filter(pk=pk).select_related("from_organisation").first()
+def correspondence_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = (
+        queries.correspondence_public().filter(pk=pk).select_related("from_organisation").first()
+    )
     if parent is None:
         raise Http404
     form = ReplyForm(
@@ -905,7 +909,7 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         form,
-        lambda data: services.letter_publish(
+        lambda data: services.correspondence_publish(
             by=request.user,
             organisation=data["organisation"],
             subject=data["subject"],
@@ -922,8 +926,8 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def letter_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = Letter.objects.filter(pk=pk).first()
+def correspondence_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = Correspondence.objects.filter(pk=pk).first()
     if letter is None:
         raise Http404
     if not request.user.has_perm("coalition.edit_item", letter):
@@ -931,9 +935,26 @@ def letter_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         CorrectionForm(request.POST or None),
-        lambda data: services.letter_correct(by=request.user, letter=letter, body=data["body"]),
+        lambda data: services.correspondence_correct(
+            by=request.user, correspondence=letter, body=data["body"]
+        ),
         success=_("Correction published with the letter."),
         then=letter,
         title=_("Correct: %(subject)s") % {"subject": letter},
         submit=_("Publish the correction"),
+    )
+
+
+def moved(request: HttpRequest, to: str, **kwargs: Any) -> HttpResponse:
+    """An old address of a page that moved for good, answered with its new one.
+
+    301 for reading (GET, HEAD); 308 for a form posted to the old address, so
+    that the browser posts the same body to the new one instead of turning it
+    into a GET and losing what was written.
+    """
+    url = reverse(to, kwargs=kwargs)
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    return HttpResponsePermanentRedirect(
+        url, preserve_request=request.method not in {"GET", "HEAD"}
     )

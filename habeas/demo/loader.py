@@ -33,9 +33,9 @@ from habeas.cases.services import publish
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
+    Correspondence,
     Demand,
     DemandVersion,
-    Letter,
     Organisation,
     Position,
     Role,
@@ -257,8 +257,8 @@ def load_demo() -> LoadReport:
                 source=source,
             )
 
-    if not Letter.objects.filter(source=source).exists():
-        Letter.objects.create(
+    if not Correspondence.objects.filter(source=source).exists():
+        Correspondence.objects.create(
             from_organisation=organisations["sl-b"],
             to_organisation=organisations["rci"],
             subject=LETTER_SUBJECT,
@@ -267,7 +267,7 @@ def load_demo() -> LoadReport:
             published_at=datetime.datetime(2025, 5, 30, 12, tzinfo=datetime.UTC),
             source=source,
         )
-        report.count("letter", True)
+        report.count("correspondence", True)
 
     for fact in PERSONS:
         person, created = Person.objects.get_or_create(
@@ -338,6 +338,6 @@ def demo_counts() -> dict[str, int]:
         "affiliation": Affiliation,
         "action": Action,
         "position": Position,
-        "letter": Letter,
+        "correspondence": Correspondence,
     }
     return {kind: model._default_manager.count() for kind, model in kinds.items()}

@@ -173,9 +173,9 @@ def world(db: None) -> World:
 
     from habeas.coalition.models import (
         CampaignMembership,
+        Correspondence,
         Demand,
         HiddenNotice,
-        Letter,
         Statement,
     )
 
@@ -204,7 +204,7 @@ def world(db: None) -> World:
         reason="Because",
         hidden_by=users["coordinator_c"],
     )
-    target["letter_of_a"] = Letter.objects.create(
+    target["letter_of_a"] = Correspondence.objects.create(
         from_organisation=org_a, to_organisation=org_b, subject="Hello", body="Text"
     )
     CampaignMembership.objects.create(
@@ -295,10 +295,10 @@ def _state(world: World) -> tuple[Any, ...]:
         Appeal,
         Campaign,
         CampaignMembership,
-        Correction,
+        Correspondence,
+        CorrespondenceCorrection,
         Demand,
         HiddenNotice,
-        Letter,
         Position,
         Statement,
     )
@@ -312,8 +312,8 @@ def _state(world: World) -> tuple[Any, ...]:
         sorted(Statement.objects.values_list("pk", "title", "version", "withdrawn_at")),
         sorted(HiddenNotice.objects.values_list("pk", "lifted_at")),
         Appeal.objects.count(),
-        Letter.objects.count(),
-        Correction.objects.count(),
+        Correspondence.objects.count(),
+        CorrespondenceCorrection.objects.count(),
         sorted(Campaign.objects.values_list("pk", "title", "status", "quorum")),
         sorted(CampaignMembership.objects.values_list("pk", "status")),
         sorted(Person.objects.values_list("pk", "name", "updated_at", "campaign")),
@@ -416,9 +416,9 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
                 "subject": "S",
                 "body": "B",
             }
-            return Attempt("post", "/letters/new/", data)
+            return Attempt("post", "/correspondence/new/", data)
         case "correct_letter":
-            return Attempt("post", f"/letters/{o[obj].pk}/correct/", {"body": "Correction"})
+            return Attempt("post", f"/correspondence/{o[obj].pk}/correct/", {"body": "Correction"})
         case "start_campaign":
             return Attempt(
                 "post",
@@ -587,8 +587,8 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
     "appeal_notice": lambda w, user, obj: services.notice_appeal(
         by=user, notice=w.objects[obj], text="Svc appeal"
     ),
-    "correct_letter": lambda w, user, obj: services.letter_correct(
-        by=user, letter=w.objects[obj], body="Svc"
+    "correct_letter": lambda w, user, obj: services.correspondence_correct(
+        by=user, correspondence=w.objects[obj], body="Svc"
     ),
     "edit_person": lambda w, user, obj: cases_services.person_save(
         by=user, person=w.objects[obj], source=w.objects[obj].source, name="Svc name"
