@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from habeas.coalition.models import (
     TWO_FACTOR_ROLES,
@@ -26,6 +28,7 @@ from habeas.coalition.models import (
     RoleGrant,
     Statement,
     StatementVersion,
+    token_digest,
 )
 from habeas.core.lists import Paged, capped, paged
 
@@ -83,6 +86,28 @@ def roles_of(user: Any) -> list[RoleGrant]:
         .select_related("organisation", "campaign")
         .order_by("organisation__name", "campaign__title", "role")
     )
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """The open invitation for this token.
+
+    Raises ValidationError, with a message fit to show, when the token is
+    unknown, used, withdrawn or expired.
+    """
+    invitation = (
+        Invitation.objects.select_related("organisation", "campaign", "invited_by")
+        .filter(token_sha256=token_digest(token))
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError(_("This invitation link is not valid. Check that it is complete."))
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.withdrawn_at is not None:
+        raise ValidationError(_("This invitation was withdrawn."))
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError(_("This invitation has expired. Ask for a new one."))
+    return invitation
 
 
 @dataclass(frozen=True)

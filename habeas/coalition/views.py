@@ -239,7 +239,7 @@ def campaign_revoke(request: HttpRequest, slug: str, grant_id: int) -> HttpRespo
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Take an invited role: as the signed-in user, or by choosing a username and password."""
     try:
-        invitation = services.invitation_by_token(token)
+        invitation = queries.invitation_by_token(token)
     except ValidationError as error:
         return render(
             request, "coalition/invitation_invalid.html", {"errors": error.messages}, status=410
