@@ -191,6 +191,10 @@ class CampaignMembership(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} in {self.campaign}"
 
+    @property
+    def has_left(self) -> bool:
+        return self.status == self.Status.LEFT
+
 
 class Demand(models.Model):
     """A demand or slogan proposed by one member organisation.

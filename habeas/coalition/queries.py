@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habeas.coalition.models import (
+    ORGANISATION_ROLES,
     TWO_FACTOR_ROLES,
     Appeal,
     Campaign,
@@ -25,6 +26,7 @@ from habeas.coalition.models import (
     Organisation,
     OrganisationVersion,
     Position,
+    Role,
     RoleGrant,
     Statement,
     StatementVersion,
@@ -78,14 +80,32 @@ def user_requires_two_factor(user: Any) -> bool:
     return RoleGrant.objects.active().filter(user=user, role__in=TWO_FACTOR_ROLES).exists()
 
 
-def roles_of(user: Any) -> list[RoleGrant]:
+@dataclass(frozen=True)
+class RoleRow:
+    """One of a user's roles, and which of its pages it opens."""
+
+    grant: RoleGrant
+    manages_members: bool
+    edits_profile: bool
+    registers_organisations: bool
+    coordinates: bool
+
+
+def roles_of(user: Any) -> list[RoleRow]:
     """A user's active roles, with their organisations and campaigns (one query)."""
-    return list(
-        RoleGrant.objects.active()
+    return [
+        RoleRow(
+            grant=grant,
+            manages_members=grant.role == Role.ORG_ADMIN,
+            edits_profile=grant.role in ORGANISATION_ROLES,
+            registers_organisations=grant.role == Role.SITE_ADMIN,
+            coordinates=grant.role == Role.COORDINATOR,
+        )
+        for grant in RoleGrant.objects.active()
         .filter(user=user)
         .select_related("organisation", "campaign")
         .order_by("organisation__name", "campaign__title", "role")
-    )
+    ]
 
 
 def invitation_by_token(token: str) -> Invitation:
@@ -553,16 +573,29 @@ def correspondence_thread(root: Correspondence) -> list[Correspondence]:
 
 def editable_organisations(user: Any) -> QuerySet[Organisation]:
     """The organisations ``user`` may publish for (editor or admin)."""
+    return _organisations_with_role(user, [Role.ORG_ADMIN, Role.ORG_EDITOR])
+
+
+def administered_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations ``user`` is an admin of: those it may commit (start a campaign
+    in their name, ask to join one, leave one)."""
+    return _organisations_with_role(user, [Role.ORG_ADMIN])
+
+
+def _organisations_with_role(user: Any, roles: list[Role]) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return (
-        Organisation.objects.filter(
-            grants__user=user,
-            grants__revoked_at__isnull=True,
-            grants__role__in=["ORG_ADMIN", "ORG_EDITOR"],
-        )
-        .distinct()
-        .order_by("name")
+    held = RoleGrant.objects.active().filter(user=user, role__in=roles).values("organisation")
+    return Organisation.objects.filter(pk__in=held).order_by("name")
+
+
+def member_organisations(
+    organisations: QuerySet[Organisation], campaign: Campaign
+) -> QuerySet[Organisation]:
+    """Those of ``organisations`` that are active members of ``campaign``."""
+    return organisations.filter(
+        memberships__campaign=campaign,
+        memberships__status=CampaignMembership.Status.ACTIVE,
     )
 
 

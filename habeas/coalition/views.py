@@ -44,6 +44,7 @@ from habeas.coalition.forms import (
 from habeas.coalition.models import (
     TWO_FACTOR_ROLES,
     Campaign,
+    CampaignMembership,
     Correspondence,
     Demand,
     HiddenNotice,
@@ -89,7 +90,7 @@ def _report(request: HttpRequest, error: ValidationError) -> None:
 @login_required
 def my_roles(request: HttpRequest) -> HttpResponse:
     """My organisations and roles, with links to what each role lets me do."""
-    return render(request, "coalition/my_roles.html", {"grants": queries.roles_of(request.user)})
+    return render(request, "coalition/my_roles.html", {"rows": queries.roles_of(request.user)})
 
 
 @never_cache
@@ -349,9 +350,7 @@ def _handle(
 
 
 def _member_organisations(user: Any, campaign: Campaign) -> Any:
-    return queries.editable_organisations(user).filter(
-        memberships__campaign=campaign, memberships__status="ACTIVE"
-    )
+    return queries.member_organisations(queries.editable_organisations(user), campaign)
 
 
 @never_cache
@@ -600,9 +599,7 @@ def notice_lift(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse
 @login_required
 def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
-    admin_of = queries.editable_organisations(request.user).filter(
-        grants__role="ORG_ADMIN", grants__user=request.user.pk, grants__revoked_at__isnull=True
-    )
+    admin_of = queries.administered_organisations(request.user)
     common = queries.common_demands_to_endorse(campaign)
     shown = encode_wordings([[demand.pk, demand.version] for demand in common])
     form = JoinForm(
@@ -624,7 +621,7 @@ def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
             data["common_demands"] = shown
             form.data = data
         else:
-            if membership.status == "ACTIVE":
+            if membership.status == CampaignMembership.Status.ACTIVE:
                 messages.success(request, _("Your organisation has joined the campaign."))
             else:
                 messages.success(request, _("Request sent; a coordinator will answer."))
@@ -648,12 +645,8 @@ def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def campaign_leave(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
-    admin_of = queries.editable_organisations(request.user).filter(
-        grants__role="ORG_ADMIN",
-        grants__user=request.user.pk,
-        grants__revoked_at__isnull=True,
-        memberships__campaign=campaign,
-        memberships__status="ACTIVE",
+    admin_of = queries.member_organisations(
+        queries.administered_organisations(request.user), campaign
     )
     form = LeaveForm(request.POST or None, organisations=admin_of)
     if request.method == "POST" and form.is_valid():
@@ -734,9 +727,7 @@ def membership_accept(request: HttpRequest, slug: str, organisation_id: int) -> 
 def campaign_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("coalition.create_campaign"):
         raise PermissionDenied
-    admin_of = queries.editable_organisations(request.user).filter(
-        grants__role="ORG_ADMIN", grants__user=request.user.pk, grants__revoked_at__isnull=True
-    )
+    admin_of = queries.administered_organisations(request.user)
     form = CampaignForm(request.POST or None, organisations=admin_of)
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,7 +21,7 @@ from habeas.coalition.services.correspondence import (
     correspondence_correct,
     correspondence_publish,
 )
-from habeas.coalition.services.grants import grant_create, grant_revoke
+from habeas.coalition.services.grants import grant_create, grant_create_at_console, grant_revoke
 from habeas.coalition.services.invitations import (
     INVITATION_LIFETIME,
     invitation_accept,
@@ -60,6 +60,7 @@ __all__ = [
     "demand_reword",
     "demand_withdraw",
     "grant_create",
+    "grant_create_at_console",
     "grant_revoke",
     "invitation_accept",
     "invitation_create",

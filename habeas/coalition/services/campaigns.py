@@ -20,7 +20,7 @@ from habeas.coalition.models import (
 )
 from habeas.coalition.queries import common_demands_to_endorse
 from habeas.coalition.services._checks import clean_text, clean_title, require
-from habeas.coalition.services.grants import grant_create
+from habeas.coalition.services.grants import _grant_write
 from habeas.coalition.services.united_front import _position_write
 
 
@@ -66,7 +66,7 @@ def campaign_create(
         status=CampaignMembership.Status.ACTIVE,
         joined_at=now,
     )
-    grant_create(user=by, role=Role.COORDINATOR, campaign=campaign, by=by)
+    _grant_write(user=by, role=Role.COORDINATOR, organisation=None, campaign=campaign, by=by)
     return campaign
 
 

@@ -9,26 +9,75 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from habeas.coalition.models import Campaign, Organisation, Role, RoleGrant
+from habeas.coalition.models import SITE_ROLES, Campaign, Organisation, Role, RoleGrant
 from habeas.coalition.services._checks import check_scope
+
+
+def _may_grant(
+    by: Any, role: str, organisation: Organisation | None, campaign: Campaign | None
+) -> bool:
+    """Whether ``by`` may give this role in this scope (or invite someone to it)."""
+    if role in SITE_ROLES:
+        return bool(by.has_perm("coalition.grant_site_admin"))
+    probe = RoleGrant(role=role, organisation=organisation, campaign=campaign)
+    return bool(by.has_perm("coalition.manage_grant", probe))
 
 
 @transaction.atomic
 def grant_create(
     *,
+    by: Any,
     user: Any,
     role: str,
     organisation: Organisation | None = None,
     campaign: Campaign | None = None,
-    by: Any | None = None,
 ) -> RoleGrant:
-    """Give ``user`` a role; if they already hold it, return the active grant unchanged.
+    """``by`` gives ``user`` a role; if they already hold it, the active grant is returned.
 
-    ``by`` is recorded as the granter (None for the command line). Callers
-    check permission: an accepted invitation or an operator at the console.
-    Raises ValidationError when the role and scope do not fit.
+    Raises PermissionDenied unless ``by`` manages the role's scope (an
+    organisation's admin, a campaign's coordinator, a site admin for site
+    and campaign roles), ValidationError when the role and scope do not fit.
+    """
+    if not _may_grant(by, role, organisation, campaign):
+        raise PermissionDenied
+    check_scope(role, organisation, campaign)
+    return _grant_write(user=user, role=role, organisation=organisation, campaign=campaign, by=by)
+
+
+@transaction.atomic
+def grant_create_at_console(
+    *,
+    user: Any,
+    role: str,
+    organisation: Organisation | None = None,
+    campaign: Campaign | None = None,
+) -> RoleGrant:
+    """The operator at the console gives ``user`` a role, recorded with no granter.
+
+    For management commands and the demo loader only: whoever runs them
+    holds the database already, so there is no one to ask. Pages, tasks and
+    the API call ``grant_create``, which checks the acting user (a test
+    keeps it so). Raises ValidationError when the role and scope do not fit.
     """
     check_scope(role, organisation, campaign)
+    return _grant_write(
+        user=user, role=role, organisation=organisation, campaign=campaign, by=None
+    )
+
+
+def _grant_write(
+    *,
+    user: Any,
+    role: str,
+    organisation: Organisation | None,
+    campaign: Campaign | None,
+    by: Any | None,
+) -> RoleGrant:
+    """Give the role once: the active grant if there is one, else a new grant by ``by``.
+
+    The caller has checked permission and scope (an accepted invitation, a
+    campaign's founder, a service above).
+    """
     existing = (
         RoleGrant.objects.active()
         .filter(user=user, role=role, organisation=organisation, campaign=campaign)

@@ -15,7 +15,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from habeas.coalition.models import (
-    SITE_ROLES,
     Campaign,
     Invitation,
     Organisation,
@@ -24,7 +23,7 @@ from habeas.coalition.models import (
 )
 from habeas.coalition.queries import invitation_by_token
 from habeas.coalition.services._checks import check_scope
-from habeas.coalition.services.grants import grant_create
+from habeas.coalition.services.grants import _grant_write, _may_grant
 from habeas.coalition.tasks import send_invitation_email
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -52,20 +51,14 @@ def invitation_create(
     Raises PermissionDenied unless ``by`` manages the scope,
     ValidationError for a bad address or a role that does not fit the scope.
     """
+    if not _may_grant(by, role, organisation, campaign):
+        raise PermissionDenied
     email = email.strip().lower()
     try:
         validate_email(email)
     except ValidationError as error:
         raise ValidationError(_("Enter a valid e-mail address.")) from error
     check_scope(role, organisation, campaign)
-    probe = Invitation(role=role, organisation=organisation, campaign=campaign)
-    allowed = (
-        by.has_perm("coalition.grant_site_admin")
-        if role in SITE_ROLES
-        else by.has_perm("coalition.manage_grant", probe)
-    )
-    if not allowed:
-        raise PermissionDenied
     now = timezone.now()
     invitation = Invitation.objects.create(
         email=email,
@@ -135,7 +128,7 @@ def invitation_accept(
         raise ValidationError(_("This invitation has already been used."))
     if user is None:
         user = _account_create(username=username, password=password, email=invitation.email)
-    grant = grant_create(
+    grant = _grant_write(
         user=user,
         role=invitation.role,
         organisation=invitation.organisation,
