@@ -15,6 +15,7 @@ from django.http import Http404
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
+    Correspondence,
     Demand,
     HiddenNotice,
     Invitation,
@@ -23,6 +24,7 @@ from habeas.coalition.models import (
     RoleGrant,
     Statement,
 )
+from habeas.coalition.queries import correspondence_public
 
 Scoped = TypeVar("Scoped", Organisation, Campaign)
 Item = TypeVar("Item", Demand, Statement, HiddenNotice)
@@ -97,6 +99,35 @@ def access_invitation(
     if invitation is None or not user.has_perm("coalition.manage_grant", invitation):
         raise Http404
     return invitation
+
+
+def access_public_organisation(slug: str) -> Organisation:
+    """An organisation, for its public page (every organisation is public); 404 if unknown."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def access_public_correspondence(pk: int) -> Correspondence:
+    """A letter the public may read, to reply to; 404 when unknown or to a draft campaign."""
+    letter = correspondence_public().filter(pk=pk).select_related("from_organisation").first()
+    if letter is None:
+        raise Http404
+    return letter
+
+
+def access_correspondence(user: Any, pk: int, perm: str) -> Correspondence:
+    """A letter, if ``user`` holds ``perm`` on it (its organisation's editors correct it).
+
+    Raises Http404 for an unknown id, PermissionDenied without the permission.
+    """
+    letter = Correspondence.objects.filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    if not user.has_perm(perm, letter):
+        raise PermissionDenied
+    return letter
 
 
 def access_public_campaign(slug: str) -> Campaign:

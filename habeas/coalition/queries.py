@@ -62,6 +62,11 @@ def campaign_public_by_slug(slug: str) -> Campaign | None:
     return campaigns_public().select_related("source").filter(slug=slug).first()
 
 
+def campaigns_besides(campaign: Campaign) -> QuerySet[Campaign]:
+    """The public campaigns other than ``campaign``, by title."""
+    return campaigns_public().exclude(pk=campaign.pk).order_by("title", "pk")
+
+
 def campaign_featured() -> Campaign | None:
     """The campaign the home page leads with: the first active one, by title."""
     return (
@@ -437,7 +442,7 @@ def hidden_text_readers(user: Any, campaign: Campaign) -> tuple[bool, set[int]]:
         return False, set()
     if user.has_perm("coalition.see_hidden_text", campaign):
         return True, set()
-    return False, set(editable_organisations(user).values_list("pk", flat=True))
+    return False, editable_organisation_ids(user)
 
 
 def campaign_history(campaign: Campaign, *, user: Any = None) -> CampaignHistory:
@@ -574,6 +579,11 @@ def correspondence_thread(root: Correspondence) -> list[Correspondence]:
 def editable_organisations(user: Any) -> QuerySet[Organisation]:
     """The organisations ``user`` may publish for (editor or admin)."""
     return _organisations_with_role(user, [Role.ORG_ADMIN, Role.ORG_EDITOR])
+
+
+def editable_organisation_ids(user: Any) -> set[int]:
+    """The ids of the organisations ``user`` may publish for (one query)."""
+    return set(editable_organisations(user).values_list("pk", flat=True))
 
 
 def administered_organisations(user: Any) -> QuerySet[Organisation]:

@@ -45,7 +45,6 @@ from habeas.coalition.models import (
     TWO_FACTOR_ROLES,
     Campaign,
     CampaignMembership,
-    Correspondence,
     Demand,
     HiddenNotice,
     Organisation,
@@ -887,11 +886,7 @@ def correspondence_write(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def correspondence_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = (
-        queries.correspondence_public().filter(pk=pk).select_related("from_organisation").first()
-    )
-    if parent is None:
-        raise Http404
+    parent = access.access_public_correspondence(pk)
     form = ReplyForm(
         request.POST or None,
         organisations=queries.editable_organisations(request.user),
@@ -918,11 +913,7 @@ def correspondence_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def correspondence_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = Correspondence.objects.filter(pk=pk).first()
-    if letter is None:
-        raise Http404
-    if not request.user.has_perm("coalition.edit_item", letter):
-        raise PermissionDenied
+    letter = access.access_correspondence(request.user, pk, "coalition.edit_item")
     return _handle(
         request,
         CorrectionForm(request.POST or None),
