@@ -50,6 +50,7 @@ from habeas.coalition.models import (
     Organisation,
     Statement,
 )
+from habeas.core.forms import add_errors
 
 
 def _send_invitation(
@@ -70,7 +71,7 @@ def _send_invitation(
             site_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
-        form.add_error(None, error)
+        add_errors(form, error)
         return False
     messages.success(
         request,
@@ -175,7 +176,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 logo=request.FILES.get("logo"),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Profile saved."))
             return redirect("coalition:organisation_edit", slug=organisation.slug)
@@ -262,8 +263,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     {"errors": error.messages},
                     status=410,
                 )
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, error)
         else:
             if not signed_in:
                 login(request, grant.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -317,14 +317,6 @@ def _form_page(
     )
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _handle(
     request: HttpRequest,
     form: Any,
@@ -341,7 +333,7 @@ def _handle(
         try:
             result = do(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(then(result) if callable(then) else then)
@@ -543,7 +535,7 @@ def item_hide(request: HttpRequest, slug: str, kind: str, item_id: int) -> HttpR
                     site_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(
                     request, _("Hidden. The public notice names you and your reason.")
@@ -614,7 +606,7 @@ def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
                 common_seen=form.cleaned_data["common_demands"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
             # Show the demands as they are now, and let the next post agree to them.
             data = request.POST.copy()
             data["common_demands"] = shown
@@ -655,7 +647,7 @@ def campaign_leave(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user, membership=membership, notice=form.cleaned_data["notice"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Your organisation has left; its notice is public."))
             return redirect(campaign)
@@ -740,7 +732,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 status=form.cleaned_data["status"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Campaign started; you are its coordinator."))
             return redirect("coalition:campaign_coordinate", slug=campaign.slug)

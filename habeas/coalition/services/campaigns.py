@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from habeas.coalition.models import (
@@ -22,6 +21,7 @@ from habeas.coalition.queries import common_demands_to_endorse
 from habeas.coalition.services._checks import clean_text, clean_title, require
 from habeas.coalition.services.grants import _grant_write
 from habeas.coalition.services.united_front import _position_write
+from habeas.core.slugs import unique_slug
 
 
 @transaction.atomic
@@ -46,11 +46,9 @@ def campaign_create(
     title = clean_title(title, field="title", limit=200)
     if quorum is not None and quorum < 1:
         raise ValidationError({"quorum": _("A quorum is at least one organisation.")})
-    base = slugify(title)[:60] or "campaign"
-    slug, n = base, 1
-    while Campaign.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
+    slug = unique_slug(
+        title, taken=lambda slug: Campaign.objects.filter(slug=slug).exists(), fallback="campaign"
+    )
     campaign = Campaign.objects.create(
         title=title,
         slug=slug,

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from habeas.coalition.models import Organisation, OrganisationVersion
 from habeas.coalition.services._checks import clean_title, require
 from habeas.core.images import clean_image
+from habeas.core.slugs import unique_slug
 from habeas.core.text import refuse_bidi_controls
 
 
@@ -29,11 +29,12 @@ def organisation_create(
     name = clean_title(name, field="name", limit=200)
     if Organisation.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("An organisation of this name is registered already.")})
-    base = slugify(name)[:70] or "organisation"
-    slug, n = base, 1
-    while Organisation.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
+    slug = unique_slug(
+        name,
+        taken=lambda slug: Organisation.objects.filter(slug=slug).exists(),
+        fallback="organisation",
+        length=70,
+    )
     organisation = Organisation(
         name=name,
         slug=slug,
