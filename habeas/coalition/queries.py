@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
@@ -12,6 +13,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from habeas.accounts.models import User
 from habeas.coalition.models import (
     ORGANISATION_ROLES,
     TWO_FACTOR_ROLES,
@@ -34,13 +36,16 @@ from habeas.coalition.models import (
 )
 from habeas.core.lists import Paged, capped, paged
 
+# Whoever reads a page: signed in or not.
+Visitor = User | AnonymousUser
+
 
 def campaigns_public() -> QuerySet[Campaign]:
     """Campaigns the public may see: every one that is not a draft."""
     return Campaign.objects.exclude(status=Campaign.Status.DRAFT)
 
 
-def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: Visitor | None) -> QuerySet[Campaign]:
     """Public campaigns, and the drafts ``user`` is inside of: holds an active role in
     (coordinator, moderator, documenter, case team, treasurer), or edits for one of
     its active member organisations. Nobody else ever sees a draft, site admins included."""
@@ -78,7 +83,7 @@ def campaign_featured() -> Campaign | None:
     )
 
 
-def user_requires_two_factor(user: Any) -> bool:
+def user_requires_two_factor(user: Visitor) -> bool:
     """True when the user holds any role above editor level (one query)."""
     if not user.is_authenticated:
         return False
@@ -96,7 +101,7 @@ class RoleRow:
     coordinates: bool
 
 
-def roles_of(user: Any) -> list[RoleRow]:
+def roles_of(user: User) -> list[RoleRow]:
     """A user's active roles, with their organisations and campaigns (one query)."""
     return [
         RoleRow(
@@ -173,7 +178,7 @@ def _members(
 
 
 def organisation_members(
-    organisation: Organisation, query: QueryDict, *, user: Any = None
+    organisation: Organisation, query: QueryDict, *, user: Visitor | None = None
 ) -> MembersPage:
     """Every grant in an organisation (treasurers included) and its open invitations,
     each list paged by ``query``.
@@ -189,7 +194,7 @@ def organisation_members(
     return page
 
 
-def _unname_drafts(page: MembersPage, user: Any) -> None:
+def _unname_drafts(page: MembersPage, user: Visitor | None) -> None:
     rows: list[RoleGrant | Invitation] = [*page.active, *page.revoked, *page.pending]
     drafts = {
         row.campaign.pk
@@ -227,7 +232,7 @@ def membership_requests(campaign: Campaign, query: QueryDict) -> Paged:
     )
 
 
-def campaigns_of(organisation: Organisation, *, user: Any) -> QuerySet[Campaign]:
+def campaigns_of(organisation: Organisation, *, user: Visitor) -> QuerySet[Campaign]:
     """The campaigns an organisation is an active member of, as ``user`` may see them
     (a draft only for those inside it)."""
     return (
@@ -435,7 +440,7 @@ class CampaignHistory:
     redacted_position_ids: set[int] = field(default_factory=set)
 
 
-def hidden_text_readers(user: Any, campaign: Campaign) -> tuple[bool, set[int]]:
+def hidden_text_readers(user: Visitor | None, campaign: Campaign) -> tuple[bool, set[int]]:
     """Whose hidden text ``user`` may read in ``campaign``: (every item's, as its
     coordinators and moderators may; else the ids of the organisations it edits for)."""
     if user is None or not user.is_authenticated:
@@ -445,7 +450,7 @@ def hidden_text_readers(user: Any, campaign: Campaign) -> tuple[bool, set[int]]:
     return False, editable_organisation_ids(user)
 
 
-def campaign_history(campaign: Campaign, *, user: Any = None) -> CampaignHistory:
+def campaign_history(campaign: Campaign, *, user: Visitor | None = None) -> CampaignHistory:
     """Every version of every demand, position and statement, every notice and appeal.
 
     A hidden item's text leaves the page (its rows stay, blanked, with the
@@ -516,7 +521,7 @@ def campaign_history(campaign: Campaign, *, user: Any = None) -> CampaignHistory
     return history
 
 
-def demand_text_for(user: Any, demand: Demand) -> str | None:
+def demand_text_for(user: Visitor, demand: Demand) -> str | None:
     """The demand's words as ``user`` may read them: None while it is hidden from them."""
     hidden = HiddenNotice.objects.filter(demand=demand, lifted_at__isnull=True).exists()
     if not hidden:
@@ -576,23 +581,23 @@ def correspondence_thread(root: Correspondence) -> list[Correspondence]:
     )
 
 
-def editable_organisations(user: Any) -> QuerySet[Organisation]:
+def editable_organisations(user: Visitor) -> QuerySet[Organisation]:
     """The organisations ``user`` may publish for (editor or admin)."""
     return _organisations_with_role(user, [Role.ORG_ADMIN, Role.ORG_EDITOR])
 
 
-def editable_organisation_ids(user: Any) -> set[int]:
+def editable_organisation_ids(user: Visitor) -> set[int]:
     """The ids of the organisations ``user`` may publish for (one query)."""
     return set(editable_organisations(user).values_list("pk", flat=True))
 
 
-def administered_organisations(user: Any) -> QuerySet[Organisation]:
+def administered_organisations(user: Visitor) -> QuerySet[Organisation]:
     """The organisations ``user`` is an admin of: those it may commit (start a campaign
     in their name, ask to join one, leave one)."""
     return _organisations_with_role(user, [Role.ORG_ADMIN])
 
 
-def _organisations_with_role(user: Any, roles: list[Role]) -> QuerySet[Organisation]:
+def _organisations_with_role(user: Visitor, roles: list[Role]) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     held = RoleGrant.objects.active().filter(user=user, role__in=roles).values("organisation")

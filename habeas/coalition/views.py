@@ -10,6 +10,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from habeas.accounts.models import User
 from habeas.coalition import access, queries, services
 from habeas.coalition.forms import (
     AcceptInvitationForm,
@@ -48,13 +50,15 @@ from habeas.coalition.models import (
     Demand,
     HiddenNotice,
     Organisation,
+    Position,
     Statement,
 )
 from habeas.core.forms import add_errors
+from habeas.core.http import AuthedRequest
 
 
 def _send_invitation(
-    request: HttpRequest,
+    request: AuthedRequest,
     form: OrganisationInviteForm | CampaignInviteForm,
     *,
     organisation: Organisation | None = None,
@@ -88,14 +92,14 @@ def _report(request: HttpRequest, error: ValidationError) -> None:
 
 @never_cache
 @login_required
-def my_roles(request: HttpRequest) -> HttpResponse:
+def my_roles(request: AuthedRequest) -> HttpResponse:
     """My organisations and roles, with links to what each role lets me do."""
     return render(request, "coalition/my_roles.html", {"rows": queries.roles_of(request.user)})
 
 
 @never_cache
 @login_required
-def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_members(request: AuthedRequest, slug: str) -> HttpResponse:
     """An organisation's people, its open invitations and the record of revocations."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
     form = OrganisationInviteForm(campaigns=queries.campaigns_of(organisation, user=request.user))
@@ -116,7 +120,7 @@ def _members_page(
 
 @require_POST
 @login_required
-def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     """Invite someone into an organisation's role by e-mail."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
     form = OrganisationInviteForm(
@@ -131,7 +135,7 @@ def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def organisation_revoke(request: HttpRequest, slug: str, grant_id: int) -> HttpResponse:
+def organisation_revoke(request: AuthedRequest, slug: str, grant_id: int) -> HttpResponse:
     """Revoke a role in an organisation; the grant stays on record as revoked."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
     grant = access.access_organisation_grant(request.user, organisation, grant_id)
@@ -147,7 +151,7 @@ def organisation_revoke(request: HttpRequest, slug: str, grant_id: int) -> HttpR
 @require_POST
 @login_required
 def organisation_withdraw_invitation(
-    request: HttpRequest, slug: str, invitation_id: int
+    request: AuthedRequest, slug: str, invitation_id: int
 ) -> HttpResponse:
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
     invitation = access.access_invitation(request.user, invitation_id, organisation=organisation)
@@ -158,7 +162,7 @@ def organisation_withdraw_invitation(
 
 @never_cache
 @login_required
-def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_edit(request: AuthedRequest, slug: str) -> HttpResponse:
     """Edit an organisation's profile (its own editors and admins only)."""
     organisation = access.access_organisation(request.user, slug, "coalition.edit_organisation")
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
@@ -191,7 +195,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def campaign_coordinate(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_coordinate(request: AuthedRequest, slug: str) -> HttpResponse:
     """The coordinator's page: the campaign's team and invitations to it."""
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     return _coordinate_page(request, campaign=campaign, form=CampaignInviteForm())
@@ -216,7 +220,7 @@ def _coordinate_page(
 
 @require_POST
 @login_required
-def campaign_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     """Invite someone into a campaign role by e-mail."""
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     form = CampaignInviteForm(request.POST)
@@ -227,7 +231,7 @@ def campaign_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def campaign_revoke(request: HttpRequest, slug: str, grant_id: int) -> HttpResponse:
+def campaign_revoke(request: AuthedRequest, slug: str, grant_id: int) -> HttpResponse:
     """Revoke a campaign role; the grant stays on record as revoked."""
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     grant = access.access_campaign_grant(request.user, campaign, grant_id)
@@ -251,7 +255,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         try:
             grant = services.invitation_accept(
                 token=token,
-                user=request.user if signed_in else None,
+                user=request.user if request.user.is_authenticated else None,
                 username="" if form is None else form.cleaned_data["username"],
                 password="" if form is None else form.cleaned_data["password1"],
             )
@@ -340,13 +344,13 @@ def _handle(
     return _form_page(request, form, **page)
 
 
-def _member_organisations(user: Any, campaign: Campaign) -> Any:
+def _member_organisations(user: User, campaign: Campaign) -> QuerySet[Organisation]:
     return queries.member_organisations(queries.editable_organisations(user), campaign)
 
 
 @never_cache
 @login_required
-def demand_propose(request: HttpRequest, slug: str) -> HttpResponse:
+def demand_propose(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     form = DemandForm(
         request.POST or None, organisations=_member_organisations(request.user, campaign)
@@ -375,7 +379,7 @@ def demand_propose(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def demand_reword(request: HttpRequest, slug: str, demand_id: int) -> HttpResponse:
+def demand_reword(request: AuthedRequest, slug: str, demand_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     demand = access.access_in_campaign(Demand, campaign, demand_id)
     if not request.user.has_perm("coalition.edit_item", demand):
@@ -403,7 +407,7 @@ def demand_reword(request: HttpRequest, slug: str, demand_id: int) -> HttpRespon
 
 @require_POST
 @login_required
-def demand_withdraw(request: HttpRequest, slug: str, demand_id: int) -> HttpResponse:
+def demand_withdraw(request: AuthedRequest, slug: str, demand_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     demand = access.access_in_campaign(Demand, campaign, demand_id)
     try:
@@ -417,7 +421,7 @@ def demand_withdraw(request: HttpRequest, slug: str, demand_id: int) -> HttpResp
 
 @never_cache
 @login_required
-def position_record(request: HttpRequest, slug: str, demand_id: int) -> HttpResponse:
+def position_record(request: AuthedRequest, slug: str, demand_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     demand = access.access_in_campaign(Demand, campaign, demand_id)
     form = PositionForm(
@@ -444,7 +448,7 @@ def position_record(request: HttpRequest, slug: str, demand_id: int) -> HttpResp
 
 @never_cache
 @login_required
-def statement_publish(request: HttpRequest, slug: str) -> HttpResponse:
+def statement_publish(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     form = StatementForm(
         request.POST or None, organisations=_member_organisations(request.user, campaign)
@@ -469,7 +473,7 @@ def statement_publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def statement_edit(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+def statement_edit(request: AuthedRequest, slug: str, statement_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     statement = access.access_in_campaign(Statement, campaign, statement_id)
     if not request.user.has_perm("coalition.edit_item", statement):
@@ -493,7 +497,7 @@ def statement_edit(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
 
 @require_POST
 @login_required
-def statement_withdraw(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+def statement_withdraw(request: AuthedRequest, slug: str, statement_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     statement = access.access_in_campaign(Statement, campaign, statement_id)
     try:
@@ -510,12 +514,12 @@ HIDEABLE = {"demand", "statement", "position"}
 
 @never_cache
 @login_required
-def item_hide(request: HttpRequest, slug: str, kind: str, item_id: int) -> HttpResponse:
+def item_hide(request: AuthedRequest, slug: str, kind: str, item_id: int) -> HttpResponse:
     """A coordinator or moderator hides an item, with a public reason."""
     campaign = access.access_public_campaign(slug)
     if kind not in HIDEABLE:
         raise Http404
-    item: Any
+    item: Demand | Statement | Position
     if kind == "position":
         item = access.access_position(campaign, item_id)
     elif kind == "demand":
@@ -559,7 +563,7 @@ def item_hide(request: HttpRequest, slug: str, kind: str, item_id: int) -> HttpR
 
 @never_cache
 @login_required
-def notice_appeal(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse:
+def notice_appeal(request: AuthedRequest, slug: str, notice_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     notice = access.access_in_campaign(HiddenNotice, campaign, notice_id)
     if not request.user.has_perm("coalition.publish_for_organisation", notice.organisation):
@@ -578,7 +582,7 @@ def notice_appeal(request: HttpRequest, slug: str, notice_id: int) -> HttpRespon
 
 @require_POST
 @login_required
-def notice_lift(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse:
+def notice_lift(request: AuthedRequest, slug: str, notice_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     notice = access.access_in_campaign(HiddenNotice, campaign, notice_id)
     services.notice_lift(by=request.user, notice=notice)
@@ -588,7 +592,7 @@ def notice_lift(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse
 
 @never_cache
 @login_required
-def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_join(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     admin_of = queries.administered_organisations(request.user)
     common = queries.common_demands_to_endorse(campaign)
@@ -634,7 +638,7 @@ def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def campaign_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_leave(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     admin_of = queries.member_organisations(
         queries.administered_organisations(request.user), campaign
@@ -662,7 +666,7 @@ def campaign_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def membership_decide(request: HttpRequest, slug: str, organisation_id: int) -> HttpResponse:
+def membership_decide(request: AuthedRequest, slug: str, organisation_id: int) -> HttpResponse:
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     membership = access.access_membership(campaign, organisation_id)
     try:
@@ -678,7 +682,7 @@ def membership_decide(request: HttpRequest, slug: str, organisation_id: int) -> 
 
 @require_POST
 @login_required
-def membership_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     form = OrganisationInviteToCampaignForm(request.POST)
     if form.is_valid():
@@ -697,7 +701,7 @@ def membership_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def membership_accept(request: HttpRequest, slug: str, organisation_id: int) -> HttpResponse:
+def membership_accept(request: AuthedRequest, slug: str, organisation_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     membership = access.access_membership(campaign, organisation_id)
     try:
@@ -715,7 +719,7 @@ def membership_accept(request: HttpRequest, slug: str, organisation_id: int) -> 
 
 @never_cache
 @login_required
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("coalition.create_campaign"):
         raise PermissionDenied
     admin_of = queries.administered_organisations(request.user)
@@ -741,7 +745,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_settings(request: AuthedRequest, slug: str) -> HttpResponse:
     """A coordinator changes the campaign's title, summary, status or quorum."""
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     form = CampaignSettingsForm(
@@ -776,7 +780,7 @@ def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthedRequest) -> HttpResponse:
     """A site admin registers an organisation, then invites its first admin."""
     if not request.user.has_perm("coalition.create_organisation"):
         raise PermissionDenied
@@ -851,7 +855,7 @@ def correspondence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def correspondence_write(request: HttpRequest) -> HttpResponse:
+def correspondence_write(request: AuthedRequest) -> HttpResponse:
     form = CorrespondenceForm(
         request.POST or None, organisations=queries.editable_organisations(request.user)
     )
@@ -877,7 +881,7 @@ def correspondence_write(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def correspondence_reply(request: HttpRequest, pk: int) -> HttpResponse:
+def correspondence_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = access.access_public_correspondence(pk)
     form = ReplyForm(
         request.POST or None,
@@ -904,7 +908,7 @@ def correspondence_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def correspondence_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def correspondence_correct(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = access.access_correspondence(request.user, pk, "coalition.edit_item")
     return _handle(
         request,

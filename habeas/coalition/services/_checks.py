@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from habeas.accounts.models import User
 from habeas.coalition.models import (
     CAMPAIGN_ROLES,
     ORGANISATION_IN_CAMPAIGN_ROLES,
@@ -20,7 +21,7 @@ from habeas.coalition.models import (
 from habeas.core.text import is_invisible_only, refuse_bidi_controls
 
 
-def require(user: Any, perm: str, obj: Any = None) -> None:
+def require(user: User, perm: str, obj: Any = None) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from habeas.accounts.models import User
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
@@ -27,11 +28,11 @@ from habeas.core.slugs import unique_slug
 @transaction.atomic
 def campaign_create(
     *,
-    by: Any,
+    by: User,
     organisation: Organisation,
     title: str,
     summary: str = "",
-    start_on: Any = None,
+    start_on: datetime.date | None = None,
     quorum: int | None = None,
     status: str = Campaign.Status.ACTIVE,
 ) -> Campaign:
@@ -71,11 +72,11 @@ def campaign_create(
 @transaction.atomic
 def campaign_update(
     *,
-    by: Any,
+    by: User,
     campaign: Campaign,
     title: str,
     summary: str = "",
-    start_on: Any = None,
+    start_on: datetime.date | None = None,
     quorum: int | None = None,
     status: str,
 ) -> Campaign:
@@ -107,7 +108,7 @@ def _common_now(campaign: Campaign) -> list[list[int]]:
 
 
 def _endorse_as_consented(
-    *, membership: CampaignMembership, endorsements: list[list[int]], by: Any
+    *, membership: CampaignMembership, endorsements: list[list[int]], by: User | None
 ) -> None:
     """Record the endorsements the organisation's own admin gave, wording by wording.
 
@@ -134,7 +135,7 @@ def _endorse_as_consented(
 @transaction.atomic
 def membership_request(
     *,
-    by: Any,
+    by: User,
     campaign: Campaign,
     organisation: Organisation,
     endorses_common: bool,
@@ -190,7 +191,7 @@ def membership_request(
 
 @transaction.atomic
 def membership_invite(
-    *, by: Any, campaign: Campaign, organisation: Organisation
+    *, by: User, campaign: Campaign, organisation: Organisation
 ) -> CampaignMembership:
     """Invite an organisation into the coalition; its admins accept.
 
@@ -215,7 +216,7 @@ def membership_invite(
 
 @transaction.atomic
 def membership_decide(
-    *, by: Any, membership: CampaignMembership, approve: bool
+    *, by: User, membership: CampaignMembership, approve: bool
 ) -> CampaignMembership:
     """A coordinator's answer to a request to join.
 
@@ -241,7 +242,7 @@ def membership_decide(
 
 @transaction.atomic
 def membership_accept(
-    *, by: Any, membership: CampaignMembership, endorses_common: bool
+    *, by: User, membership: CampaignMembership, endorses_common: bool
 ) -> CampaignMembership:
     """An organisation admin accepts an invitation, endorsing the common demands."""
     require(by, "coalition.commit_organisation", membership.organisation)
@@ -254,7 +255,7 @@ def membership_accept(
 
 
 def _activate(
-    membership: CampaignMembership, *, endorsements: list[list[int]], endorser: Any
+    membership: CampaignMembership, *, endorsements: list[list[int]], endorser: User | None
 ) -> CampaignMembership:
     _endorse_as_consented(membership=membership, endorsements=endorsements, by=endorser)
     membership.status = CampaignMembership.Status.ACTIVE
@@ -266,7 +267,7 @@ def _activate(
 
 @transaction.atomic
 def membership_leave(
-    *, by: Any, membership: CampaignMembership, notice: str
+    *, by: User, membership: CampaignMembership, notice: str
 ) -> CampaignMembership:
     """Leave a campaign with a public notice; nothing the organisation published is removed.
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from habeas.accounts.models import User
 from habeas.coalition.models import (
     Campaign,
     Correspondence,
@@ -21,7 +20,7 @@ from habeas.core.text import refuse_bidi_controls
 @transaction.atomic
 def correspondence_publish(
     *,
-    by: Any,
+    by: User,
     organisation: Organisation,
     subject: str,
     body: str,
@@ -66,7 +65,7 @@ def correspondence_publish(
 
 @transaction.atomic
 def correspondence_correct(
-    *, by: Any, correspondence: Correspondence, body: str
+    *, by: User, correspondence: Correspondence, body: str
 ) -> CorrespondenceCorrection:
     """Follow a published letter with a correction, shown with it; the letter is unchanged."""
     require(by, "coalition.edit_item", correspondence)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from habeas.accounts.models import User
 from habeas.coalition.models import SITE_ROLES, Campaign, Organisation, Role, RoleGrant
 from habeas.coalition.services._checks import check_scope
 
 
 def _may_grant(
-    by: Any, role: str, organisation: Organisation | None, campaign: Campaign | None
+    by: User, role: str, organisation: Organisation | None, campaign: Campaign | None
 ) -> bool:
     """Whether ``by`` may give this role in this scope (or invite someone to it)."""
     if role in SITE_ROLES:
@@ -26,8 +25,8 @@ def _may_grant(
 @transaction.atomic
 def grant_create(
     *,
-    by: Any,
-    user: Any,
+    by: User,
+    user: User,
     role: str,
     organisation: Organisation | None = None,
     campaign: Campaign | None = None,
@@ -47,7 +46,7 @@ def grant_create(
 @transaction.atomic
 def grant_create_at_console(
     *,
-    user: Any,
+    user: User,
     role: str,
     organisation: Organisation | None = None,
     campaign: Campaign | None = None,
@@ -67,11 +66,11 @@ def grant_create_at_console(
 
 def _grant_write(
     *,
-    user: Any,
+    user: User,
     role: str,
     organisation: Organisation | None,
     campaign: Campaign | None,
-    by: Any | None,
+    by: User | None,
 ) -> RoleGrant:
     """Give the role once: the active grant if there is one, else a new grant by ``by``.
 
@@ -98,7 +97,7 @@ def _grant_write(
 
 
 @transaction.atomic
-def grant_revoke(*, grant: RoleGrant, by: Any) -> RoleGrant:
+def grant_revoke(*, grant: RoleGrant, by: User) -> RoleGrant:
     """End a grant, stamping who and when; a revoked grant is returned unchanged.
 
     Raises PermissionDenied unless ``by`` manages the grant's scope, and

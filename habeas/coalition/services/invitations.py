@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from habeas.accounts.models import User
 from habeas.coalition.models import (
     Campaign,
     Invitation,
@@ -32,7 +32,7 @@ INVITATION_LIFETIME = timedelta(days=7)
 @transaction.atomic
 def invitation_create(
     *,
-    by: Any,
+    by: User,
     email: str,
     role: str,
     organisation: Organisation | None = None,
@@ -111,7 +111,7 @@ def invitation_link_issue(*, invitation_id: int, site_url: str) -> tuple[Invitat
 def invitation_accept(
     *,
     token: str,
-    user: Any | None = None,
+    user: User | None = None,
     username: str = "",
     password: str = "",
 ) -> RoleGrant:
@@ -141,7 +141,7 @@ def invitation_accept(
     return grant
 
 
-def _account_create(*, username: str, password: str, email: str) -> Any:
+def _account_create(*, username: str, password: str, email: str) -> User:
     user_model = get_user_model()
     username = username.strip()
     if not username:
@@ -160,7 +160,7 @@ def _account_create(*, username: str, password: str, email: str) -> Any:
 
 
 @transaction.atomic
-def invitation_withdraw(*, invitation: Invitation, by: Any) -> Invitation:
+def invitation_withdraw(*, invitation: Invitation, by: User) -> Invitation:
     """Withdraw an open invitation so its link stops working.
 
     Raises PermissionDenied unless ``by`` manages the invitation's scope.

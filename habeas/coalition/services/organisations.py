@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from habeas.accounts.models import User
 from habeas.coalition.models import Organisation, OrganisationVersion
 from habeas.coalition.services._checks import clean_title, require
 from habeas.core.images import clean_image
@@ -17,7 +18,7 @@ from habeas.core.text import refuse_bidi_controls
 
 @transaction.atomic
 def organisation_create(
-    *, by: Any, name: str, short_name: str = "", kind: str, country: str = ""
+    *, by: User, name: str, short_name: str = "", kind: str, country: str = ""
 ) -> Organisation:
     """Register an organisation; its first admin is then invited from its members page.
 
@@ -51,7 +52,7 @@ def organisation_create(
 PROFILE_FIELDS = ("name", "short_name", "website", "description", "description_ur")
 
 
-def _profile_version_write(organisation: Organisation, *, by: Any) -> None:
+def _profile_version_write(organisation: Organisation, *, by: User | None) -> None:
     """Keep the organisation's profile as a new public version when it differs from the last.
 
     An organisation registered before versions were kept gets its old profile
@@ -76,7 +77,7 @@ LOGO_MAX_BYTES = 512 * 1024
 def organisation_update(
     *,
     organisation: Organisation,
-    by: Any,
+    by: User,
     short_name: str,
     kind: str,
     country: str,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from habeas.accounts.models import User
 from habeas.coalition.models import (
     Appeal,
     Campaign,
@@ -30,7 +29,7 @@ from habeas.core.text import render_markdown
 
 @transaction.atomic
 def demand_propose(
-    *, by: Any, campaign: Campaign, organisation: Organisation, text: str, text_ur: str = ""
+    *, by: User, campaign: Campaign, organisation: Organisation, text: str, text_ur: str = ""
 ) -> Demand:
     """A member organisation proposes a demand, which it endorses itself.
 
@@ -55,7 +54,7 @@ def demand_propose(
 
 
 @transaction.atomic
-def demand_reword(*, by: Any, demand: Demand, text: str, text_ur: str = "") -> Demand:
+def demand_reword(*, by: User, demand: Demand, text: str, text_ur: str = "") -> Demand:
     """A new wording of a demand, by its own organisation's editors.
 
     Every other organisation's endorsement stays with the old wording until
@@ -90,7 +89,7 @@ def demand_reword(*, by: Any, demand: Demand, text: str, text_ur: str = "") -> D
 
 
 @transaction.atomic
-def demand_withdraw(*, by: Any, demand: Demand) -> Demand:
+def demand_withdraw(*, by: User, demand: Demand) -> Demand:
     """Withdraw a demand; it stays in the history, marked withdrawn."""
     require(by, "coalition.edit_item", demand)
     active_membership(demand.campaign, demand.proposed_by)
@@ -103,7 +102,7 @@ def demand_withdraw(*, by: Any, demand: Demand) -> Demand:
 @transaction.atomic
 def position_record(
     *,
-    by: Any,
+    by: User,
     demand: Demand,
     organisation: Organisation,
     stance: str,
@@ -133,7 +132,7 @@ def _position_write(
     organisation: Organisation,
     stance: str,
     reason: str,
-    by: Any,
+    by: User | None,
     version: int | None = None,
 ) -> Position:
     """Make ``stance`` on ``version`` (the current wording unless given) the organisation's
@@ -165,7 +164,7 @@ def _position_write(
 
 @transaction.atomic
 def statement_publish(
-    *, by: Any, campaign: Campaign, organisation: Organisation, title: str, body: str
+    *, by: User, campaign: Campaign, organisation: Organisation, title: str, body: str
 ) -> Statement:
     """Publish an organisation's own statement on a campaign (Markdown, sanitised on display)."""
     require(by, "coalition.publish_for_organisation", organisation)
@@ -186,7 +185,7 @@ def statement_publish(
 
 
 @transaction.atomic
-def statement_edit(*, by: Any, statement: Statement, title: str, body: str) -> Statement:
+def statement_edit(*, by: User, statement: Statement, title: str, body: str) -> Statement:
     """A new version of a statement, by its organisation's editors; the old one is kept."""
     require(by, "coalition.edit_item", statement)
     active_membership(statement.campaign, statement.organisation)
@@ -208,7 +207,7 @@ def statement_edit(*, by: Any, statement: Statement, title: str, body: str) -> S
 
 
 @transaction.atomic
-def statement_withdraw(*, by: Any, statement: Statement) -> Statement:
+def statement_withdraw(*, by: User, statement: Statement) -> Statement:
     require(by, "coalition.edit_item", statement)
     active_membership(statement.campaign, statement.organisation)
     if statement.withdrawn_at is None:
@@ -219,7 +218,7 @@ def statement_withdraw(*, by: Any, statement: Statement) -> Statement:
 
 @transaction.atomic
 def item_hide(
-    *, by: Any, item: Demand | Statement | Position, reason: str, site_url: str
+    *, by: User, item: Demand | Statement | Position, reason: str, site_url: str
 ) -> HiddenNotice:
     """Hide one organisation's item on a coordinator's or moderator's word.
 
@@ -269,7 +268,7 @@ def item_hide(
 
 
 @transaction.atomic
-def notice_appeal(*, by: Any, notice: HiddenNotice, text: str) -> Appeal:
+def notice_appeal(*, by: User, notice: HiddenNotice, text: str) -> Appeal:
     """The hidden item's organisation answers the notice; the appeal is public and kept."""
     require(by, "coalition.publish_for_organisation", notice.organisation)
     text = clean_text(text, field="text", limit=5000)
@@ -279,7 +278,7 @@ def notice_appeal(*, by: Any, notice: HiddenNotice, text: str) -> Appeal:
 
 
 @transaction.atomic
-def notice_lift(*, by: Any, notice: HiddenNotice) -> HiddenNotice:
+def notice_lift(*, by: User, notice: HiddenNotice) -> HiddenNotice:
     """Show the item again; the notice stays on record as lifted."""
     require(by, "coalition.moderate_campaign", notice.campaign)
     if notice.lifted_at is None:
