@@ -394,6 +394,16 @@ class HiddenNotice(models.Model):
                 name="notice_has_one_item",
             ),
             models.CheckConstraint(condition=~models.Q(reason=""), name="notice_has_a_reason"),
+            # One standing notice per item: two moderators hiding it at once
+            # leave one notice, and the second is told it is hidden already.
+            *(
+                models.UniqueConstraint(
+                    fields=[item],
+                    condition=models.Q(lifted_at__isnull=True, **{f"{item}__isnull": False}),
+                    name=f"notice_one_standing_per_{item}",
+                )
+                for item in ("demand", "statement", "position")
+            ),
         ]
 
     def __str__(self) -> str:

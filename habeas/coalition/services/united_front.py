@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -225,7 +225,8 @@ def item_hide(
     Leaves a public notice naming who hid it, when and why, and tells the
     organisation's admins by e-mail once the transaction commits. Raises
     PermissionDenied unless ``by`` moderates the item's campaign,
-    ValidationError without a reason or when it is already hidden.
+    ValidationError without a reason or when it is already hidden, also when
+    another moderator hides it at the same moment (one notice stands).
     """
     campaign = item.demand.campaign if isinstance(item, Position) else item.campaign
     require(by, "coalition.moderate_campaign", campaign)
@@ -237,15 +238,24 @@ def item_hide(
     )
     organisation = item.proposed_by if isinstance(item, Demand) else item.organisation
     field = {Demand: "demand", Statement: "statement", Position: "position"}[type(item)]
-    if HiddenNotice.objects.filter(**{field: item}, lifted_at__isnull=True).exists():
+    standing = HiddenNotice.objects.filter(**{field: item}, lifted_at__isnull=True)
+    if standing.exists():
         raise ValidationError(_("This item is already hidden."))
-    notice = HiddenNotice.objects.create(
-        campaign=campaign,
-        organisation=organisation,
-        reason=reason,
-        hidden_by=by,
-        **{field: item},
-    )
+    try:
+        with transaction.atomic():
+            notice = HiddenNotice.objects.create(
+                campaign=campaign,
+                organisation=organisation,
+                reason=reason,
+                hidden_by=by,
+                **{field: item},
+            )
+    except IntegrityError:
+        # Another moderator hid it in the same moment: theirs is the one notice
+        # (notice_one_standing_per_*), and this one tells no one.
+        if standing.exists():
+            raise ValidationError(_("This item is already hidden.")) from None
+        raise
     admins = list(
         RoleGrant.objects.active()
         .filter(role=Role.ORG_ADMIN, organisation=organisation)
