@@ -11,7 +11,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from habeas.coalition import services
-from habeas.coalition.models import Invitation, Role, RoleGrant
+from habeas.coalition.models import (
+    Correspondence,
+    CorrespondenceCorrection,
+    Invitation,
+    Role,
+    RoleGrant,
+)
 from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +126,35 @@ def test_only_the_console_gives_roles_without_an_acting_user() -> None:
         "coalition/management/commands/grant_site_admin.py",
         "demo/loader.py",
     }
+
+
+@pytest.mark.parametrize("by", ["anonymous", "admin_b", "coordinator", "site_admin"])
+def test_only_its_own_editors_publish_correspondence_for_an_organisation(
+    world: dict[str, Any], by: str
+) -> None:
+    """The letter form offers only one's own organisations; the service refuses the rest too."""
+    with pytest.raises(PermissionDenied):
+        services.correspondence_publish(
+            by=world[by],
+            organisation=world["org_a"],
+            to_campaign=world["campaign"],
+            subject="In another's name",
+            body="Text.",
+        )
+    assert not Correspondence.objects.exists()
+
+
+@pytest.mark.parametrize("by", ["anonymous", "admin_b", "coordinator", "site_admin"])
+def test_only_its_own_editors_correct_an_organisations_letter(
+    world: dict[str, Any], by: str
+) -> None:
+    letter = services.correspondence_publish(
+        by=world["editor_a"],
+        organisation=world["org_a"],
+        to_campaign=world["campaign"],
+        subject="Ours",
+        body="Text.",
+    )
+    with pytest.raises(PermissionDenied):
+        services.correspondence_correct(by=world[by], correspondence=letter, body="Not yours.")
+    assert not CorrespondenceCorrection.objects.exists()
