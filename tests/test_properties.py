@@ -15,7 +15,7 @@ from habeas.cases import search
 from habeas.cases.importer import parse_date
 from habeas.cases.models import Person, Precision
 from habeas.cases.publication import _date
-from habeas.cases.services import unique_slug
+from habeas.core.slugs import unique_slug
 
 EXAMPLES = settings(max_examples=80, deadline=None)
 WIDTH: dict[str, int] = {Precision.DAY: 10, Precision.MONTH: 7, Precision.YEAR: 4}
@@ -112,7 +112,7 @@ def test_a_slug_is_a_free_address(name: str, taken: set[int]) -> None:
 
     base = slugify(name)[:60] or "person"
     used = {base if n == 1 else f"{base}-{n}" for n in taken}
-    slug = unique_slug(name, taken=used.__contains__)
+    slug = unique_slug(name, taken=used.__contains__, fallback="person")
     assert slug not in used
     assert slug == base or re.fullmatch(re.escape(base) + r"-\d+", slug)
     assert SLUG_LENGTH is not None

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from habeas.coalition.models import (
     CampaignMembership,
-    Correction,
+    Correspondence,
+    CorrespondenceCorrection,
     Invitation,
-    Letter,
     Role,
 )
 from habeas.core.models import Source
@@ -84,14 +84,14 @@ def test_correspondence_list() -> None:
 
     def add(first: int, last: int) -> str:
         for n in range(first, last):
-            root = Letter.objects.create(
+            root = Correspondence.objects.create(
                 from_organisation=writer,
                 to_organisation=reader if n % 2 else None,
                 to_campaign=None if n % 2 else campaign,
                 subject=f"Letter {n}",
                 body="Text",
             )
-            Letter.objects.create(
+            Correspondence.objects.create(
                 from_organisation=reader,
                 to_organisation=writer,
                 in_reply_to=root,
@@ -99,10 +99,12 @@ def test_correspondence_list() -> None:
                 subject=f"Re: Letter {n}",
                 body="Reply",
             )
-            Correction.objects.create(letter=root, body="Corrected", published_by=None)
+            CorrespondenceCorrection.objects.create(
+                correspondence=root, body="Corrected", published_by=None
+            )
         return f"Letter {last - 1}"
 
-    assert _counts(Client(), "/letters/", add) == (CORRESPONDENCE, CORRESPONDENCE)
+    assert _counts(Client(), "/correspondence/", add) == (CORRESPONDENCE, CORRESPONDENCE)
 
 
 def test_organisation_members_page() -> None:

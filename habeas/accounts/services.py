@@ -29,11 +29,6 @@ def sessions_end_all(*, user: User) -> None:
     )
 
 
-def two_factor_device(user: User) -> TOTPDevice | None:
-    """The user's confirmed authenticator, if any."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
-
-
 @transaction.atomic
 def totp_device_start(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator being set up, made on first call.

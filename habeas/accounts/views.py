@@ -22,9 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from habeas.accounts import services, throttle
+from habeas.accounts import queries, services, throttle
 from habeas.accounts.forms import (
     PasswordResetByTaskForm,
     SignInForm,
@@ -67,8 +66,7 @@ def two_factor_setup(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("token", error)
         else:
-            confirmed = TOTPDevice.objects.get(pk=device.pk)
-            django_otp.login(request, confirmed)
+            django_otp.login(request, queries.two_factor_device(request.user))
             return render(
                 request,
                 "accounts/recovery_codes.html",
@@ -80,7 +78,7 @@ def two_factor_setup(request: AuthedRequest) -> HttpResponse:
         "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 — our own SVG markup
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "next": _next_url(request, ""),
-        "replacing": services.two_factor_device(request.user) is not None,
+        "replacing": queries.two_factor_device(request.user) is not None,
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
@@ -136,11 +134,7 @@ def two_factor_verify(request: AuthedRequest) -> HttpResponse:
 
 def _verify_any_device(request: AuthedRequest, token: str) -> Any:
     """The user's confirmed device that accepts the code, or None."""
-    devices: list[Any] = [
-        *TOTPDevice.objects.filter(user=request.user, confirmed=True),
-        *StaticDevice.objects.filter(user=request.user, confirmed=True),
-    ]
-    for device in devices:
+    for device in queries.confirmed_devices(request.user):
         verified = django_otp.verify_token(request.user, device.persistent_id, token)
         if verified is not None:
             return verified

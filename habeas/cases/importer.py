@@ -708,8 +708,27 @@ def _look_up(rows: list[Row], campaigns: dict[str, int], organisations: dict[str
         organisations=organisations,
         persons=keys_by(Person, "external_id", ids),
         detentions=keys_by(Detention, "external_id", ids),
-        taken=set(keys_by(Person, "slug", list({_base(row) for row in rows}))),
+        taken=set(keys_by(Person, "slug", list({c for row in rows for c in _candidates(row)}))),
     )
+
+
+def _candidates(row: Row) -> tuple[str, str]:
+    """A new person's slug: its name's, or else its name's with its external id."""
+    base = _base(row)
+    return base, f"{base}-{slugify(row.external_id)[:18]}"
+
+
+def _free_slug(row: Row, taken: set[str]) -> str:
+    """The first candidate no person holds, else the second with a number: two
+    external ids can slugify alike, and an earlier person may hold either.
+    Numbered slugs were not looked up in advance, so the database is asked."""
+    base, with_id = _candidates(row)
+    slug, n = (base if base not in taken else with_id), 1
+    while slug in taken or (n > 1 and Person.objects.filter(slug=slug).exists()):
+        n += 1
+        slug = f"{with_id}-{n}"
+    taken.add(slug)
+    return slug
 
 
 def _source_for(row: Row, sources: dict[tuple[str, str], int]) -> int:
@@ -793,9 +812,7 @@ def _apply_batch(
         if row.external_id in persons:
             changed_persons.append((*values, persons[row.external_id]))
             continue
-        base = _base(row)
-        slug = f"{base}-{slugify(row.external_id)[:18]}" if base in known.taken else base
-        known.taken.add(slug)
+        slug = _free_slug(row, known.taken)
         owner = known.campaigns[row.campaign] if row.campaign else None
         new_persons.append((row.external_id, slug, *values, "", False, owner, pending))
     insert_rows(

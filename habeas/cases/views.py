@@ -33,6 +33,7 @@ from habeas.cases.forms import (
 from habeas.cases.models import Status
 from habeas.cases.publication import PERSON_FIELDS
 from habeas.coalition.access import access_campaign
+from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
 
 
@@ -108,7 +109,7 @@ def person_shares(request: AuthedRequest, pk: int) -> HttpResponse:
                 restricted=form.cleaned_data["restricted"],
             )
         except ValidationError as error:
-            _errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The case work is shared, on record."))
             return redirect("cases:person_shares", pk=found.pk)
@@ -306,14 +307,6 @@ def restricted(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _page(request: HttpRequest, form: forms.Form, title: str) -> HttpResponse:
     return render(
         request,
@@ -343,7 +336,7 @@ def person_new(request: AuthedRequest) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
             )
         except ValidationError as error:
-            _errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("Saved. A second documenter verifies it before anything is public.")
@@ -371,7 +364,7 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
             )
         except ValidationError as error:
-            _errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Saved. The public sees the change once verified."))
             return redirect("cases:working_record", pk=found.pk)
@@ -399,7 +392,7 @@ def detention_new(request: AuthedRequest, pk: int) -> HttpResponse:
                 certainty=form.cleaned_data["certainty"],
             )
         except ValidationError as error:
-            _errors(form, error)
+            add_errors(form, error)
         else:
             return redirect("cases:working_record", pk=found.pk)
     return _page(request, form, _("Add an arrest: %(name)s") % {"name": found.name})

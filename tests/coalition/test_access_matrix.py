@@ -220,9 +220,9 @@ def world(db: None) -> World:
 
     from habeas.coalition.models import (
         CampaignMembership,
+        Correspondence,
         Demand,
         HiddenNotice,
-        Letter,
         Statement,
     )
 
@@ -251,7 +251,7 @@ def world(db: None) -> World:
         reason="Because",
         hidden_by=users["coordinator_c"],
     )
-    target["letter_of_a"] = Letter.objects.create(
+    target["letter_of_a"] = Correspondence.objects.create(
         from_organisation=org_a, to_organisation=org_b, subject="Hello", body="Text"
     )
     target["position_of_a"] = target["demand_of_a"].positions.get(organisation=org_a)
@@ -481,9 +481,9 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
                 "subject": "S",
                 "body": "B",
             }
-            return Attempt("post", "/letters/new/", data)
+            return Attempt("post", "/correspondence/new/", data)
         case "correct_letter":
-            return Attempt("post", f"/letters/{o[obj].pk}/correct/", {"body": "Correction"})
+            return Attempt("post", f"/correspondence/{o[obj].pk}/correct/", {"body": "Correction"})
         case "start_campaign":
             return Attempt(
                 "post",
@@ -574,9 +574,9 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
         case "view_campaign_history":
             return Attempt("get", f"/campaigns/{campaign}/history/", public=True)
         case "view_letters":
-            return Attempt("get", "/letters/", public=True)
+            return Attempt("get", "/correspondence/", public=True)
         case "view_letter":
-            return Attempt("get", f"/letters/{o[obj].pk}/", public=True)
+            return Attempt("get", f"/correspondence/{o[obj].pk}/", public=True)
         case "view_invitation":
             return Attempt("get", f"/accounts/invitations/{MATRIX_TOKEN}/", public=True)
         case "invite_organisation":
@@ -595,7 +595,7 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
                 "subject": "Re: Hello",
                 "body": "Our reply",
             }
-            return Attempt("post", f"/letters/{o['letter_of_a'].pk}/reply/", data)
+            return Attempt("post", f"/correspondence/{o['letter_of_a'].pk}/reply/", data)
         case "view_working_record":
             return Attempt("get", f"/register/working/{o[obj].pk}/")
         case "edit_person":
@@ -771,8 +771,8 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
     "appeal_notice": lambda w, user, obj: services.notice_appeal(
         by=user, notice=w.objects[obj], text="Svc appeal"
     ),
-    "correct_letter": lambda w, user, obj: services.letter_correct(
-        by=user, letter=w.objects[obj], body="Svc"
+    "correct_letter": lambda w, user, obj: services.correspondence_correct(
+        by=user, correspondence=w.objects[obj], body="Svc"
     ),
     "edit_person": lambda w, user, obj: cases_services.person_save(
         by=user, person=w.objects[obj], source=w.objects[obj].source, name="Svc name"
@@ -885,14 +885,14 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
     "withdraw_statement": lambda w, user, obj: services.statement_withdraw(
         by=user, statement=w.objects[obj]
     ),
-    "publish_letter": lambda w, user, obj: services.letter_publish(
+    "publish_letter": lambda w, user, obj: services.correspondence_publish(
         by=user,
         organisation=w.objects["org_a"],
         to_organisation=w.objects["org_b"],
         subject="Svc",
         body="Svc",
     ),
-    "reply_letter": lambda w, user, obj: services.letter_publish(
+    "reply_letter": lambda w, user, obj: services.correspondence_publish(
         by=user,
         organisation=w.objects["org_b"],
         in_reply_to=w.objects["letter_of_a"],

@@ -22,7 +22,6 @@ from habeas.cases.services.records import (
     restricted_save,
     source_for,
     status_add,
-    unique_slug,
 )
 
 __all__ = [
@@ -43,5 +42,4 @@ __all__ = [
     "restricted_save",
     "source_for",
     "status_add",
-    "unique_slug",
 ]

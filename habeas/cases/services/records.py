@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from habeas.cases.models import (
@@ -29,11 +28,10 @@ from habeas.cases.publication import PERSON_FIELDS
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.images import clean_image
 from habeas.core.models import Source
+from habeas.core.slugs import unique_slug
 from habeas.core.text import refuse_bidi_controls
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from django.core.files.uploadedfile import UploadedFile
 
     from habeas.accounts.models import User
@@ -88,15 +86,6 @@ def _source_for(facts: SourceFacts) -> Source:
     return source
 
 
-def unique_slug(name: str, *, taken: Callable[[str], bool]) -> str:
-    base = slugify(name)[:60] or "person"
-    slug, n = base, 1
-    while taken(slug):
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def _check_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
@@ -141,7 +130,9 @@ def person_save(
     if person is None:
         person = Person(
             slug=unique_slug(
-                fields["name"], taken=lambda s: Person.objects.filter(slug=s).exists()
+                fields["name"],
+                taken=lambda s: Person.objects.filter(slug=s).exists(),
+                fallback="person",
             ),
             source=source,
             campaign=campaign,
