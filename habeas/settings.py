@@ -213,7 +213,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out username before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
+    # rules, refused until a second factor is entered by those who need one.
+    "habeas.coalition.backends.SecondFactorRulesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"

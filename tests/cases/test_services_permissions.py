@@ -3,10 +3,10 @@
 Each is called by the right user (it works: the refusals below are not
 refusals of a broken call), then by a user with the same role in another
 campaign, by an anonymous user and by a site admin: each refusal is
-PermissionDenied and leaves every register table as it was. No cases
-permission asks for a second factor in its rule (the middleware asks
-coordinators for it on the web; a command has no session), so no call is
-refused for the want of one.
+PermissionDenied and leaves every register table as it was. A role holder
+who has not entered a second factor in a session is refused by the
+permission backend for every service alike
+(tests/coalition/test_second_factor_services.py).
 """
 
 from __future__ import annotations
