@@ -47,6 +47,7 @@ from habeas.cases.models import (
     StatusChange,
     max_length,
 )
+from habeas.cases.publication import PERSON_FIELDS
 from habeas.cases.queries import register_changed
 from habeas.cases.rules import documented_by
 from habeas.cases.services.publishing import PUBLIC_MODELS, _publish_many
@@ -751,15 +752,7 @@ def _facility(name: str, known: dict[str, int | None]) -> int | None:
 
 # The columns _apply_batch writes for a person and a detention, in this order.
 PERSON_COLUMNS = [
-    "name",
-    "name_ur",
-    "aliases",
-    "gender",
-    "birth_year",
-    "home_region",
-    "occupation",
-    "summary",
-    "certainty",
+    *PERSON_FIELDS,
     "source",
     "updated_at",
     "updated_by",
