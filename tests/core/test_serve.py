@@ -140,13 +140,16 @@ def test_workers_freeze_what_they_keep_for_life() -> None:
         gunicorn_config.post_worker_init(worker)
         after_init = gc.get_freeze_count()
         assert after_init > 0
-        kept = [object() for _ in range(1000)]  # what requests leave behind for life
+        # What requests leave behind for life: lists, which the collector tracks.
+        kept: list[list[int]] = [[] for _ in range(1000)]
         gc.collect()  # the new objects reach the oldest generation, unfrozen
         for _ in range(gunicorn_config.SETTLED_AFTER - 1):
             gunicorn_config.post_request(worker, None, {}, None)
-        assert gc.get_freeze_count() == after_init
+        # Nothing is frozen again before the worker settles (a frozen object
+        # may still be freed meanwhile, so the count can only fall).
+        assert gc.get_freeze_count() <= after_init
         gunicorn_config.post_request(worker, None, {}, None)
-        assert gc.get_freeze_count() > after_init
+        assert gc.get_freeze_count() > after_init + 500
         assert kept
     finally:
         gc.unfreeze()
