@@ -451,7 +451,8 @@ def _ascending_field(expression: object) -> str:
     if isinstance(expression, models.OrderBy) and not expression.descending:
         expression = expression.expression
     if isinstance(expression, models.F):
-        return expression.name
+        _path, (name,), _kwargs = expression.deconstruct()  # F(name); the stubs lack .name
+        return str(name)
     raise ValueError(f"{expression!r} is not a field read in ascending order")
 
 
