@@ -174,8 +174,8 @@ def _order(key: str, *, unindexed: bool = False) -> OrderBy:
 
     A nullable field (the arrest date) puts unknown values first going up
     and last going down, as SQLite does by itself; PostgreSQL's index on
-    the arrest date is built NULLS FIRST to match (migration 0007), so the
-    list still needs no sort. With ``unindexed``, the key is an expression
+    the arrest date is built NULLS FIRST to match (``NullsFirstIndex``), so
+    the list still needs no sort. With ``unindexed``, the key is an expression
     that orders the same but no index serves (for register_page, on
     PostgreSQL): ``name || ''`` keeps the column's collation.
     """
