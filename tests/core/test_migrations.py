@@ -1,7 +1,10 @@
 """Every migration runs forwards and backwards on this database, with data in the tables.
 
 The histories were squashed once, before the first release: each Habeas app
-has one migration (cases' ends with the steps made by hand per database:
+starts with one migration, and the coalition's renaming of its letters to
+correspondence and its one-notice constraint follow as 0004 and 0005, as
+they came after the last release of the old history (cases' first
+migration ends with the steps made by hand per database:
 SQLite's FTS5 table, PostgreSQL's GIN index and lz4 compression). The
 database is taken back to before any migration, forward to the head, filled
 there through the historical models, taken back out of the register alone
@@ -230,3 +233,29 @@ def test_a_database_migrated_by_the_old_history_has_nothing_to_apply() -> None:
 def test_a_nulls_first_index_reads_fields_going_up_only() -> None:
     with pytest.raises(ValueError, match="ascending"):
         NullsFirstIndex(models.F("arrested_on").desc(), name="wrong")
+
+
+@pytest.mark.django_db
+def test_a_database_made_before_the_rename_takes_only_the_new_steps() -> None:
+    """A demo database made by the old history up to coalition 0003 (what the
+    code had before the squash) records only old names: its plan is exactly
+    coalition 0004 and 0005, so it carries on rather than failing."""
+    recorder = MigrationRecorder(connection)
+    loader = MigrationLoader(connection)
+    for app, name in [
+        key for key in loader.disk_migrations if key[1].startswith("0001_squashed_")
+    ]:
+        recorder.migration_qs.filter(app=app, name=name).delete()
+        for old_app, old_name in loader.disk_migrations[app, name].replaces:
+            recorder.record_applied(old_app, old_name)
+    recorder.migration_qs.filter(
+        app="coalition",
+        name__in=["0004_letters_become_correspondence", "0005_one_standing_notice_per_item"],
+    ).delete()
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    assert [(m.app_label, m.name, backwards) for m, backwards in plan] == [
+        ("coalition", "0004_letters_become_correspondence", False),
+        ("coalition", "0005_one_standing_notice_per_item", False),
+    ]

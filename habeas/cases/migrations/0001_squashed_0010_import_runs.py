@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
     ]
 
     dependencies = [
-        ('coalition', '0001_squashed_0005_one_standing_notice_per_item'),
+        ('coalition', '0001_squashed_0003_organisation_profile_versions'),
         ('core', '0001_squashed_0003_forget_finished_task_mail'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,9 +1,8 @@
-"""The coalition, as migrations 0001 to 0005 left it (squashed once, before the first release).
+"""The coalition, as migrations 0001 to 0003 left it (squashed once, before the first release).
 
-The data steps of the old history are left out: 0003 gave each existing
-organisation its first profile version and 0005 lifted duplicate standing
-notices a race had left, and a new database has no rows for either. The
-one-standing-notice rule of 0005 is a model constraint, declared below.
+The data step of 0003 (each existing organisation's first profile version)
+is left out: a new database has no organisations yet. 0004 and 0005 follow
+as they were, so a database made by the old history carries on.
 """
 
 import django.core.validators
@@ -21,8 +20,6 @@ class Migration(migrations.Migration):
         ('coalition', '0001_initial'),
         ('coalition', '0002_membership_consent_when_asked'),
         ('coalition', '0003_organisation_profile_versions'),
-        ('coalition', '0004_letters_become_correspondence'),
-        ('coalition', '0005_one_standing_notice_per_item'),
     ]
 
     dependencies = [
@@ -52,32 +49,32 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='Correspondence',
+            name='Letter',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('subject', models.CharField(max_length=300, verbose_name='subject')),
                 ('body', models.TextField(max_length=100000, verbose_name='text (Markdown)')),
                 ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='published at')),
                 ('signed', models.CharField(blank=True, max_length=300, verbose_name='signed')),
-                ('in_reply_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replies', to='coalition.correspondence')),
+                ('in_reply_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replies', to='coalition.letter')),
                 ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.source')),
-                ('thread', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='thread_correspondence', to='coalition.correspondence')),
-                ('to_campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='correspondence', to='coalition.campaign')),
+                ('thread', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='thread_letters', to='coalition.letter')),
+                ('to_campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='coalition.campaign')),
             ],
             options={
-                'verbose_name': 'letter between organisations',
-                'verbose_name_plural': 'correspondence',
+                'verbose_name': 'open letter',
+                'verbose_name_plural': 'open letters',
                 'ordering': ['published_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name='CorrespondenceCorrection',
+            name='Correction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('body', models.TextField(max_length=20000, verbose_name='correction (Markdown)')),
                 ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='published at')),
-                ('correspondence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='coalition.correspondence')),
+                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='coalition.letter')),
                 ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -146,14 +143,14 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposed_demands', to='coalition.organisation'),
         ),
         migrations.AddField(
-            model_name='correspondence',
+            model_name='letter',
             name='from_organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='correspondence_sent', to='coalition.organisation'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters_sent', to='coalition.organisation'),
         ),
         migrations.AddField(
-            model_name='correspondence',
+            model_name='letter',
             name='to_organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='correspondence_received', to='coalition.organisation'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='letters_received', to='coalition.organisation'),
         ),
         migrations.CreateModel(
             name='CampaignMembership',
@@ -332,8 +329,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddConstraint(
-            model_name='correspondence',
-            constraint=models.CheckConstraint(condition=models.Q(('to_organisation__isnull', False), ('to_campaign__isnull', False), _connector='OR'), name='correspondence_has_an_addressee'),
+            model_name='letter',
+            constraint=models.CheckConstraint(condition=models.Q(('to_organisation__isnull', False), ('to_campaign__isnull', False), _connector='OR'), name='letter_has_an_addressee'),
         ),
         migrations.AddConstraint(
             model_name='campaignmembership',
@@ -374,18 +371,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='hiddennotice',
             constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='notice_has_a_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='hiddennotice',
-            constraint=models.UniqueConstraint(condition=models.Q(('demand__isnull', False), ('lifted_at__isnull', True)), fields=('demand',), name='notice_one_standing_per_demand'),
-        ),
-        migrations.AddConstraint(
-            model_name='hiddennotice',
-            constraint=models.UniqueConstraint(condition=models.Q(('lifted_at__isnull', True), ('statement__isnull', False)), fields=('statement',), name='notice_one_standing_per_statement'),
-        ),
-        migrations.AddConstraint(
-            model_name='hiddennotice',
-            constraint=models.UniqueConstraint(condition=models.Q(('lifted_at__isnull', True), ('position__isnull', False)), fields=('position',), name='notice_one_standing_per_position'),
         ),
         migrations.AddConstraint(
             model_name='statementversion',
