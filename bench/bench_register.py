@@ -1,8 +1,9 @@
 """The register at scale: 100,000 persons, about 150,000 detentions and 500,000 events.
 
 Targets, from the issue: search p99 under 50 ms, list and person pages p99
-under 100 ms on one core (concurrency 1), import over 5,000 rows per
-second, export in flat memory.
+under 100 ms on one core (concurrency 1), import with publishing at
+2,000 rows per second or more on PostgreSQL (issue 12: every foreign key
+kept, one writer, no thread), export in flat memory.
 
 What happens, all in subprocesses with the served app's environment:
 
@@ -78,7 +79,7 @@ PAGE_SIZE = 50  # habeas.cases.views.register
 
 TARGET_SEARCH_P99_MS = 50.0
 TARGET_PAGE_P99_MS = 100.0
-TARGET_IMPORT_ROWS_PER_S = 5000.0
+TARGET_IMPORT_ROWS_PER_S = 2000.0
 # Flat memory: the export's peak RSS at the large size within this factor
 # of its peak at the small one.
 TARGET_EXPORT_RSS_GROWTH = 1.2
@@ -446,7 +447,7 @@ def import_figures(measured: Measured, rows: int) -> dict[str, Any]:
         "rows_per_second": rate,
         "peak_rss_mib": measured.peak_rss_mib,
         "target_rows_per_second": TARGET_IMPORT_ROWS_PER_S,
-        "target_met": rate > TARGET_IMPORT_ROWS_PER_S,
+        "target_met": rate >= TARGET_IMPORT_ROWS_PER_S,
     }
 
 

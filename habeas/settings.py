@@ -2,15 +2,15 @@
 
 Every setting that differs between a laptop and production is read from an
 environment variable; the README has the table. Production (HABEAS_DEBUG off)
-refuses to start without a secret key and allowed hosts.
+refuses to start without a secret key and allowed hosts. The test suite runs
+on habeas.settings_test, which imports this module and changes only what a
+test run needs; nothing here depends on how the process was started.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,6 @@ from habeas.core.email_url import parse_email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HABEAS_VAR_DIR", str(BASE_DIR / "var")))
-
-# pytest imports the settings before any conftest runs; a test run gets
-# harmless defaults for what production must be told explicitly.
-RUNNING_TESTS = "pytest" in sys.modules
 
 
 def env_bool(name: str, *, default: bool) -> bool:
@@ -49,8 +45,8 @@ DEBUG = env_bool("HABEAS_DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("HABEAS_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
-if RUNNING_TESTS or DEBUG:
-    SECRET_KEY = SECRET_KEY or "insecure-key-for-tests-and-debug-only-" + "x" * 32
+if DEBUG:
+    SECRET_KEY = SECRET_KEY or "insecure-key-for-debug-only-" + "x" * 32
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["testserver", "localhost", "127.0.0.1", "[::1]"]
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -149,12 +145,6 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
         ),
     }
-    if RUNNING_TESTS:
-        # A file, not memory: the suite can close and reopen the connection
-        # as production does, and WAL mode applies as it does there.
-        _database["TEST"] = {
-            "NAME": str(Path(tempfile.gettempdir()) / f"habeas-test-{os.getpid()}.sqlite3")
-        }
 else:
     _database["CONN_MAX_AGE"] = int(os.environ.get("HABEAS_CONN_MAX_AGE", "60"))
     _database["CONN_HEALTH_CHECKS"] = True
@@ -192,7 +182,16 @@ else:
 # --- E-mail ---------------------------------------------------------------
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "") or f"file://{VAR_DIR / 'outbox'}"
-globals().update(parse_email_url(EMAIL_URL))
+_email = parse_email_url(EMAIL_URL)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Habeas <habeas@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -202,9 +201,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if RUNNING_TESTS:
-    # Argon2 is slow on purpose; the suite hashes many throwaway passwords.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -217,7 +213,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out username before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
+    # rules, refused until a second factor is entered by those who need one.
+    "habeas.coalition.backends.SecondFactorRulesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -271,20 +268,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if RUNNING_TESTS or DEBUG:
-    # Tests and debug serve files straight from the apps, without collectstatic.
+if DEBUG:
+    # Debug serves files straight from the apps, without collectstatic.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     WHITENOISE_USE_FINDERS = True
-if RUNNING_TESTS:
-    STATIC_ROOT = None  # files come from the finders; nothing is collected
-    WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Security -------------------------------------------------------------
 
 # HTTPS is assumed in production. `make run` serves plain HTTP on loopback and
-# turns it off; so does the test suite, which asserts the secure settings
-# separately.
-HTTPS = env_bool("HABEAS_HTTPS", default=not (DEBUG or RUNNING_TESTS))
+# turns it off; so does the test suite (habeas.settings_test), which asserts
+# the secure settings separately.
+HTTPS = env_bool("HABEAS_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -338,11 +332,19 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging --------------------------------------------------------------
 
+# Log lines name views, users, tasks and records by id; never an address,
+# an e-mail address or a token (habeas.core.logs). A refused request (4xx)
+# is one line without a traceback, on Django's request and CSRF loggers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
+    "filters": {"client_error": {"()": "habeas.core.logs.ClientErrorFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HABEAS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_error"]},
+        "django.security.csrf": {"filters": ["client_error"]},
+    },
 }

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from django import shortcuts
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 from habeas.actions.queries import actions_of
 from habeas.cases.queries import persons_affiliated_with, persons_defended_by
 from habeas.coalition import render
-from habeas.coalition.access import access_public_campaign
-from habeas.coalition.models import Campaign, Organisation
+from habeas.coalition.access import access_public_campaign, access_public_organisation
+from habeas.coalition.models import Campaign
 from habeas.coalition.queries import (
     campaign_featured,
-    campaigns_public,
-    editable_organisations,
+    campaigns_besides,
+    editable_organisation_ids,
     organisation_profile,
     united_front,
 )
@@ -26,7 +26,7 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, obj
     front = united_front(campaign)
     can_moderate = user.has_perm("coalition.moderate_campaign", campaign)
     # Organisations whose items the visitor may edit: links show only for those.
-    editable_ids = set(editable_organisations(user).values_list("pk", flat=True))
+    editable_ids = editable_organisation_ids(user)
     view = render.View(
         slug=campaign.slug,
         language=get_language() or "en",
@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "featured": featured,
         "others": paged(
-            campaigns_public().exclude(pk=featured.pk).order_by("title", "pk"),
+            campaigns_besides(featured),
             request.GET,
             "campaigns",
         )
@@ -75,9 +75,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
 
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's public page: campaigns, statements, slogans, its prisoners."""
-    found = Organisation.objects.filter(slug=slug).first()
-    if found is None:
-        raise Http404
+    found = access_public_organisation(slug)
     return shortcuts.render(
         request,
         "organisation.html",

@@ -18,6 +18,8 @@ from aiosmtpd.controller import Controller
 ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
 CHROMIUM = os.environ.get("HABEAS_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("HABEAS_REQUIRE_BROWSER") == "1"
+REQUIRE_REDIS = os.environ.get("HABEAS_REQUIRE_REDIS") == "1"
+REDIS_FOR_TESTS = os.environ.get("HABEAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @dataclass
@@ -53,6 +55,27 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
         yield mailbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def redis_queue(settings: Any) -> Iterator[Any]:
+    """An emptied Redis database for RQ; skipped loudly when no Redis answers."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_FOR_TESTS)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        message = f"RQ TESTS NOT RUN: no Redis at {REDIS_FOR_TESTS}"
+        print(f"\n{'!' * 72}\n{message}\n{'!' * 72}")
+        if REQUIRE_REDIS:
+            pytest.fail(message)
+        pytest.skip(message)
+    client.flushdb()
+    settings.RQ_QUEUES = {"default": {"URL": REDIS_FOR_TESTS}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    yield client
+    client.flushdb()
 
 
 def _browser_missing_reason() -> str | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,13 +10,15 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from habeas.accounts.models import User
+
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "authenticator"
 RECOVERY_NAME = "recovery codes"
 
 
 @transaction.atomic
-def sessions_end_all(*, user: Any) -> None:
+def sessions_end_all(*, user: User) -> None:
     """End every session the user has, on every device, this one included.
 
     Raising the user's session epoch changes the hash each session was
@@ -29,13 +29,8 @@ def sessions_end_all(*, user: Any) -> None:
     )
 
 
-def two_factor_device(user: Any) -> TOTPDevice | None:
-    """The user's confirmed authenticator, if any."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
-
-
 @transaction.atomic
-def totp_device_start(*, user: Any) -> TOTPDevice:
+def totp_device_start(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator being set up, made on first call.
 
     Reused on reload so the QR code a user scanned stays valid until confirmed.
@@ -47,7 +42,7 @@ def totp_device_start(*, user: Any) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_confirm(*, user: Any, token: str) -> list[str]:
+def totp_device_confirm(*, user: User, token: str) -> list[str]:
     """Confirm the authenticator with a code from it, and issue fresh recovery codes.
 
     Returns the recovery codes; they are shown once and only their use is
@@ -66,7 +61,7 @@ def totp_device_confirm(*, user: Any, token: str) -> list[str]:
 
 
 @transaction.atomic
-def recovery_codes_issue(*, user: Any) -> list[str]:
+def recovery_codes_issue(*, user: User) -> list[str]:
     """Replace the user's recovery codes with new ones and return them."""
     StaticDevice.objects.filter(user=user).delete()
     static = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)

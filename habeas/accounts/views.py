@@ -22,15 +22,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from habeas.accounts import services, throttle
+from habeas.accounts import queries, services, throttle
 from habeas.accounts.forms import (
     PasswordResetByTaskForm,
     SignInForm,
     TokenForm,
     throttled_error,
 )
+from habeas.core.http import AuthedRequest
 from habeas.core.privacy import client_address_pseudonym
 
 
@@ -54,7 +54,7 @@ def _qr_svg(uri: str) -> str:
 
 @never_cache
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Show a new authenticator's QR code and secret; confirm it with a code from the phone."""
     device = services.totp_device_start(user=request.user)
     form = TokenForm(request.POST or None)
@@ -66,8 +66,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("token", error)
         else:
-            confirmed = TOTPDevice.objects.get(pk=device.pk)
-            django_otp.login(request, confirmed)
+            django_otp.login(request, queries.two_factor_device(request.user))
             return render(
                 request,
                 "accounts/recovery_codes.html",
@@ -79,14 +78,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 — our own SVG markup
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "next": _next_url(request, ""),
-        "replacing": services.two_factor_device(request.user) is not None,
+        "replacing": queries.two_factor_device(request.user) is not None,
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
 
 @never_cache
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthedRequest) -> HttpResponse:
     """Ask for a code from the authenticator, or a recovery code, after the password.
 
     Behind the sign-in guard (habeas.accounts.throttle): five wrong codes
@@ -94,7 +93,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     from many addresses make strangers wait, never the account's own
     addresses. An attempt that must wait answers 429, its code unchecked.
     """
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_verified():  # type: ignore[attr-defined]  # set by OTPMiddleware
         return redirect(_next_url(request))
     form = TokenForm(request.POST or None)
     status = 200
@@ -133,13 +132,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _verify_any_device(request: HttpRequest, token: str) -> Any:
+def _verify_any_device(request: AuthedRequest, token: str) -> Any:
     """The user's confirmed device that accepts the code, or None."""
-    devices: list[Any] = [
-        *TOTPDevice.objects.filter(user=request.user, confirmed=True),
-        *StaticDevice.objects.filter(user=request.user, confirmed=True),
-    ]
-    for device in devices:
+    for device in queries.confirmed_devices(request.user):
         verified = django_otp.verify_token(request.user, device.persistent_id, token)
         if verified is not None:
             return verified
@@ -148,7 +143,7 @@ def _verify_any_device(request: HttpRequest, token: str) -> Any:
 
 @require_POST
 @login_required
-def sessions_end_all(request: HttpRequest) -> HttpResponse:
+def sessions_end_all(request: AuthedRequest) -> HttpResponse:
     """Sign out on every device, this one included."""
     services.sessions_end_all(user=request.user)
     logout(request)

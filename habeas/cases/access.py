@@ -6,14 +6,27 @@ same 404, so ids leak nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 
 from habeas.cases.models import CaseShare, Detention, Person
+from habeas.coalition.models import Campaign
+
+if TYPE_CHECKING:
+    from habeas.accounts.models import User
 
 
-def access_person(user: Any, pk: int, perm: str = "cases.document") -> Person:
+def access_campaign_shares(user: User, slug: str) -> Campaign:
+    """The campaign with this slug, if ``user`` coordinates it (a site admin does not):
+    its shares of case work are its coordinators' alone. Raises Http404 otherwise."""
+    found = Campaign.objects.filter(slug=slug).first()
+    if found is None or not user.has_perm("cases.see_shares", found):
+        raise Http404
+    return found
+
+
+def access_person(user: User, pk: int, perm: str = "cases.document") -> Person:
     """The person with this id, if ``user`` holds ``perm`` on them.
 
     ``cases.document`` (the working record) comes only from the campaign
@@ -28,7 +41,7 @@ def access_person(user: Any, pk: int, perm: str = "cases.document") -> Person:
     return found
 
 
-def access_detention(user: Any, pk: int, detention_id: int) -> Detention:
+def access_detention(user: User, pk: int, detention_id: int) -> Detention:
     """A detention of a person whose working record ``user`` keeps; Http404 otherwise."""
     person = access_person(user, pk)
     detention = Detention.objects.filter(pk=detention_id, person=person).first()
@@ -38,7 +51,7 @@ def access_detention(user: Any, pk: int, detention_id: int) -> Detention:
     return detention
 
 
-def access_share(user: Any, person: Person, share_id: int) -> CaseShare:
+def access_share(user: User, person: Person, share_id: int) -> CaseShare:
     """A share of this person's case work that ``user`` may revoke; Http404 otherwise."""
     share = CaseShare.objects.filter(pk=share_id, person=person).first()
     if share is None or not user.has_perm("cases.share_case", person):

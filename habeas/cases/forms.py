@@ -6,10 +6,12 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from habeas.cases.importer import parse_date
 from habeas.cases.models import CaseEvent, Certainty, Person, Status
+from habeas.cases.services.records import SourceFacts
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.fields import WebAddressField
 from habeas.core.text import validate_no_bidi_controls
@@ -51,6 +53,16 @@ class SourceForm(forms.Form):
     certainty = forms.ChoiceField(
         label=_("Certainty"), choices=Certainty.choices, initial=Certainty.REPORTED
     )
+
+    def source(self) -> SourceFacts:
+        """The cited source, for a service to record once it has checked the user's rights."""
+        data = self.cleaned_data
+        return SourceFacts(
+            title=data["source_title"],
+            publisher=data["source_publisher"],
+            url=data["source_url"],
+            published_on=data["source_published_on"],
+        )
 
 
 class PersonForm(SourceForm):
@@ -127,3 +139,43 @@ class RecognitionForm(SourceForm):
     )
     since_on = forms.DateField(label=_("Since (YYYY-MM-DD)"), required=False)
     criterion = forms.CharField(label=_("On what criterion"), max_length=500, required=False)
+
+
+class ShareForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=_("Share the case work with the campaign"), queryset=Campaign.objects.none()
+    )
+    restricted = forms.BooleanField(
+        label=_("Its case team also sees the restricted facts"), required=False
+    )
+
+    def __init__(self, *args: Any, campaigns: QuerySet[Campaign], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+
+
+class RestrictedForm(forms.Form):
+    family_contacts = forms.CharField(
+        label=_("Family contacts"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    lawyer_contacts = forms.CharField(
+        label=_("Lawyer contacts"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    internal_notes = forms.CharField(
+        label=_("Internal notes"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    unverified_reports = forms.CharField(
+        label=_("Unverified reports"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -4,22 +4,29 @@ One row is one person with one detention. Rows carry an ``external_id``;
 importing a row whose id is known updates that person and detention, so
 the same file imported twice leaves one copy. Any error anywhere means
 nothing is imported, and every error is listed with its line and column.
+
+The rights to import are the service ``services.register_import``'s; this
+module checks files and writes the rows of an import whose rights were
+checked. Public records are written by ``services.publishing``, from the
+same projection as every other publication.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
+import logging
 import os
 import re
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -38,16 +45,12 @@ from habeas.cases.models import (
     PublicRecord,
     Status,
     StatusChange,
+    max_length,
 )
+from habeas.cases.publication import PERSON_FIELDS
 from habeas.cases.queries import register_changed
 from habeas.cases.rules import documented_by
-from habeas.cases.services import (
-    PERSON_FIELDS,
-    PUBLIC_MODELS,
-    Gathered,
-    publish_many,
-    publish_new,
-)
+from habeas.cases.services.publishing import PUBLIC_MODELS, _publish_many
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.bulk import (
     among,
@@ -56,13 +59,17 @@ from habeas.core.bulk import (
     insert_rows,
     json_text,
     keys_by,
-    new_keys,
     pause_for_others,
     update_rows,
 )
 from habeas.core.fields import WebAddressField
 from habeas.core.models import Source
 from habeas.core.text import has_bidi_controls
+
+if TYPE_CHECKING:
+    from habeas.accounts.models import User
+
+log = logging.getLogger(__name__)
 
 REQUIRED = ["external_id", "name", "source_title"]
 OPTIONAL = [
@@ -100,6 +107,35 @@ WRITTEN = [Person, Detention, Charge, StatusChange, Affiliation, Person.campaign
 SOURCE_URL = WebAddressField(required=False)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
+# The model field each limited column is written to: the limits are the models'.
+LIMITED: dict[str, tuple[type[models.Model], str]] = {
+    "external_id": (Person, "external_id"),
+    "name": (Person, "name"),
+    "name_ur": (Person, "name_ur"),
+    "home_region": (Person, "home_region"),
+    "occupation": (Person, "occupation"),
+    "summary": (Person, "summary"),
+    "aliases": (Person, "aliases"),
+    "place": (Detention, "place"),
+    "authority": (Detention, "authority"),
+    "facility": (Facility, "name"),
+    "source_title": (Source, "title"),
+    "source_url": (Source, "url"),
+}
+# Cut to fit, as before: a publisher, a role or a charge's parts never fail a file.
+CUT: dict[str, tuple[type[models.Model], str]] = {
+    "source_publisher": (Source, "publisher"),
+    "affiliation_role": (Affiliation, "role"),
+    "law": (Charge, "law"),
+    "section": (Charge, "section"),
+    "description": (Charge, "description"),
+}
+
+
+def _limit(column: str) -> int:
+    model, name = {**LIMITED, **CUT}[column]
+    return max_length(model, name)
+
 
 @dataclass(frozen=True)
 class ImportError_:  # noqa: N801 — "ImportError" is a builtin
@@ -113,8 +149,67 @@ class ImportError_:  # noqa: N801 — "ImportError" is a builtin
 
 
 @dataclass
+class Row:
+    """One checked row of the file: one person with one detention, values clean.
+
+    ``line`` is the line of the file the row begins on.
+    """
+
+    line: int
+    external_id: str
+    name: str
+    source_title: str
+    name_ur: str = ""
+    aliases: str = ""  # one a line
+    gender: str = Person.Gender.UNKNOWN
+    birth_year: int | None = None
+    home_region: str = ""
+    occupation: str = ""
+    summary: str = ""
+    affiliation: str = ""
+    affiliation_role: str = ""
+    campaign: str = ""
+    arrested_on: datetime.date | None = None
+    arrested_precision: str = Precision.UNKNOWN
+    place: str = ""
+    authority: str = ""
+    facility: str = ""
+    charges: list[tuple[str, str, str]] = field(default_factory=list)
+    status: str = Status.DETAINED
+    status_on: datetime.date | None = None
+    status_precision: str = Precision.UNKNOWN
+    source_publisher: str = ""
+    source_url: str = ""
+    source_published_on: datetime.date | None = None
+    certainty: str = "REPORTED"
+
+    def to_json(self) -> str:
+        """The row as JSON, to be set aside (dates as ISO 8601)."""
+        return json_text(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        """A row set aside by ``to_json``, back."""
+        for name in ("arrested_on", "status_on", "source_published_on"):
+            data[name] = datetime.date.fromisoformat(data[name]) if data[name] else None
+        data["charges"] = [tuple(charge) for charge in data["charges"]]
+        return cls(**data)
+
+    @property
+    def source_key(self) -> tuple[str, str]:
+        return (self.source_title, self.source_publisher)
+
+    @property
+    def status_dated(self) -> tuple[datetime.date | None, str]:
+        """The status change's date: its own, or the arrest's when it has none."""
+        if self.status_on is not None:
+            return self.status_on, self.status_precision
+        return self.arrested_on, self.arrested_precision
+
+
+@dataclass
 class Checked:
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     errors: list[ImportError_] = field(default_factory=list)
 
 
@@ -147,8 +242,18 @@ def _lines(data: bytes) -> Iterator[tuple[int, str]]:
             raise
 
 
+def read(data: bytes) -> Checked:
+    """Check a file against the campaigns and organisations it may name."""
+    campaigns, organisations = lookups()
+    return check(data, campaigns=campaigns, organisations=organisations)
+
+
 def check(data: bytes, *, campaigns: dict[str, int], organisations: dict[str, int]) -> Checked:
-    """Validate the whole file; returns clean rows, or every error found."""
+    """Validate the whole file; returns clean rows, or every error found.
+
+    An error names the line its row begins on (a quoted value may run over
+    several lines) and the column by its header.
+    """
     result = Checked()
     for number, raw in enumerate(data.split(b"\n"), 1):
         if len(raw) > MAX_LINE_BYTES:
@@ -161,8 +266,8 @@ def check(data: bytes, *, campaigns: dict[str, int], organisations: dict[str, in
         line = int(error.reason.split()[-1]) if error.reason.startswith("line ") else 0
         result.errors.append(ImportError_(line, "", "the file is not UTF-8 text"))
         return result
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     for column in missing:
@@ -172,17 +277,22 @@ def check(data: bytes, *, campaigns: dict[str, int], organisations: dict[str, in
     if missing or unknown:
         return result
     seen: dict[str, int] = {}
+    ended = reader.line_num
     try:
-        for row in reader:
-            _check_row(reader.line_num, row, result, seen, campaigns, organisations)
+        for values in reader:
+            begins, ended = ended + 1, reader.line_num
+            if not values:
+                continue  # a blank line
+            _check_row(begins, header, values, result, seen, campaigns, organisations)
     except csv.Error as error:
-        result.errors.append(ImportError_(reader.line_num, "", f"not valid CSV ({error})"))
+        result.errors.append(ImportError_(ended + 1, "", f"not valid CSV ({error})"))
     return result
 
 
 def _check_row(
     line: int,
-    row: dict[str, Any],
+    header: list[str],
+    values: list[str],
     result: Checked,
     seen: dict[str, int],
     campaigns: dict[str, int],
@@ -194,27 +304,30 @@ def _check_row(
     def err(column: str, message: str) -> None:
         errors.append(ImportError_(line, column, message))
 
-    if None in row:
+    if len(values) > len(header):
         err("", "more fields than the header has columns")
         return
-    clean = {k: (v or "").strip() for k, v in row.items()}
+    clean = {column: value.strip() for column, value in zip(header, values, strict=False)}
+    for column in header:
+        clean.setdefault(column, "")
     for column, value in clean.items():
         if "\x00" in value:
             err(column, "contains a NUL character (a zero byte)")
     for column in ("name", "name_ur", "aliases", "source_title", "source_publisher"):
         if has_bidi_controls(clean.get(column, "")):
             err(column, "contains a direction control (U+202A-U+202E, U+2066-U+2069)")
-    if clean.get("source_url"):
+    url = clean.get("source_url", "")
+    if url:
         # As the forms read it: http or https, "https://" assumed when absent.
         try:
-            clean["source_url"] = SOURCE_URL.clean(clean["source_url"])
+            url = SOURCE_URL.clean(url)
         except ValidationError:
-            err("source_url", f"{clean['source_url'][:60]!r} is not an http or https address")
+            err("source_url", f"{url[:60]!r} is not an http or https address")
     external_id = clean["external_id"]
     if not external_id:
         err("external_id", "required")
-    elif len(external_id) > 100:
-        err("external_id", "at most 100 characters")
+    elif len(external_id) > _limit("external_id"):
+        err("external_id", f"at most {_limit('external_id')} characters")
     elif external_id in seen:
         err("external_id", f"repeats line {seen[external_id]}")
     else:
@@ -224,64 +337,89 @@ def _check_row(
         err("name", "required")
     elif "<" in name or ">" in name:
         err("name", f"contains < or >: {name[:60]!r}")
-    elif len(name) > 200:
-        err("name", "at most 200 characters")
+    elif len(name) > _limit("name"):
+        err("name", f"at most {_limit('name')} characters")
     if not clean["source_title"]:
         err("source_title", "required: every fact needs a source")
+    dates: dict[str, tuple[datetime.date | None, str]] = {}
     for column in ("arrested_on", "status_on", "source_published_on"):
         try:
-            clean[column] = parse_date(clean.get(column, ""))
+            dates[column] = parse_date(clean.get(column, ""))
         except ValueError:
             err(column, f"{clean.get(column)!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
     status = clean.get("status", "").upper()
     if status and status not in STATUSES:
         err("status", f"{clean['status']!r} is not one of {', '.join(Status.values)}")
-    clean["status"] = status or Status.DETAINED
     gender = clean.get("gender", "").upper()
     if gender and gender not in GENDERS:
         err("gender", f"{clean['gender']!r} is not one of {', '.join(Person.Gender.values)}")
-    clean["gender"] = gender or Person.Gender.UNKNOWN
     certainty = clean.get("certainty", "").upper() or "REPORTED"
     if certainty not in {"VERIFIED", "REPORTED"}:
         err("certainty", "use VERIFIED or REPORTED")
-    clean["certainty"] = certainty
     year = clean.get("birth_year", "")
     if year and not (year.isdigit() and 1900 <= int(year) <= timezone.now().year):
         err("birth_year", f"{year!r} is not a year between 1900 and now")
-    clean["birth_year"] = int(year) if year.isdigit() else None
-    if clean.get("campaign") and clean["campaign"] not in campaigns:
-        err("campaign", f"no campaign with the slug {clean['campaign']!r}")
-    if clean.get("affiliation") and clean["affiliation"] not in organisations:
-        err("affiliation", f"no organisation with the slug {clean['affiliation']!r}")
+    campaign = clean.get("campaign", "")
+    if campaign and campaign not in campaigns:
+        err("campaign", f"no campaign with the slug {campaign!r}")
+    affiliation = clean.get("affiliation", "")
+    if affiliation and affiliation not in organisations:
+        err("affiliation", f"no organisation with the slug {affiliation!r}")
     charges = []
     for part in filter(None, (p.strip() for p in clean.get("charges", "").split(";"))):
         law, _sep, rest = part.partition("|")
         section, _sep, description = rest.partition("|")
         if not law.strip():
             err("charges", f"{part!r} has no law (use law|section|description)")
-        charges.append((law.strip()[:200], section.strip()[:50], description.strip()[:500]))
-    clean["charges"] = charges
-    for column, limit in (
-        ("name_ur", 200),
-        ("home_region", 100),
-        ("occupation", 100),
-        ("place", 200),
-        ("facility", 200),
-        ("authority", 200),
-        ("summary", 10_000),
-        ("aliases", 2000),
-        ("source_title", 300),
-        ("source_url", 200),
-    ):
-        if len(clean.get(column, "")) > limit:
-            err(column, f"at most {limit} characters")
-    if len(errors) == before:
-        clean["name"] = name
-        clean["line"] = line
-        result.rows.append(clean)
+        charges.append(
+            (
+                law.strip()[: _limit("law")],
+                section.strip()[: _limit("section")],
+                description.strip()[: _limit("description")],
+            )
+        )
+    for column in LIMITED:
+        value = url if column == "source_url" else clean.get(column, "")
+        if column not in {"external_id", "name"} and len(value) > _limit(column):
+            err(column, f"at most {_limit(column)} characters")
+    if len(errors) > before:
+        return
+    arrested_on, arrested_precision = dates["arrested_on"]
+    status_on, status_precision = dates["status_on"]
+    result.rows.append(
+        Row(
+            line=line,
+            external_id=external_id,
+            name=name,
+            source_title=clean["source_title"],
+            name_ur=clean.get("name_ur", ""),
+            aliases="\n".join(a.strip() for a in clean.get("aliases", "").split(";") if a.strip()),
+            gender=gender or Person.Gender.UNKNOWN,
+            birth_year=int(year) if year else None,
+            home_region=clean.get("home_region", ""),
+            occupation=clean.get("occupation", ""),
+            summary=clean.get("summary", ""),
+            affiliation=affiliation,
+            affiliation_role=clean.get("affiliation_role", "")[: _limit("affiliation_role")],
+            campaign=campaign,
+            arrested_on=arrested_on,
+            arrested_precision=arrested_precision,
+            place=clean.get("place", ""),
+            authority=clean.get("authority", ""),
+            facility=clean.get("facility", ""),
+            charges=charges,
+            status=status or Status.DETAINED,
+            status_on=status_on,
+            status_precision=status_precision,
+            source_publisher=clean.get("source_publisher", "")[: _limit("source_publisher")],
+            source_url=url,
+            source_published_on=dates["source_published_on"][0],
+            certainty=certainty,
+        )
+    )
 
 
-def check_rights(rows: list[dict[str, Any]], *, users: list[Any]) -> list[ImportError_]:
+def check_rights(rows: list[Row], *, users: list[User]) -> list[ImportError_]:
     """Row errors for rows that would update a person some user may not document.
 
     A row whose ``external_id`` is already a person's updates that person,
@@ -290,7 +428,7 @@ def check_rights(rows: list[dict[str, Any]], *, users: list[Any]) -> list[Import
     user who writes (the importer and the publisher) before anything is
     written.
     """
-    existing = keys_by(Person, "external_id", [row["external_id"] for row in rows])
+    existing = keys_by(Person, "external_id", [row.external_id for row in rows])
     if not existing:
         return []
     keys = list(existing.values())
@@ -303,13 +441,13 @@ def check_rights(rows: list[dict[str, Any]], *, users: list[Any]) -> list[Import
         )
         errors.extend(
             ImportError_(
-                row["line"],
+                row.line,
                 "external_id",
                 f"updates a person whose campaign {user} does not document; "
                 "only that campaign's documenters may change it",
             )
             for row in rows
-            if row["external_id"] in existing and existing[row["external_id"]] not in allowed
+            if row.external_id in existing and existing[row.external_id] not in allowed
         )
     return errors
 
@@ -321,16 +459,15 @@ class Applied:
 
 
 def apply(
-    rows: list[dict[str, Any]],
+    rows: list[Row],
     *,
-    by: Any,
-    publish_by: Any | None,
-    campaigns: dict[str, int],
-    organisations: dict[str, int],
+    by: User,
+    publish_by: User | None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Applied:
     """Write checked rows in short transactions; the public sees all of them, or none.
 
+    Checks no rights: ``services.register_import`` checks them first.
     No transaction lasts longer than one batch (BATCH rows), so the site
     goes on reading and writing between them, on SQLite too, whose writer
     holds the whole database. The public sees nothing of the run until its
@@ -350,13 +487,15 @@ def apply(
     finishes. Runs left by dead processes are recovered first.
     """
     recover()
+    campaigns, organisations = lookups()
     run = _run_start(by, publish_by, len(rows))
+    log.info("import run %d started: %d rows", run.pk, len(rows))
     applied = Applied()
     total = len(rows)
     try:
         known = _look_up(rows, campaigns, organisations)
-        fresh = [row for row in rows if row["external_id"] not in known.persons]
-        _stage(run, [row for row in rows if row["external_id"] in known.persons])
+        fresh = [row for row in rows if row.external_id not in known.persons]
+        _stage(run, [row for row in rows if row.external_id in known.persons])
         for start in range(0, len(fresh), BATCH):
             with transaction.atomic():
                 _beat(run)
@@ -370,9 +509,17 @@ def apply(
             pause_for_others()
         _flip(run)
     except BaseException:
+        log.warning("import run %d failed before its records were public; undoing it", run.pk)
         _undo(run)
         raise
     _finish(run, campaigns, organisations, applied, progress, total)
+    log.info(
+        "import run %d done: %d new, %d updated, %s",
+        run.pk,
+        applied.created,
+        applied.updated,
+        "published" if publish_by is not None else "awaiting verification",
+    )
     return applied
 
 
@@ -381,7 +528,7 @@ def apply(
 RUN_STALE_SECONDS = 600
 
 
-def _run_start(by: Any, publish_by: Any | None, rows: int) -> ImportRun:
+def _run_start(by: User, publish_by: User | None, rows: int) -> ImportRun:
     return ImportRun.objects.create(
         by=by,
         publish_by=publish_by,
@@ -396,11 +543,7 @@ def _beat(run: ImportRun) -> None:
     ImportRun.objects.filter(pk=run.pk).update(beat_at=timezone.now())
 
 
-# The columns of a checked row that hold (date, precision) pairs.
-DATE_COLUMNS = ("arrested_on", "status_on", "source_published_on")
-
-
-def _stage(run: ImportRun, rows: list[dict[str, Any]]) -> None:
+def _stage(run: ImportRun, rows: list[Row]) -> None:
     """Set aside rows that change existing persons, in short transactions."""
     for start in range(0, len(rows), BATCH):
         with transaction.atomic():
@@ -408,26 +551,9 @@ def _stage(run: ImportRun, rows: list[dict[str, Any]]) -> None:
             insert_rows(
                 ImportStaged,
                 ["run", "line", "row"],
-                [
-                    (
-                        run.pk,
-                        row["line"],
-                        json_text({k: v for k, v in row.items() if not k.startswith("_")}),
-                    )
-                    for row in rows[start : start + BATCH]
-                ],
+                [(run.pk, row.line, row.to_json()) for row in rows[start : start + BATCH]],
             )
         pause_for_others()
-
-
-def _unstaged(data: dict[str, Any]) -> dict[str, Any]:
-    """A checked row back from its JSON (dates were written as ISO 8601)."""
-    row = dict(data)
-    for column in DATE_COLUMNS:
-        on, precision = row[column]
-        row[column] = (datetime.date.fromisoformat(on) if on else None, precision)
-    row["charges"] = [tuple(charge) for charge in row["charges"]]
-    return row
 
 
 @transaction.atomic
@@ -468,7 +594,7 @@ def _finish(
                 )
                 register_changed()
                 return
-            batch = [_unstaged(s.row) for s in staged]
+            batch = [Row.from_json(dict(s.row)) for s in staged]
             known = _look_up(batch, campaigns, organisations)
             _apply_batch(batch, run.by, run.publish_by, known, applied, None)
             ImportStaged.objects.filter(pk__in=[s.pk for s in staged]).delete()
@@ -564,54 +690,73 @@ class Known:
 
     campaigns: dict[str, int]
     organisations: dict[str, int]
-    names: dict[int, tuple[str, str]]  # organisation id: (name, slug)
     persons: dict[str, int]  # external id: key
     detentions: dict[str, int]  # external id: key
     taken: set[str]  # slugs
-    person_keys: Iterator[int]
-    detention_keys: Iterator[int]
-    sources: dict[tuple[str, str], Source] = field(default_factory=dict)
+    sources: dict[tuple[str, str], int] = field(default_factory=dict)
     facilities: dict[str, int | None] = field(default_factory=dict)
 
 
-def _look_up(
-    rows: list[dict[str, Any]], campaigns: dict[str, int], organisations: dict[str, int]
-) -> Known:
-    """Which of the file's external ids and slugs exist, and keys for its new rows."""
-    ids = [row["external_id"] for row in rows]
-    persons = keys_by(Person, "external_id", ids)
-    detentions = keys_by(Detention, "external_id", ids)
-    for row in rows:
-        row["_base"] = slugify(row["name"])[:60] or "person"
+def _base(row: Row) -> str:
+    return slugify(row.name)[:60] or "person"
+
+
+def _look_up(rows: list[Row], campaigns: dict[str, int], organisations: dict[str, int]) -> Known:
+    """Which of the file's external ids and slugs exist already."""
+    ids = [row.external_id for row in rows]
     return Known(
         campaigns=campaigns,
         organisations=organisations,
-        names={
-            pk: (name, slug)
-            for pk, name, slug in Organisation.objects.values_list("pk", "name", "slug")
-        },
-        persons=persons,
-        detentions=detentions,
-        taken=set(keys_by(Person, "slug", list({row["_base"] for row in rows}))),
-        person_keys=iter(new_keys(Person, len(set(ids) - persons.keys()))),
-        detention_keys=iter(new_keys(Detention, len(set(ids) - detentions.keys()))),
+        persons=keys_by(Person, "external_id", ids),
+        detentions=keys_by(Detention, "external_id", ids),
+        taken=set(keys_by(Person, "slug", list({c for row in rows for c in _candidates(row)}))),
     )
 
 
-def _source_for(row: dict[str, Any], sources: dict[tuple[str, str], Source]) -> Source:
-    key = (row["source_title"][:300], row.get("source_publisher", "")[:200])
-    if key not in sources:
-        published, _precision = row["source_published_on"]
-        sources[key], _created = Source.objects.get_or_create(
-            title=key[0],
-            publisher=key[1],
-            defaults={"url": row.get("source_url", ""), "published_on": published},
-        )
-    return sources[key]
+def _candidates(row: Row) -> tuple[str, str]:
+    """A new person's slug: its name's, or else its name's with its external id."""
+    base = _base(row)
+    return base, f"{base}-{slugify(row.external_id)[:18]}"
 
 
-# The values _apply_batch builds for a person, in this order.
-PERSON_COLUMNS = [*PERSON_FIELDS, "source", "updated_at", "updated_by"]
+def _free_slug(row: Row, taken: set[str]) -> str:
+    """The first candidate no person holds, else the second with a number: two
+    external ids can slugify alike, and an earlier person may hold either.
+    Numbered slugs were not looked up in advance, so the database is asked."""
+    base, with_id = _candidates(row)
+    slug, n = (base if base not in taken else with_id), 1
+    while slug in taken or (n > 1 and Person.objects.filter(slug=slug).exists()):
+        n += 1
+        slug = f"{with_id}-{n}"
+    taken.add(slug)
+    return slug
+
+
+def _source_for(row: Row, sources: dict[tuple[str, str], int]) -> int:
+    if row.source_key not in sources:
+        sources[row.source_key] = Source.objects.get_or_create(
+            title=row.source_title,
+            publisher=row.source_publisher,
+            defaults={"url": row.source_url, "published_on": row.source_published_on},
+        )[0].pk
+    return sources[row.source_key]
+
+
+def _facility(name: str, known: dict[str, int | None]) -> int | None:
+    if not name:
+        return None
+    if name not in known:
+        known[name] = Facility.objects.get_or_create(name=name, region="")[0].pk
+    return known[name]
+
+
+# The columns _apply_batch writes for a person and a detention, in this order.
+PERSON_COLUMNS = [
+    *PERSON_FIELDS,
+    "source",
+    "updated_at",
+    "updated_by",
+]
 DETENTION_COLUMNS = [
     "arrested_on",
     "arrested_precision",
@@ -624,9 +769,9 @@ DETENTION_COLUMNS = [
 
 
 def _apply_batch(
-    batch: list[dict[str, Any]],
-    by: Any,
-    publish_by: Any | None,
+    batch: list[Row],
+    by: User | None,
+    publish_by: User | None,
     known: Known,
     applied: Applied,
     run: ImportRun | None,
@@ -634,51 +779,38 @@ def _apply_batch(
     """Write one batch as rows of plain values: a few statements, no model objects.
 
     New persons, and their public records, are marked with ``run`` (not
-    public until the run is). Keys for new rows are taken here, inside the
-    batch's transaction: between batches others may write.
+    public until the run is). New rows' keys are read back by their
+    external ids, inside the batch's transaction.
     """
     now = timezone.now()
     pending = run.pk if run is not None else None
-    new_ids = {row["external_id"] for row in batch}
-    known.person_keys = iter(new_keys(Person, len(new_ids - known.persons.keys())))
-    known.detention_keys = iter(new_keys(Detention, len(new_ids - known.detentions.keys())))
-    persons, detentions, taken = known.persons, known.detentions, known.taken
+    persons, detentions = known.persons, known.detentions
+    sources = {row.external_id: _source_for(row, known.sources) for row in batch}
     new_persons, changed_persons = [], []
     for row in batch:
-        external_id = row["external_id"]
-        source = _source_for(row, known.sources)
-        row["_source"] = source
         values = (
-            row["name"],
-            row.get("name_ur", ""),
-            "\n".join(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
-            row["gender"],
-            row["birth_year"],
-            row.get("home_region", ""),
-            row.get("occupation", ""),
-            row.get("summary", ""),
-            row["certainty"],
-            source.pk,
+            row.name,
+            row.name_ur,
+            row.aliases,
+            row.gender,
+            row.birth_year,
+            row.home_region,
+            row.occupation,
+            row.summary,
+            row.certainty,
+            sources[row.external_id],
             now,
-            by.pk,
+            by.pk if by is not None else None,  # None: the importer's account was deleted
         )
-        row["_values"] = values
-        if external_id in persons:
-            changed_persons.append((*values, persons[external_id]))
+        if row.external_id in persons:
+            changed_persons.append((*values, persons[row.external_id]))
             continue
-        base = row["_base"]
-        slug = f"{base}-{slugify(external_id)[:18]}" if base in taken else base
-        taken.add(slug)
-        row["_slug"] = slug
-        persons[external_id] = next(known.person_keys)
-        owner = known.campaigns[row["campaign"]] if row.get("campaign") else None
-        new_persons.append(
-            (persons[external_id], external_id, slug, *values, "", False, owner, pending)
-        )
+        slug = _free_slug(row, known.taken)
+        owner = known.campaigns[row.campaign] if row.campaign else None
+        new_persons.append((row.external_id, slug, *values, "", False, owner, pending))
     insert_rows(
         Person,
         [
-            "id",
             "external_id",
             "slug",
             *PERSON_COLUMNS,
@@ -689,68 +821,69 @@ def _apply_batch(
         ],
         new_persons,
     )
+    persons.update(keys_by(Person, "external_id", [p[0] for p in new_persons]))
     update_rows(Person, PERSON_COLUMNS, changed_persons)
     applied.created += len(new_persons)
     applied.updated += len(changed_persons)
 
     new_detentions, changed_detentions = [], []
     for row in batch:
-        external_id = row["external_id"]
-        arrested, precision = row["arrested_on"]
-        detention_values = (
-            arrested,
-            precision,
-            row.get("place", ""),
-            row.get("authority", ""),
-            _facility(row.get("facility", ""), known.facilities),
-            row["_source"].pk,
-            row["certainty"],
+        detention = (
+            row.arrested_on,
+            row.arrested_precision,
+            row.place,
+            row.authority,
+            _facility(row.facility, known.facilities),
+            sources[row.external_id],
+            row.certainty,
         )
-        row["_detention"] = detention_values
-        if external_id in detentions:
-            changed_detentions.append((*detention_values, detentions[external_id]))
+        if row.external_id in detentions:
+            changed_detentions.append((*detention, detentions[row.external_id]))
         else:
-            detentions[external_id] = next(known.detention_keys)
-            new_detentions.append(
-                (detentions[external_id], external_id, persons[external_id], "", *detention_values)
-            )
+            new_detentions.append((row.external_id, persons[row.external_id], "", *detention))
     insert_rows(
         Detention,
-        ["id", "external_id", "person", "sentence", *DETENTION_COLUMNS],
+        ["external_id", "person", "sentence", *DETENTION_COLUMNS],
         new_detentions,
     )
+    detentions.update(keys_by(Detention, "external_id", [d[0] for d in new_detentions]))
     update_rows(Detention, DETENTION_COLUMNS, changed_detentions)
     # Rows whose person and detention are both new have nothing to replace.
-    fresh = {p[1] for p in new_persons} & {d[1] for d in new_detentions}
-    stale = [detentions[row["external_id"]] for row in batch if row["external_id"] not in fresh]
+    fresh = {p[0] for p in new_persons} & {d[0] for d in new_detentions}
+    stale = [detentions[row.external_id] for row in batch if row.external_id not in fresh]
     delete_in(Charge, "detention", stale)
     delete_in(StatusChange, "detention", stale)
     insert_rows(
         Charge,
         ["detention", "law", "section", "description"],
-        [
-            (detentions[row["external_id"]], law, section, description)
-            for row in batch
-            for law, section, description in row["charges"]
-        ],
+        [(detentions[row.external_id], *charge) for row in batch for charge in row.charges],
     )
     insert_rows(
         StatusChange,
         ["detention", "status", "on", "precision", "source", "certainty"],
-        [(detentions[row["external_id"]], *_status(row)) for row in batch],
+        [
+            (
+                detentions[row.external_id],
+                row.status,
+                *row.status_dated,
+                sources[row.external_id],
+                row.certainty,
+            )
+            for row in batch
+        ],
     )
     insert_rows(
         Affiliation,
         ["person", "organisation", "role", "source"],
         [
             (
-                persons[row["external_id"]],
-                known.organisations[row["affiliation"]],
-                row.get("affiliation_role", "")[:200],
-                row["_source"].pk,
+                persons[row.external_id],
+                known.organisations[row.affiliation],
+                row.affiliation_role,
+                sources[row.external_id],
             )
             for row in batch
-            if row.get("affiliation")
+            if row.affiliation
         ],
         ignore_conflicts=True,
     )
@@ -758,118 +891,27 @@ def _apply_batch(
         Person.campaigns.through,
         ["person", "campaign"],
         [
-            (persons[row["external_id"]], known.campaigns[row["campaign"]])
+            (persons[row.external_id], known.campaigns[row.campaign])
             for row in batch
-            if row.get("campaign")
+            if row.campaign
         ],
         ignore_conflicts=True,
     )
     if publish_by is None:
         return
-    publish_new(
-        [
-            _gathered(row, persons[row["external_id"]], detentions[row["external_id"]], known)
-            for row in batch
-            if row["external_id"] in fresh
-        ],
+    # The same projection as every publication; the new persons have never
+    # been published, so nothing of theirs is replaced.
+    _publish_many(
+        person_ids=[persons[row.external_id] for row in batch if row.external_id in fresh],
+        by=publish_by,
+        pending_run=pending,
+        fresh=True,
+    )
+    _publish_many(
+        person_ids=[persons[row.external_id] for row in batch if row.external_id not in fresh],
         by=publish_by,
         pending_run=pending,
     )
-    changed = [persons[row["external_id"]] for row in batch if row["external_id"] not in fresh]
-    if changed:
-        publish_many(person_ids=changed, by=publish_by, pending_run=pending)
-
-
-def _status(row: dict[str, Any]) -> tuple[Any, ...]:
-    """A row's status change: status, date, precision, source id, certainty."""
-    on, precision = row["status_on"] if row["status_on"][0] else row["arrested_on"]
-    return (row["status"], on, precision, row["_source"].pk, row["certainty"])
-
-
-def _source_columns(source: Source) -> dict[str, Any]:
-    return {
-        "source__title": source.title,
-        "source__publisher": source.publisher,
-        "source__url": source.url,
-        "source__published_on": source.published_on,
-    }
-
-
-def _gathered(row: dict[str, Any], person_id: int, detention_id: int, known: Known) -> Gathered:
-    """What ``services.gather`` would read back for a person this import has just created.
-
-    The person has only what the row gave: one detention with its charges
-    and one status, perhaps one affiliation, no events, no recognitions.
-    """
-    source = _source_columns(row["_source"])
-    values = row["_values"]
-    arrested_on, precision, place, authority, facility_id, _source, certainty = row["_detention"]
-    status, on, status_precision, _source, _certainty = _status(row)
-    detention = {
-        "id": detention_id,
-        "person_id": person_id,
-        "arrested_on": arrested_on,
-        "arrested_precision": precision,
-        "place": place,
-        "authority": authority,
-        "sentence": "",
-        "certainty": certainty,
-        "facility_id": facility_id,
-        "facility__name": row.get("facility", "") if facility_id is not None else None,
-        **source,
-        "status_changes": [
-            {
-                "id": 0,  # ids only order one detention's changes, and it has one
-                "detention_id": detention_id,
-                "status": status,
-                "on": on,
-                "precision": status_precision,
-                "certainty": certainty,
-                **source,
-            }
-        ],
-        "charges": [
-            {"detention_id": detention_id, "law": law, "section": section, "description": text}
-            for law, section, text in row["charges"]
-        ],
-        "events": [],
-    }
-    affiliations = []
-    if row.get("affiliation"):
-        organisation = known.organisations[row["affiliation"]]
-        name, slug = known.names[organisation]
-        affiliations.append(
-            {
-                "person_id": person_id,
-                "organisation_id": organisation,
-                "organisation__name": name,
-                "organisation__slug": slug,
-                "role": row.get("affiliation_role", "")[:200],
-                **source,
-            }
-        )
-    return Gathered(
-        person={
-            "id": person_id,
-            "slug": row["_slug"],
-            **dict(zip(PERSON_FIELDS, values, strict=False)),
-            "photo": "",
-            "photo_consent": False,
-            "updated_by_id": values[-1],
-            **source,
-        },
-        detentions=[detention],
-        affiliations=affiliations,
-        recognitions=[],
-    )
-
-
-def _facility(name: str, known: dict[str, int | None]) -> int | None:
-    if not name:
-        return None
-    if name not in known:
-        known[name] = Facility.objects.get_or_create(name=name, region="")[0].pk
-    return known[name]
 
 
 def lookups() -> tuple[dict[str, int], dict[str, int]]:

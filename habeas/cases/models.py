@@ -16,7 +16,7 @@ public record alone (Person.campaigns).
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -26,6 +26,14 @@ from django.utils.translation import gettext_lazy as _
 
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.models import Source
+
+
+def max_length(model: type[models.Model], name: str) -> int:
+    """The most characters the model's field ``name`` holds: limits are read, never repeated."""
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if not isinstance(limit, int):
+        raise TypeError(f"{model.__name__}.{name} has no length limit")
+    return limit
 
 
 class Precision(models.TextChoices):
@@ -414,6 +422,40 @@ class VisibleManager(models.Manager[_M]):
 PUBLIC = models.Q(import_run__isnull=True)
 
 
+class NullsFirstIndex(models.Index):
+    """An index on columns read in ascending order with unknown values (NULLs) first.
+
+    Declared as ``NullsFirstIndex(F("a").asc(nulls_first=True), "b", name=...)``.
+    PostgreSQL, which puts NULLs last going up, builds it as declared. SQLite
+    puts NULLs first going up already, and its CREATE INDEX takes no NULLS
+    clause ("unsupported use of NULLS FIRST"), so there it is the plain index
+    on the same columns. Django's state sees the index either way, so it is
+    created, rebuilt with its table and dropped like any other.
+    """
+
+    def __init__(self, *expressions: models.F | models.OrderBy | str, **kwargs: Any) -> None:
+        super().__init__(*expressions, **kwargs)
+        self.columns = [_ascending_field(expression) for expression in self.expressions]
+
+    def create_sql(
+        self, model: type[models.Model], schema_editor: Any, using: str = "", **kwargs: Any
+    ) -> Any:
+        if schema_editor.connection.vendor == "sqlite":
+            plain = models.Index(fields=self.columns, name=self.name, condition=self.condition)
+            return plain.create_sql(model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
+def _ascending_field(expression: object) -> str:
+    """The field an index expression reads going up; ValueError for anything else."""
+    if isinstance(expression, models.OrderBy) and not expression.descending:
+        expression = expression.expression
+    if isinstance(expression, models.F):
+        _path, (name,), _kwargs = expression.deconstruct()  # F(name); the stubs lack .name
+        return str(name)
+    raise ValueError(f"{expression!r} is not a field read in ascending order")
+
+
 class EveryRowManager(models.Manager[_M]):
     """Every row, public or not yet: for the services that write them."""
 
@@ -442,7 +484,9 @@ class PublicRecord(models.Model):
     organisations = models.ManyToManyField(Organisation, related_name="+", blank=True)
     # PostgreSQL's full-text index (the column exists on SQLite too, unused:
     # SQLite searches its FTS5 table, which keeps its own copy of the words;
-    # see habeas.cases.search).
+    # see habeas.cases.search). The GIN index and the FTS5 table are made by
+    # hand, per database, at the end of migration 0001: Django's state has no
+    # index that exists on one database only.
     search_vector = SearchVectorField(null=True, blank=True)
     # The number of the latest PublicVersion, which holds the public facts
     # (queries.with_data reads them): written once, for this page and the
@@ -477,8 +521,13 @@ class PublicRecord(models.Model):
             models.Index(
                 fields=["name", "person"], name="public_record_by_name", condition=PUBLIC
             ),
-            models.Index(
-                fields=["arrested_on", "person"], name="public_record_by_arrest", condition=PUBLIC
+            # Unknown arrest dates first going up, last going down (queries._order),
+            # on both databases: read forwards or backwards, a page needs no sort.
+            NullsFirstIndex(
+                models.F("arrested_on").asc(nulls_first=True),
+                "person",
+                name="public_record_by_arrest",
+                condition=PUBLIC,
             ),
             models.Index(
                 fields=["home_region", "name"], name="public_record_by_region", condition=PUBLIC

@@ -33,10 +33,12 @@ from habeas.cases.models import (
     DetentionSpan,
     Facility,
     Person,
+    PersonRestricted,
     PublicRecord,
     PublicVersion,
     Status,
 )
+from habeas.cases.publication import gather, public_data
 from habeas.cases.rules import documented_by
 from habeas.coalition.models import Campaign, Organisation, Role
 from habeas.core.lists import CAP, Capped, capped
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
     from typing import TypedDict
 
     from django_stubs_ext import WithAnnotations
+
+    from habeas.accounts.models import User
 
     class _Data(TypedDict):
         data: dict[str, Any]
@@ -170,8 +174,8 @@ def _order(key: str, *, unindexed: bool = False) -> OrderBy:
 
     A nullable field (the arrest date) puts unknown values first going up
     and last going down, as SQLite does by itself; PostgreSQL's index on
-    the arrest date is built NULLS FIRST to match (migration 0007), so the
-    list still needs no sort. With ``unindexed``, the key is an expression
+    the arrest date is built NULLS FIRST to match (``NullsFirstIndex``), so
+    the list still needs no sort. With ``unindexed``, the key is an expression
     that orders the same but no index serves (for register_page, on
     PostgreSQL): ``name || ''`` keeps the column's collation.
     """
@@ -469,7 +473,7 @@ def awaiting_verification() -> QuerySet[Person]:
 REVIEW_PAGE = 50
 
 
-def review_queue(user: Any, number: str | None) -> Page[Person]:
+def review_queue(user: User, number: str | None) -> Page[Person]:
     """One page of the working records waiting for a second documenter that ``user``
     may verify: those of the campaigns they document for, or that share with them."""
     waiting = (
@@ -555,9 +559,36 @@ def shares_of_campaign(campaign: Campaign, number: str | None) -> Page[CaseShare
     return Paginator(shares, SHARES_PAGE).get_page(number)
 
 
-def documenter_campaigns(user: Any) -> QuerySet[Campaign]:
+def documenter_campaigns(user: User) -> QuerySet[Campaign]:
     """The campaigns in which ``user`` is a case documenter: the only ones a new
     person they record may belong to."""
     return Campaign.objects.filter(
         grants__user=user.pk, grants__role=Role.DOCUMENTER, grants__revoked_at=None
     ).order_by("title")
+
+
+def campaigns_defending(record: PublicRecord) -> list[Campaign]:
+    """The campaigns, drafts left out, that defend a published person."""
+    return list(
+        Campaign.objects.exclude(status=Campaign.Status.DRAFT).filter(persons__pk=record.pk)
+    )
+
+
+def campaigns_to_share_with(person: Person) -> QuerySet[Campaign]:
+    """The campaigns a person's case work may be shared with: not drafts (nobody's
+    business outside them), not the owner, by title."""
+    choices = Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("title")
+    if person.campaign_id is not None:
+        choices = choices.exclude(pk=person.campaign_id)
+    return choices
+
+
+def restricted_facts(person: Person) -> PersonRestricted | None:
+    """The person's restricted facts, if any are kept; for callers that checked
+    ``cases.view_restricted``."""
+    return PersonRestricted.objects.filter(person=person).first()
+
+
+def working_data(person: Person) -> dict[str, Any]:
+    """What the person's public record would show if verified now (for documenters)."""
+    return public_data(gather([person.pk])[0])

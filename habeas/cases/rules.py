@@ -9,7 +9,8 @@ gives no right to the working record.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from rules.permissions import add_perm
@@ -17,22 +18,36 @@ from rules.predicates import predicate
 
 from habeas.cases.models import CaseShare, Person
 from habeas.coalition.models import Campaign, Role, RoleGrant
+from habeas.coalition.rules import is_campaign_coordinator, is_site_admin
+from habeas.core.bulk import among
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from habeas.accounts.models import User
 
 
-def _signed_in(user: Any) -> bool:
+@dataclass(frozen=True)
+class PersonIds:
+    """Persons by id, as the object of one permission check for all of them."""
+
+    ids: list[int]
+
+
+def _signed_in(user: User | AnonymousUser) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def _role_campaigns(user: Any, role: str) -> QuerySet[RoleGrant, Any]:
+def _role_campaigns(user: User | AnonymousUser, role: str) -> QuerySet[RoleGrant, Any]:
     """The ids of the campaigns in which ``user`` holds ``role`` (a subquery)."""
     return (
         RoleGrant.objects.active()
-        .filter(user=user, role=role, campaign__isnull=False)
+        .filter(user=user.pk, role=role, campaign__isnull=False)
         .values("campaign")
     )
 
 
-def persons_with_role(user: Any, role: str, *, restricted: bool = False) -> Q:
+def persons_with_role(user: User | AnonymousUser, role: str, *, restricted: bool = False) -> Q:
     """A filter on Person: the persons whose case work ``role`` gives ``user``.
 
     Those owned by a campaign in which the user holds the role, and those
@@ -48,13 +63,13 @@ def persons_with_role(user: Any, role: str, *, restricted: bool = False) -> Q:
     return Q(campaign__in=campaigns) | Q(pk__in=shares.values("person"))
 
 
-def documented_by(user: Any) -> Q:
+def documented_by(user: User | AnonymousUser) -> Q:
     """A filter on Person: the working records ``user`` may read and change."""
     return persons_with_role(user, Role.DOCUMENTER)
 
 
 @predicate
-def documents_for(user: Any, target: Person | Campaign | None) -> bool:
+def documents_for(user: User | AnonymousUser, target: Person | Campaign | None) -> bool:
     """A case documenter of the campaign, or of the campaign that owns the person
     (or one it shares the person's case work with)."""
     if not _signed_in(user):
@@ -67,7 +82,23 @@ def documents_for(user: Any, target: Person | Campaign | None) -> bool:
 
 
 @predicate
-def on_case_team_for(user: Any, person: Person | None) -> bool:
+def documents_every(user: User | AnonymousUser, persons: PersonIds | None) -> bool:
+    """A documenter of every one of the persons (one query, however many)."""
+    if not _signed_in(user) or not isinstance(persons, PersonIds):
+        return False
+    wanted = set(persons.ids)
+    found = Person.objects.filter(documented_by(user), pk__in=among(list(wanted))).count()
+    return found == len(wanted)
+
+
+@predicate
+def documents_somewhere(user: User | AnonymousUser) -> bool:
+    """A case documenter of at least one campaign."""
+    return _signed_in(user) and _role_campaigns(user, Role.DOCUMENTER).exists()
+
+
+@predicate
+def on_case_team_for(user: User | AnonymousUser, person: Person | None) -> bool:
     """The case team of the owning campaign (or of one it shares the restricted facts
     with) sees the person's restricted facts."""
     if not _signed_in(user) or not isinstance(person, Person) or person.pk is None:
@@ -80,7 +111,7 @@ def on_case_team_for(user: Any, person: Person | None) -> bool:
 
 
 @predicate
-def coordinates_owner(user: Any, person: Person | None) -> bool:
+def coordinates_owner(user: User | AnonymousUser, person: Person | None) -> bool:
     """The coordinators of the campaign that owns the person (not a site admin)."""
     if not _signed_in(user) or not isinstance(person, Person) or person.campaign_id is None:
         return False
@@ -88,6 +119,15 @@ def coordinates_owner(user: Any, person: Person | None) -> bool:
 
 
 add_perm("cases.document", documents_for)
+add_perm("cases.document_all", documents_every)
+# Sources are shared by every campaign's records: any documenter records them.
+add_perm("cases.record_source", documents_somewhere)
+# Importing rows into a campaign is documenting for it; rows that name no
+# campaign make persons no campaign owns, which only a site admin imports
+# (from the command line, where no second factor is asked: the shell is
+# the second factor).
+add_perm("cases.import_unowned", is_site_admin)
 add_perm("cases.view_restricted", on_case_team_for)
 # Sharing case work is the owning campaign's word alone: no site admin, no grantee.
 add_perm("cases.share_case", coordinates_owner)
+add_perm("cases.see_shares", is_campaign_coordinator)

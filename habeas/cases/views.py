@@ -2,58 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from habeas.cases import charts, export, history, queries, services
-from habeas.cases.access import access_detention, access_person, access_share
+from habeas.cases.access import (
+    access_campaign_shares,
+    access_detention,
+    access_person,
+    access_share,
+)
 from habeas.cases.forms import (
     DetentionForm,
     EventForm,
     PersonForm,
     RecognitionForm,
+    RestrictedForm,
+    ShareForm,
     StatusForm,
 )
-from habeas.cases.models import Person, PersonRestricted, Status
+from habeas.cases.models import Status
+from habeas.cases.publication import PERSON_FIELDS
 from habeas.coalition.access import access_campaign
-from habeas.coalition.models import Campaign
-from habeas.coalition.rules import is_campaign_coordinator
-
-
-class ShareForm(forms.Form):
-    campaign = forms.ModelChoiceField(
-        label=gettext_lazy("Share the case work with the campaign"),
-        queryset=Campaign.objects.none(),
-    )
-    restricted = forms.BooleanField(
-        label=gettext_lazy("Its case team also sees the restricted facts"), required=False
-    )
-
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Draft campaigns are nobody's business outside them.
-        choices = Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("title")
-        if person.campaign_id is not None:
-            choices = choices.exclude(pk=person.campaign_id)
-        self.fields["campaign"].queryset = choices  # type: ignore[attr-defined]
+from habeas.core.forms import add_errors
+from habeas.core.http import AuthedRequest
 
 
 @never_cache
 @login_required
-def campaign_persons(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_persons(request: AuthedRequest, slug: str) -> HttpResponse:
     """A coordinator searches the register for persons the campaign defends.
 
     The search offers published records and the campaign's own working
@@ -88,18 +74,16 @@ def campaign_persons(request: HttpRequest, slug: str) -> HttpResponse:
             "q": q,
             "page": queries.choosable_persons(campaign, q, request.GET.get("page")),
             "query_string": keep.urlencode(),
-            "coordinates": is_campaign_coordinator(request.user, campaign),
+            "coordinates": request.user.has_perm("cases.see_shares", campaign),
         },
     )
 
 
 @never_cache
 @login_required
-def campaign_shares(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_shares(request: AuthedRequest, slug: str) -> HttpResponse:
     """The case work a campaign shares and is shared, for its coordinators alone."""
-    campaign = Campaign.objects.filter(slug=slug).first()
-    if campaign is None or not is_campaign_coordinator(request.user, campaign):
-        raise Http404
+    campaign = access_campaign_shares(request.user, slug)
     return render(
         request,
         "cases/campaign_shares.html",
@@ -112,10 +96,10 @@ def campaign_shares(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def person_shares(request: HttpRequest, pk: int) -> HttpResponse:
+def person_shares(request: AuthedRequest, pk: int) -> HttpResponse:
     """The owning campaign's coordinator shares a person's case work, and sees every share."""
     found = access_person(request.user, pk, "cases.share_case")
-    form = ShareForm(request.POST or None, person=found)
+    form = ShareForm(request.POST or None, campaigns=queries.campaigns_to_share_with(found))
     if request.method == "POST" and form.is_valid():
         try:
             services.case_share_grant(
@@ -125,7 +109,7 @@ def person_shares(request: HttpRequest, pk: int) -> HttpResponse:
                 restricted=form.cleaned_data["restricted"],
             )
         except ValidationError as error:
-            _errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The case work is shared, on record."))
             return redirect("cases:person_shares", pk=found.pk)
@@ -139,7 +123,7 @@ def person_shares(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def share_revoke(request: HttpRequest, pk: int, share_id: int) -> HttpResponse:
+def share_revoke(request: AuthedRequest, pk: int, share_id: int) -> HttpResponse:
     found = access_person(request.user, pk, "cases.share_case")
     share = access_share(request.user, found, share_id)
     try:
@@ -200,9 +184,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
             "next_hearing": next_hearing,
             "versions": queries.recent_versions(record),
             "letters_to": queries.letters_to(record),
-            "campaigns": list(
-                Campaign.objects.exclude(status="DRAFT").filter(persons__pk=record.pk)
-            ),
+            "campaigns": queries.campaigns_defending(record),
             "status_labels": dict(Status.choices),
         },
     )
@@ -257,7 +239,7 @@ def export_json(request: HttpRequest) -> StreamingHttpResponse:
 
 @never_cache
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthedRequest) -> HttpResponse:
     """Records waiting for a second documenter, for the campaigns one documents."""
     page = queries.review_queue(request.user, request.GET.get("page"))
     return render(request, "cases/review_queue.html", {"page": page})
@@ -265,20 +247,18 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def working_record(request: HttpRequest, pk: int) -> HttpResponse:
+def working_record(request: AuthedRequest, pk: int) -> HttpResponse:
     """A documenter's view of the working record, with the verify button."""
     found = access_person(request.user, pk)
-    restricted = None
-    if request.user.has_perm("cases.view_restricted", found):
-        restricted = PersonRestricted.objects.filter(person=found).first()
+    can_see_restricted = request.user.has_perm("cases.view_restricted", found)
     return render(
         request,
         "cases/working_record.html",
         {
             "person": found,
-            "data": services.public_data(services.gather([found.pk])[0]),
-            "restricted": restricted,
-            "can_see_restricted": request.user.has_perm("cases.view_restricted", found),
+            "data": queries.working_data(found),
+            "restricted": queries.restricted_facts(found) if can_see_restricted else None,
+            "can_see_restricted": can_see_restricted,
             "can_share": request.user.has_perm("cases.share_case", found),
         },
     )
@@ -286,7 +266,7 @@ def working_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def verify(request: HttpRequest, pk: int) -> HttpResponse:
+def verify(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access_person(request.user, pk)
     try:
         record = services.person_verify(by=request.user, person=found)
@@ -298,39 +278,12 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:person", slug=record.slug)
 
 
-class RestrictedForm(forms.Form):
-    family_contacts = forms.CharField(
-        label=gettext_lazy("Family contacts"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    lawyer_contacts = forms.CharField(
-        label=gettext_lazy("Lawyer contacts"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    internal_notes = forms.CharField(
-        label=gettext_lazy("Internal notes"),
-        required=False,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    unverified_reports = forms.CharField(
-        label=gettext_lazy("Unverified reports"),
-        required=False,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-
-
 @never_cache
 @login_required
-def restricted(request: HttpRequest, pk: int) -> HttpResponse:
+def restricted(request: AuthedRequest, pk: int) -> HttpResponse:
     """The case team's restricted facts; anyone else gets 404."""
     found = access_person(request.user, pk, "cases.view_restricted")
-    current = PersonRestricted.objects.filter(person=found).first()
+    current = queries.restricted_facts(found)
     initial = (
         {name: getattr(current, name) for name in RestrictedForm.base_fields} if current else {}
     )
@@ -354,33 +307,7 @@ def restricted(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _source(form: Any) -> Any:
-    data = form.cleaned_data
-    return services.source_for(
-        title=data["source_title"],
-        publisher=data["source_publisher"],
-        url=data["source_url"],
-        published_on=data["source_published_on"],
-    )
-
-
-def _errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _photo(request: HttpRequest, form: Any, person: Person) -> None:
-    photo = request.FILES.get("photo")
-    if photo or form.cleaned_data["photo_consent"] != person.photo_consent:
-        services.person_photo_set(
-            by=request.user, person=person, photo=photo, consent=form.cleaned_data["photo_consent"]
-        )
-
-
-def _page(request: HttpRequest, form: Any, title: str) -> HttpResponse:
+def _page(request: HttpRequest, form: forms.Form, title: str) -> HttpResponse:
     return render(
         request,
         "coalition/form_page.html",
@@ -391,7 +318,7 @@ def _page(request: HttpRequest, form: Any, title: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: AuthedRequest) -> HttpResponse:
     """A documenter records a new person, documented by one of their campaigns
     (not public yet)."""
     campaigns = queries.documenter_campaigns(request.user)
@@ -400,16 +327,16 @@ def person_new(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, request.FILES or None, campaigns=campaigns)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                created = services.person_save(
-                    by=request.user,
-                    source=_source(form),
-                    campaign=form.cleaned_data["campaign"],
-                    **{name: form.cleaned_data[name] for name in services.PERSON_FIELDS},
-                )
-                _photo(request, form, created)
+            created = services.person_save(
+                by=request.user,
+                source=form.source(),
+                campaign=form.cleaned_data["campaign"],
+                photo=request.FILES.get("photo"),
+                photo_consent=form.cleaned_data["photo_consent"],
+                **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
+            )
         except ValidationError as error:
-            _errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("Saved. A second documenter verifies it before anything is public.")
@@ -420,24 +347,24 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access_person(request.user, pk)
-    initial = {name: getattr(found, name) for name in services.PERSON_FIELDS}
+    initial = {name: getattr(found, name) for name in PERSON_FIELDS}
     initial.update(source_title=found.source.title, source_publisher=found.source.publisher)
     initial["photo_consent"] = found.photo_consent
     form = PersonForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.person_save(
-                    by=request.user,
-                    source=_source(form),
-                    person=found,
-                    **{name: form.cleaned_data[name] for name in services.PERSON_FIELDS},
-                )
-                _photo(request, form, found)
+            services.person_save(
+                by=request.user,
+                source=form.source(),
+                person=found,
+                photo=request.FILES.get("photo"),
+                photo_consent=form.cleaned_data["photo_consent"],
+                **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
+            )
         except ValidationError as error:
-            _errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Saved. The public sees the change once verified."))
             return redirect("cases:working_record", pk=found.pk)
@@ -446,7 +373,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def detention_new(request: HttpRequest, pk: int) -> HttpResponse:
+def detention_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access_person(request.user, pk)
     form = DetentionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -455,7 +382,7 @@ def detention_new(request: HttpRequest, pk: int) -> HttpResponse:
             services.detention_add(
                 by=request.user,
                 person=found,
-                source=_source(form),
+                source=form.source(),
                 arrested_on=arrested_on,
                 arrested_precision=precision,
                 status=form.cleaned_data["status"],
@@ -465,7 +392,7 @@ def detention_new(request: HttpRequest, pk: int) -> HttpResponse:
                 certainty=form.cleaned_data["certainty"],
             )
         except ValidationError as error:
-            _errors(form, error)
+            add_errors(form, error)
         else:
             return redirect("cases:working_record", pk=found.pk)
     return _page(request, form, _("Add an arrest: %(name)s") % {"name": found.name})
@@ -473,7 +400,7 @@ def detention_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def status_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse:
+def status_new(request: AuthedRequest, pk: int, detention_id: int) -> HttpResponse:
     detention = access_detention(request.user, pk, detention_id)
     form = StatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -484,7 +411,7 @@ def status_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse
             status=form.cleaned_data["status"],
             on=on,
             precision=precision,
-            source=_source(form),
+            source=form.source(),
         )
         return redirect("cases:working_record", pk=pk)
     return _page(request, form, _("Change of status"))
@@ -492,7 +419,7 @@ def status_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse
 
 @never_cache
 @login_required
-def event_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse:
+def event_new(request: AuthedRequest, pk: int, detention_id: int) -> HttpResponse:
     detention = access_detention(request.user, pk, detention_id)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -500,7 +427,7 @@ def event_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse:
         services.event_add(
             by=request.user,
             detention=detention,
-            source=_source(form),
+            source=form.source(),
             kind=form.cleaned_data["kind"],
             on=on,
             precision=precision,
@@ -514,7 +441,7 @@ def event_new(request: HttpRequest, pk: int, detention_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def recognition_new(request: HttpRequest, pk: int) -> HttpResponse:
+def recognition_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access_person(request.user, pk)
     form = RecognitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -522,7 +449,7 @@ def recognition_new(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             person=found,
             organisation=form.cleaned_data["organisation"],
-            source=_source(form),
+            source=form.source(),
             since_on=form.cleaned_data["since_on"],
             criterion=form.cleaned_data["criterion"],
         )

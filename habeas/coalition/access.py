@@ -7,7 +7,7 @@ gives 403.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -15,6 +15,7 @@ from django.http import Http404
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
+    Correspondence,
     Demand,
     HiddenNotice,
     Invitation,
@@ -23,12 +24,13 @@ from habeas.coalition.models import (
     RoleGrant,
     Statement,
 )
+from habeas.coalition.queries import Visitor, correspondence_public
 
 Scoped = TypeVar("Scoped", Organisation, Campaign)
 Item = TypeVar("Item", Demand, Statement, HiddenNotice)
 
 
-def _access_by_slug(model: type[Scoped], user: Any, slug: str, perm: str) -> Scoped:
+def _access_by_slug(model: type[Scoped], user: Visitor, slug: str, perm: str) -> Scoped:
     found = model._default_manager.filter(slug=slug).first()
     if found is None:
         raise Http404
@@ -37,7 +39,7 @@ def _access_by_slug(model: type[Scoped], user: Any, slug: str, perm: str) -> Sco
     return found
 
 
-def access_organisation(user: Any, slug: str, perm: str) -> Organisation:
+def access_organisation(user: Visitor, slug: str, perm: str) -> Organisation:
     """The organisation with this slug, if ``user`` holds ``perm`` on it.
 
     Raises Http404 for an unknown slug, PermissionDenied without the permission.
@@ -45,7 +47,7 @@ def access_organisation(user: Any, slug: str, perm: str) -> Organisation:
     return _access_by_slug(Organisation, user, slug, perm)
 
 
-def access_campaign(user: Any, slug: str, perm: str) -> Campaign:
+def access_campaign(user: Visitor, slug: str, perm: str) -> Campaign:
     """The campaign with this slug, if ``user`` holds ``perm`` on it.
 
     Raises Http404 for an unknown slug, PermissionDenied without the permission.
@@ -53,7 +55,9 @@ def access_campaign(user: Any, slug: str, perm: str) -> Campaign:
     return _access_by_slug(Campaign, user, slug, perm)
 
 
-def access_organisation_grant(user: Any, organisation: Organisation, grant_id: int) -> RoleGrant:
+def access_organisation_grant(
+    user: Visitor, organisation: Organisation, grant_id: int
+) -> RoleGrant:
     """A grant inside ``organisation`` that ``user`` may manage.
 
     Raises Http404 when the id is unknown or belongs to another organisation.
@@ -64,7 +68,7 @@ def access_organisation_grant(user: Any, organisation: Organisation, grant_id: i
     return grant
 
 
-def access_campaign_grant(user: Any, campaign: Campaign, grant_id: int) -> RoleGrant:
+def access_campaign_grant(user: Visitor, campaign: Campaign, grant_id: int) -> RoleGrant:
     """A campaign-wide grant of ``campaign`` that ``user`` may manage.
 
     Raises Http404 when the id is unknown or belongs to another scope.
@@ -78,7 +82,7 @@ def access_campaign_grant(user: Any, campaign: Campaign, grant_id: int) -> RoleG
 
 
 def access_invitation(
-    user: Any,
+    user: Visitor,
     invitation_id: int,
     *,
     organisation: Organisation | None = None,
@@ -97,6 +101,35 @@ def access_invitation(
     if invitation is None or not user.has_perm("coalition.manage_grant", invitation):
         raise Http404
     return invitation
+
+
+def access_public_organisation(slug: str) -> Organisation:
+    """An organisation, for its public page (every organisation is public); 404 if unknown."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def access_public_correspondence(pk: int) -> Correspondence:
+    """A letter the public may read, to reply to; 404 when unknown or to a draft campaign."""
+    letter = correspondence_public().filter(pk=pk).select_related("from_organisation").first()
+    if letter is None:
+        raise Http404
+    return letter
+
+
+def access_correspondence(user: Visitor, pk: int, perm: str) -> Correspondence:
+    """A letter, if ``user`` holds ``perm`` on it (its organisation's editors correct it).
+
+    Raises Http404 for an unknown id, PermissionDenied without the permission.
+    """
+    letter = Correspondence.objects.filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    if not user.has_perm(perm, letter):
+        raise PermissionDenied
+    return letter
 
 
 def access_public_campaign(slug: str) -> Campaign:

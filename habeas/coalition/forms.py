@@ -286,7 +286,7 @@ class OrganisationInviteToCampaignForm(forms.Form):
     )
 
 
-class LetterForm(ActingForm):
+class CorrespondenceForm(ActingForm):
     to_organisation = forms.ModelChoiceField(
         label=_("To the organisation"),
         queryset=Organisation.objects.order_by("name"),

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from habeas.accounts.services import two_factor_device
+from habeas.accounts.queries import two_factor_device
 from habeas.coalition.queries import user_requires_two_factor
 
 # Pages such a user may still reach: setting up or entering the second factor,

@@ -6,6 +6,8 @@ Plain forms for now: the accounts and united-front issues fill them out
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -188,6 +190,10 @@ class CampaignMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.campaign}"
+
+    @property
+    def has_left(self) -> bool:
+        return self.status == self.Status.LEFT
 
 
 class Demand(models.Model):
@@ -388,6 +394,16 @@ class HiddenNotice(models.Model):
                 name="notice_has_one_item",
             ),
             models.CheckConstraint(condition=~models.Q(reason=""), name="notice_has_a_reason"),
+            # One standing notice per item: two moderators hiding it at once
+            # leave one notice, and the second is told it is hidden already.
+            *(
+                models.UniqueConstraint(
+                    fields=[item],
+                    condition=models.Q(lifted_at__isnull=True, **{f"{item}__isnull": False}),
+                    name=f"notice_one_standing_per_{item}",
+                )
+                for item in ("demand", "statement", "position")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -416,30 +432,35 @@ class Appeal(models.Model):
         return self.text[:40]
 
 
-class Letter(models.Model):
-    """An open letter from one organisation to another or to a campaign, or a reply.
+class Correspondence(models.Model):
+    """A public letter from one organisation to another or to a campaign, or a reply.
 
-    Never edited once published: corrections follow it.
+    Never edited once published: corrections follow it. (Open letters signed
+    by people belong to another app; these are letters between organisations.)
     """
 
     from_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="letters_sent"
+        Organisation, on_delete=models.PROTECT, related_name="correspondence_sent"
     )
     to_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="letters_received",
+        related_name="correspondence_received",
     )
     to_campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="correspondence"
     )
     in_reply_to = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
     )
     thread = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="thread_letters"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="thread_correspondence",
     )
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text (Markdown)"), max_length=100_000)
@@ -458,13 +479,13 @@ class Letter(models.Model):
 
     class Meta:
         ordering = ["published_at", "pk"]
-        verbose_name = _("open letter")
-        verbose_name_plural = _("open letters")
+        verbose_name = _("letter between organisations")
+        verbose_name_plural = _("correspondence")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(to_organisation__isnull=False)
                 | models.Q(to_campaign__isnull=False),
-                name="letter_has_an_addressee",
+                name="correspondence_has_an_addressee",
             )
         ]
 
@@ -473,13 +494,15 @@ class Letter(models.Model):
 
     def get_absolute_url(self) -> str:
         root = self.thread_id or self.pk
-        return reverse("coalition:letter", kwargs={"pk": root}) + f"#letter-{self.pk}"
+        return reverse("coalition:correspondence", kwargs={"pk": root}) + f"#letter-{self.pk}"
 
 
-class Correction(models.Model):
-    """A correction published after a letter, shown with it."""
+class CorrespondenceCorrection(models.Model):
+    """A correction published after a letter of correspondence, shown with it."""
 
-    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="corrections")
+    correspondence = models.ForeignKey(
+        Correspondence, on_delete=models.PROTECT, related_name="corrections"
+    )
     body = models.TextField(_("correction (Markdown)"), max_length=20_000)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     published_by = models.ForeignKey(
@@ -626,6 +649,11 @@ class RoleGrant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+def token_digest(token: str) -> str:
+    """The stored form of an invitation token: its SHA-256, in hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Invitation(models.Model):

@@ -5,29 +5,39 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from habeas.accounts.models import User
 from habeas.coalition.models import (
+    ORGANISATION_ROLES,
     TWO_FACTOR_ROLES,
     Appeal,
     Campaign,
     CampaignMembership,
+    Correspondence,
     Demand,
     DemandVersion,
     HiddenNotice,
     Invitation,
-    Letter,
     Organisation,
     OrganisationVersion,
     Position,
+    Role,
     RoleGrant,
     Statement,
     StatementVersion,
+    token_digest,
 )
 from habeas.core.lists import Paged, capped, paged
+
+# Whoever reads a page: signed in or not.
+Visitor = User | AnonymousUser
 
 
 def campaigns_public() -> QuerySet[Campaign]:
@@ -35,7 +45,7 @@ def campaigns_public() -> QuerySet[Campaign]:
     return Campaign.objects.exclude(status=Campaign.Status.DRAFT)
 
 
-def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: Visitor | None) -> QuerySet[Campaign]:
     """Public campaigns, and the drafts ``user`` is inside of: holds an active role in
     (coordinator, moderator, documenter, case team, treasurer), or edits for one of
     its active member organisations. Nobody else ever sees a draft, site admins included."""
@@ -57,6 +67,11 @@ def campaign_public_by_slug(slug: str) -> Campaign | None:
     return campaigns_public().select_related("source").filter(slug=slug).first()
 
 
+def campaigns_besides(campaign: Campaign) -> QuerySet[Campaign]:
+    """The public campaigns other than ``campaign``, by title."""
+    return campaigns_public().exclude(pk=campaign.pk).order_by("title", "pk")
+
+
 def campaign_featured() -> Campaign | None:
     """The campaign the home page leads with: the first active one, by title."""
     return (
@@ -68,21 +83,61 @@ def campaign_featured() -> Campaign | None:
     )
 
 
-def user_requires_two_factor(user: Any) -> bool:
+def user_requires_two_factor(user: Visitor) -> bool:
     """True when the user holds any role above editor level (one query)."""
     if not user.is_authenticated:
         return False
     return RoleGrant.objects.active().filter(user=user, role__in=TWO_FACTOR_ROLES).exists()
 
 
-def roles_of(user: Any) -> list[RoleGrant]:
+@dataclass(frozen=True)
+class RoleRow:
+    """One of a user's roles, and which of its pages it opens."""
+
+    grant: RoleGrant
+    manages_members: bool
+    edits_profile: bool
+    registers_organisations: bool
+    coordinates: bool
+
+
+def roles_of(user: User) -> list[RoleRow]:
     """A user's active roles, with their organisations and campaigns (one query)."""
-    return list(
-        RoleGrant.objects.active()
+    return [
+        RoleRow(
+            grant=grant,
+            manages_members=grant.role == Role.ORG_ADMIN,
+            edits_profile=grant.role in ORGANISATION_ROLES,
+            registers_organisations=grant.role == Role.SITE_ADMIN,
+            coordinates=grant.role == Role.COORDINATOR,
+        )
+        for grant in RoleGrant.objects.active()
         .filter(user=user)
         .select_related("organisation", "campaign")
         .order_by("organisation__name", "campaign__title", "role")
+    ]
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """The open invitation for this token.
+
+    Raises ValidationError, with a message fit to show, when the token is
+    unknown, used, withdrawn or expired.
+    """
+    invitation = (
+        Invitation.objects.select_related("organisation", "campaign", "invited_by")
+        .filter(token_sha256=token_digest(token))
+        .first()
     )
+    if invitation is None:
+        raise ValidationError(_("This invitation link is not valid. Check that it is complete."))
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.withdrawn_at is not None:
+        raise ValidationError(_("This invitation was withdrawn."))
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError(_("This invitation has expired. Ask for a new one."))
+    return invitation
 
 
 @dataclass(frozen=True)
@@ -123,7 +178,7 @@ def _members(
 
 
 def organisation_members(
-    organisation: Organisation, query: QueryDict, *, user: Any = None
+    organisation: Organisation, query: QueryDict, *, user: Visitor | None = None
 ) -> MembersPage:
     """Every grant in an organisation (treasurers included) and its open invitations,
     each list paged by ``query``.
@@ -139,7 +194,7 @@ def organisation_members(
     return page
 
 
-def _unname_drafts(page: MembersPage, user: Any) -> None:
+def _unname_drafts(page: MembersPage, user: Visitor | None) -> None:
     rows: list[RoleGrant | Invitation] = [*page.active, *page.revoked, *page.pending]
     drafts = {
         row.campaign.pk
@@ -177,7 +232,7 @@ def membership_requests(campaign: Campaign, query: QueryDict) -> Paged:
     )
 
 
-def campaigns_of(organisation: Organisation, *, user: Any) -> QuerySet[Campaign]:
+def campaigns_of(organisation: Organisation, *, user: Visitor) -> QuerySet[Campaign]:
     """The campaigns an organisation is an active member of, as ``user`` may see them
     (a draft only for those inside it)."""
     return (
@@ -385,17 +440,17 @@ class CampaignHistory:
     redacted_position_ids: set[int] = field(default_factory=set)
 
 
-def hidden_text_readers(user: Any, campaign: Campaign) -> tuple[bool, set[int]]:
+def hidden_text_readers(user: Visitor | None, campaign: Campaign) -> tuple[bool, set[int]]:
     """Whose hidden text ``user`` may read in ``campaign``: (every item's, as its
     coordinators and moderators may; else the ids of the organisations it edits for)."""
     if user is None or not user.is_authenticated:
         return False, set()
     if user.has_perm("coalition.see_hidden_text", campaign):
         return True, set()
-    return False, set(editable_organisations(user).values_list("pk", flat=True))
+    return False, editable_organisation_ids(user)
 
 
-def campaign_history(campaign: Campaign, *, user: Any = None) -> CampaignHistory:
+def campaign_history(campaign: Campaign, *, user: Visitor | None = None) -> CampaignHistory:
     """Every version of every demand, position and statement, every notice and appeal.
 
     A hidden item's text leaves the page (its rows stay, blanked, with the
@@ -466,7 +521,7 @@ def campaign_history(campaign: Campaign, *, user: Any = None) -> CampaignHistory
     return history
 
 
-def demand_text_for(user: Any, demand: Demand) -> str | None:
+def demand_text_for(user: Visitor, demand: Demand) -> str | None:
     """The demand's words as ``user`` may read them: None while it is hidden from them."""
     hidden = HiddenNotice.objects.filter(demand=demand, lifted_at__isnull=True).exists()
     if not hidden:
@@ -494,50 +549,68 @@ def organisation_countries() -> list[str]:
     )
 
 
-def letters_public() -> QuerySet[Letter]:
-    """Letters the public may read: not those to a campaign that is (again) a draft."""
-    return Letter.objects.exclude(to_campaign__status=Campaign.Status.DRAFT).exclude(
+def correspondence_public() -> QuerySet[Correspondence]:
+    """Correspondence the public may read: not letters to a campaign that is (again) a draft."""
+    return Correspondence.objects.exclude(to_campaign__status=Campaign.Status.DRAFT).exclude(
         thread__to_campaign__status=Campaign.Status.DRAFT
     )
 
 
-def letter_public(pk: int) -> Letter | None:
+def correspondence_root(pk: int) -> Correspondence | None:
     """The public letter that starts thread ``pk``, or None."""
-    return letters_public().filter(pk=pk, in_reply_to__isnull=True).first()
+    return correspondence_public().filter(pk=pk, in_reply_to__isnull=True).first()
 
 
-def letter_threads() -> QuerySet[Letter]:
-    """Open letters that start a thread, newest first."""
+def correspondence_threads() -> QuerySet[Correspondence]:
+    """Letters that start a thread, newest first."""
     return (
-        letters_public()
+        correspondence_public()
         .filter(in_reply_to__isnull=True)
         .select_related("from_organisation", "to_organisation", "to_campaign")
         .order_by("-published_at", "-pk")
     )
 
 
-def letter_thread(root: Letter) -> list[Letter]:
+def correspondence_thread(root: Correspondence) -> list[Correspondence]:
     """A thread's letters in order, with their corrections (two queries)."""
     return list(
-        Letter.objects.filter(models.Q(pk=root.pk) | models.Q(thread=root))
+        Correspondence.objects.filter(models.Q(pk=root.pk) | models.Q(thread=root))
         .select_related("from_organisation", "to_organisation", "to_campaign", "source")
         .prefetch_related("corrections")
         .order_by("published_at", "pk")
     )
 
 
-def editable_organisations(user: Any) -> QuerySet[Organisation]:
+def editable_organisations(user: Visitor) -> QuerySet[Organisation]:
     """The organisations ``user`` may publish for (editor or admin)."""
+    return _organisations_with_role(user, [Role.ORG_ADMIN, Role.ORG_EDITOR])
+
+
+def editable_organisation_ids(user: Visitor) -> set[int]:
+    """The ids of the organisations ``user`` may publish for (one query)."""
+    return set(editable_organisations(user).values_list("pk", flat=True))
+
+
+def administered_organisations(user: Visitor) -> QuerySet[Organisation]:
+    """The organisations ``user`` is an admin of: those it may commit (start a campaign
+    in their name, ask to join one, leave one)."""
+    return _organisations_with_role(user, [Role.ORG_ADMIN])
+
+
+def _organisations_with_role(user: Visitor, roles: list[Role]) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return (
-        Organisation.objects.filter(
-            grants__user=user,
-            grants__revoked_at__isnull=True,
-            grants__role__in=["ORG_ADMIN", "ORG_EDITOR"],
-        )
-        .distinct()
-        .order_by("name")
+    held = RoleGrant.objects.active().filter(user=user, role__in=roles).values("organisation")
+    return Organisation.objects.filter(pk__in=held).order_by("name")
+
+
+def member_organisations(
+    organisations: QuerySet[Organisation], campaign: Campaign
+) -> QuerySet[Organisation]:
+    """Those of ``organisations`` that are active members of ``campaign``."""
+    return organisations.filter(
+        memberships__campaign=campaign,
+        memberships__status=CampaignMembership.Status.ACTIVE,
     )
 
 
@@ -548,7 +621,7 @@ def _hidden(field_name: str) -> Any:
 
 
 def organisation_profile(organisation: Organisation) -> dict[str, Any]:
-    """An organisation's public record: its campaigns, statements, own demands and letters.
+    """An organisation's public record: its campaigns, statements, own demands and correspondence.
 
     Each list capped (``core.lists.capped``): at most two queries a list,
     however much the organisation has published.
@@ -581,8 +654,8 @@ def organisation_profile(organisation: Organisation) -> dict[str, Any]:
         "earlier_profiles": list(
             OrganisationVersion.objects.filter(organisation=organisation).order_by("-number")[1:]
         ),
-        "letters": capped(
-            letters_public()
+        "correspondence": capped(
+            correspondence_public()
             .filter(from_organisation=organisation)
             .select_related("to_organisation", "to_campaign")
             .order_by("-published_at", "-pk")

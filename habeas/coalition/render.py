@@ -115,7 +115,8 @@ def matrix_body(view: View, front: UnitedFront) -> SafeString:
     old = f' <span class="old">({escape(_("earlier wording"))})</span>'
     your_position = escape(_("your position"))
     # One-letter classes: this markup repeats once per member per demand.
-    short = {"ENDORSES": "e", "NO_POSITION": "n", "DISAGREES": "d"}
+    stance = Position.Stance
+    short: dict[str, str] = {stance.ENDORSES: "e", stance.NO_POSITION: "n", stance.DISAGREES: "d"}
     cells = {value: f'<td class="{short[value]}">{label}' for value, label in view.stances.items()}
     parts: list[str] = []
     for row in front.rows:

@@ -39,11 +39,26 @@ urlpatterns = [
         name="membership_accept",
     ),
     path(C + "coordinate/invite-organisation/", views.membership_invite, name="membership_invite"),
-    path("letters/", views.letter_list, name="letter_list"),
-    path("letters/new/", views.letter_write, name="letter_write"),
-    path("letters/<int:pk>/", views.letter_detail, name="letter"),
-    path("letters/<int:pk>/reply/", views.letter_reply, name="letter_reply"),
-    path("letters/<int:pk>/correct/", views.letter_correct, name="letter_correct"),
+    path("correspondence/", views.correspondence_list, name="correspondence_list"),
+    path("correspondence/new/", views.correspondence_write, name="correspondence_write"),
+    path("correspondence/<int:pk>/", views.correspondence_detail, name="correspondence"),
+    path(
+        "correspondence/<int:pk>/reply/",
+        views.correspondence_reply,
+        name="correspondence_reply",
+    ),
+    path(
+        "correspondence/<int:pk>/correct/",
+        views.correspondence_correct,
+        name="correspondence_correct",
+    ),
+    # The addresses correspondence had before it was renamed, until the
+    # open-letters app takes /letters/.
+    path("letters/", views.moved, {"to": "coalition:correspondence_list"}),
+    path("letters/new/", views.moved, {"to": "coalition:correspondence_write"}),
+    path("letters/<int:pk>/", views.moved, {"to": "coalition:correspondence"}),
+    path("letters/<int:pk>/reply/", views.moved, {"to": "coalition:correspondence_reply"}),
+    path("letters/<int:pk>/correct/", views.moved, {"to": "coalition:correspondence_correct"}),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
     path(
         "organisations/<slug:slug>/members/",

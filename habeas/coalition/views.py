@@ -10,13 +10,15 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from habeas.accounts.models import User
 from habeas.coalition import access, queries, services
 from habeas.coalition.forms import (
     AcceptInvitationForm,
@@ -25,10 +27,10 @@ from habeas.coalition.forms import (
     CampaignInviteForm,
     CampaignSettingsForm,
     CorrectionForm,
+    CorrespondenceForm,
     DemandForm,
     JoinForm,
     LeaveForm,
-    LetterForm,
     OrganisationCreateForm,
     OrganisationForm,
     OrganisationInviteForm,
@@ -44,16 +46,19 @@ from habeas.coalition.forms import (
 from habeas.coalition.models import (
     TWO_FACTOR_ROLES,
     Campaign,
+    CampaignMembership,
     Demand,
     HiddenNotice,
-    Letter,
     Organisation,
+    Position,
     Statement,
 )
+from habeas.core.forms import add_errors
+from habeas.core.http import AuthedRequest
 
 
 def _send_invitation(
-    request: HttpRequest,
+    request: AuthedRequest,
     form: OrganisationInviteForm | CampaignInviteForm,
     *,
     organisation: Organisation | None = None,
@@ -70,7 +75,7 @@ def _send_invitation(
             site_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
-        form.add_error(None, error)
+        add_errors(form, error)
         return False
     messages.success(
         request,
@@ -87,14 +92,14 @@ def _report(request: HttpRequest, error: ValidationError) -> None:
 
 @never_cache
 @login_required
-def my_roles(request: HttpRequest) -> HttpResponse:
+def my_roles(request: AuthedRequest) -> HttpResponse:
     """My organisations and roles, with links to what each role lets me do."""
-    return render(request, "coalition/my_roles.html", {"grants": queries.roles_of(request.user)})
+    return render(request, "coalition/my_roles.html", {"rows": queries.roles_of(request.user)})
 
 
 @never_cache
 @login_required
-def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_members(request: AuthedRequest, slug: str) -> HttpResponse:
     """An organisation's people, its open invitations and the record of revocations."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
     form = OrganisationInviteForm(campaigns=queries.campaigns_of(organisation, user=request.user))
@@ -115,7 +120,7 @@ def _members_page(
 
 @require_POST
 @login_required
-def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     """Invite someone into an organisation's role by e-mail."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
     form = OrganisationInviteForm(
@@ -130,7 +135,7 @@ def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def organisation_revoke(request: HttpRequest, slug: str, grant_id: int) -> HttpResponse:
+def organisation_revoke(request: AuthedRequest, slug: str, grant_id: int) -> HttpResponse:
     """Revoke a role in an organisation; the grant stays on record as revoked."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
     grant = access.access_organisation_grant(request.user, organisation, grant_id)
@@ -146,7 +151,7 @@ def organisation_revoke(request: HttpRequest, slug: str, grant_id: int) -> HttpR
 @require_POST
 @login_required
 def organisation_withdraw_invitation(
-    request: HttpRequest, slug: str, invitation_id: int
+    request: AuthedRequest, slug: str, invitation_id: int
 ) -> HttpResponse:
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
     invitation = access.access_invitation(request.user, invitation_id, organisation=organisation)
@@ -157,7 +162,7 @@ def organisation_withdraw_invitation(
 
 @never_cache
 @login_required
-def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_edit(request: AuthedRequest, slug: str) -> HttpResponse:
     """Edit an organisation's profile (its own editors and admins only)."""
     organisation = access.access_organisation(request.user, slug, "coalition.edit_organisation")
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
@@ -175,7 +180,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 logo=request.FILES.get("logo"),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Profile saved."))
             return redirect("coalition:organisation_edit", slug=organisation.slug)
@@ -190,7 +195,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def campaign_coordinate(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_coordinate(request: AuthedRequest, slug: str) -> HttpResponse:
     """The coordinator's page: the campaign's team and invitations to it."""
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     return _coordinate_page(request, campaign=campaign, form=CampaignInviteForm())
@@ -215,7 +220,7 @@ def _coordinate_page(
 
 @require_POST
 @login_required
-def campaign_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     """Invite someone into a campaign role by e-mail."""
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     form = CampaignInviteForm(request.POST)
@@ -226,7 +231,7 @@ def campaign_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def campaign_revoke(request: HttpRequest, slug: str, grant_id: int) -> HttpResponse:
+def campaign_revoke(request: AuthedRequest, slug: str, grant_id: int) -> HttpResponse:
     """Revoke a campaign role; the grant stays on record as revoked."""
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     grant = access.access_campaign_grant(request.user, campaign, grant_id)
@@ -239,7 +244,7 @@ def campaign_revoke(request: HttpRequest, slug: str, grant_id: int) -> HttpRespo
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Take an invited role: as the signed-in user, or by choosing a username and password."""
     try:
-        invitation = services.invitation_by_token(token)
+        invitation = queries.invitation_by_token(token)
     except ValidationError as error:
         return render(
             request, "coalition/invitation_invalid.html", {"errors": error.messages}, status=410
@@ -250,7 +255,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         try:
             grant = services.invitation_accept(
                 token=token,
-                user=request.user if signed_in else None,
+                user=request.user if request.user.is_authenticated else None,
                 username="" if form is None else form.cleaned_data["username"],
                 password="" if form is None else form.cleaned_data["password1"],
             )
@@ -262,8 +267,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     {"errors": error.messages},
                     status=410,
                 )
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, error)
         else:
             if not signed_in:
                 login(request, grant.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -317,14 +321,6 @@ def _form_page(
     )
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _handle(
     request: HttpRequest,
     form: Any,
@@ -341,22 +337,20 @@ def _handle(
         try:
             result = do(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(then(result) if callable(then) else then)
     return _form_page(request, form, **page)
 
 
-def _member_organisations(user: Any, campaign: Campaign) -> Any:
-    return queries.editable_organisations(user).filter(
-        memberships__campaign=campaign, memberships__status="ACTIVE"
-    )
+def _member_organisations(user: User, campaign: Campaign) -> QuerySet[Organisation]:
+    return queries.member_organisations(queries.editable_organisations(user), campaign)
 
 
 @never_cache
 @login_required
-def demand_propose(request: HttpRequest, slug: str) -> HttpResponse:
+def demand_propose(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     form = DemandForm(
         request.POST or None, organisations=_member_organisations(request.user, campaign)
@@ -385,7 +379,7 @@ def demand_propose(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def demand_reword(request: HttpRequest, slug: str, demand_id: int) -> HttpResponse:
+def demand_reword(request: AuthedRequest, slug: str, demand_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     demand = access.access_in_campaign(Demand, campaign, demand_id)
     if not request.user.has_perm("coalition.edit_item", demand):
@@ -413,7 +407,7 @@ def demand_reword(request: HttpRequest, slug: str, demand_id: int) -> HttpRespon
 
 @require_POST
 @login_required
-def demand_withdraw(request: HttpRequest, slug: str, demand_id: int) -> HttpResponse:
+def demand_withdraw(request: AuthedRequest, slug: str, demand_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     demand = access.access_in_campaign(Demand, campaign, demand_id)
     try:
@@ -427,7 +421,7 @@ def demand_withdraw(request: HttpRequest, slug: str, demand_id: int) -> HttpResp
 
 @never_cache
 @login_required
-def position_record(request: HttpRequest, slug: str, demand_id: int) -> HttpResponse:
+def position_record(request: AuthedRequest, slug: str, demand_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     demand = access.access_in_campaign(Demand, campaign, demand_id)
     form = PositionForm(
@@ -454,7 +448,7 @@ def position_record(request: HttpRequest, slug: str, demand_id: int) -> HttpResp
 
 @never_cache
 @login_required
-def statement_publish(request: HttpRequest, slug: str) -> HttpResponse:
+def statement_publish(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     form = StatementForm(
         request.POST or None, organisations=_member_organisations(request.user, campaign)
@@ -479,7 +473,7 @@ def statement_publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def statement_edit(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+def statement_edit(request: AuthedRequest, slug: str, statement_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     statement = access.access_in_campaign(Statement, campaign, statement_id)
     if not request.user.has_perm("coalition.edit_item", statement):
@@ -503,7 +497,7 @@ def statement_edit(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
 
 @require_POST
 @login_required
-def statement_withdraw(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+def statement_withdraw(request: AuthedRequest, slug: str, statement_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     statement = access.access_in_campaign(Statement, campaign, statement_id)
     try:
@@ -520,12 +514,12 @@ HIDEABLE = {"demand", "statement", "position"}
 
 @never_cache
 @login_required
-def item_hide(request: HttpRequest, slug: str, kind: str, item_id: int) -> HttpResponse:
+def item_hide(request: AuthedRequest, slug: str, kind: str, item_id: int) -> HttpResponse:
     """A coordinator or moderator hides an item, with a public reason."""
     campaign = access.access_public_campaign(slug)
     if kind not in HIDEABLE:
         raise Http404
-    item: Any
+    item: Demand | Statement | Position
     if kind == "position":
         item = access.access_position(campaign, item_id)
     elif kind == "demand":
@@ -545,7 +539,7 @@ def item_hide(request: HttpRequest, slug: str, kind: str, item_id: int) -> HttpR
                     site_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(
                     request, _("Hidden. The public notice names you and your reason.")
@@ -569,7 +563,7 @@ def item_hide(request: HttpRequest, slug: str, kind: str, item_id: int) -> HttpR
 
 @never_cache
 @login_required
-def notice_appeal(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse:
+def notice_appeal(request: AuthedRequest, slug: str, notice_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     notice = access.access_in_campaign(HiddenNotice, campaign, notice_id)
     if not request.user.has_perm("coalition.publish_for_organisation", notice.organisation):
@@ -588,7 +582,7 @@ def notice_appeal(request: HttpRequest, slug: str, notice_id: int) -> HttpRespon
 
 @require_POST
 @login_required
-def notice_lift(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse:
+def notice_lift(request: AuthedRequest, slug: str, notice_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     notice = access.access_in_campaign(HiddenNotice, campaign, notice_id)
     services.notice_lift(by=request.user, notice=notice)
@@ -598,11 +592,9 @@ def notice_lift(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse
 
 @never_cache
 @login_required
-def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_join(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
-    admin_of = queries.editable_organisations(request.user).filter(
-        grants__role="ORG_ADMIN", grants__user=request.user.pk, grants__revoked_at__isnull=True
-    )
+    admin_of = queries.administered_organisations(request.user)
     common = queries.common_demands_to_endorse(campaign)
     shown = encode_wordings([[demand.pk, demand.version] for demand in common])
     form = JoinForm(
@@ -618,13 +610,13 @@ def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
                 common_seen=form.cleaned_data["common_demands"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
             # Show the demands as they are now, and let the next post agree to them.
             data = request.POST.copy()
             data["common_demands"] = shown
             form.data = data
         else:
-            if membership.status == "ACTIVE":
+            if membership.status == CampaignMembership.Status.ACTIVE:
                 messages.success(request, _("Your organisation has joined the campaign."))
             else:
                 messages.success(request, _("Request sent; a coordinator will answer."))
@@ -646,14 +638,10 @@ def campaign_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def campaign_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_leave(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
-    admin_of = queries.editable_organisations(request.user).filter(
-        grants__role="ORG_ADMIN",
-        grants__user=request.user.pk,
-        grants__revoked_at__isnull=True,
-        memberships__campaign=campaign,
-        memberships__status="ACTIVE",
+    admin_of = queries.member_organisations(
+        queries.administered_organisations(request.user), campaign
     )
     form = LeaveForm(request.POST or None, organisations=admin_of)
     if request.method == "POST" and form.is_valid():
@@ -663,7 +651,7 @@ def campaign_leave(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user, membership=membership, notice=form.cleaned_data["notice"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Your organisation has left; its notice is public."))
             return redirect(campaign)
@@ -678,7 +666,7 @@ def campaign_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def membership_decide(request: HttpRequest, slug: str, organisation_id: int) -> HttpResponse:
+def membership_decide(request: AuthedRequest, slug: str, organisation_id: int) -> HttpResponse:
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     membership = access.access_membership(campaign, organisation_id)
     try:
@@ -694,7 +682,7 @@ def membership_decide(request: HttpRequest, slug: str, organisation_id: int) -> 
 
 @require_POST
 @login_required
-def membership_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     form = OrganisationInviteToCampaignForm(request.POST)
     if form.is_valid():
@@ -713,7 +701,7 @@ def membership_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def membership_accept(request: HttpRequest, slug: str, organisation_id: int) -> HttpResponse:
+def membership_accept(request: AuthedRequest, slug: str, organisation_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     membership = access.access_membership(campaign, organisation_id)
     try:
@@ -731,12 +719,10 @@ def membership_accept(request: HttpRequest, slug: str, organisation_id: int) -> 
 
 @never_cache
 @login_required
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("coalition.create_campaign"):
         raise PermissionDenied
-    admin_of = queries.editable_organisations(request.user).filter(
-        grants__role="ORG_ADMIN", grants__user=request.user.pk, grants__revoked_at__isnull=True
-    )
+    admin_of = queries.administered_organisations(request.user)
     form = CampaignForm(request.POST or None, organisations=admin_of)
     if request.method == "POST" and form.is_valid():
         try:
@@ -750,7 +736,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 status=form.cleaned_data["status"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Campaign started; you are its coordinator."))
             return redirect("coalition:campaign_coordinate", slug=campaign.slug)
@@ -759,7 +745,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_settings(request: AuthedRequest, slug: str) -> HttpResponse:
     """A coordinator changes the campaign's title, summary, status or quorum."""
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     form = CampaignSettingsForm(
@@ -794,7 +780,7 @@ def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthedRequest) -> HttpResponse:
     """A site admin registers an organisation, then invites its first admin."""
     if not request.user.has_perm("coalition.create_organisation"):
         raise PermissionDenied
@@ -851,30 +837,32 @@ def campaign_history(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def letter_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.letter_threads(), 25).get_page(request.GET.get("page"))
-    return render(request, "coalition/letter_list.html", {"page": page})
+def correspondence_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.correspondence_threads(), 25).get_page(request.GET.get("page"))
+    return render(request, "coalition/correspondence_list.html", {"page": page})
 
 
-def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    root = queries.letter_public(pk)
+def correspondence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    root = queries.correspondence_root(pk)
     if root is None:
         raise Http404
     return render(
-        request, "coalition/letter.html", {"root": root, "letters": queries.letter_thread(root)}
+        request,
+        "coalition/correspondence.html",
+        {"root": root, "thread": queries.correspondence_thread(root)},
     )
 
 
 @never_cache
 @login_required
-def letter_write(request: HttpRequest) -> HttpResponse:
-    form = LetterForm(
+def correspondence_write(request: AuthedRequest) -> HttpResponse:
+    form = CorrespondenceForm(
         request.POST or None, organisations=queries.editable_organisations(request.user)
     )
     return _handle(
         request,
         form,
-        lambda data: services.letter_publish(
+        lambda data: services.correspondence_publish(
             by=request.user,
             organisation=data["organisation"],
             subject=data["subject"],
@@ -893,10 +881,8 @@ def letter_write(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = queries.letters_public().filter(pk=pk).select_related("from_organisation").first()
-    if parent is None:
-        raise Http404
+def correspondence_reply(request: AuthedRequest, pk: int) -> HttpResponse:
+    parent = access.access_public_correspondence(pk)
     form = ReplyForm(
         request.POST or None,
         organisations=queries.editable_organisations(request.user),
@@ -905,7 +891,7 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         form,
-        lambda data: services.letter_publish(
+        lambda data: services.correspondence_publish(
             by=request.user,
             organisation=data["organisation"],
             subject=data["subject"],
@@ -922,18 +908,31 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def letter_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = Letter.objects.filter(pk=pk).first()
-    if letter is None:
-        raise Http404
-    if not request.user.has_perm("coalition.edit_item", letter):
-        raise PermissionDenied
+def correspondence_correct(request: AuthedRequest, pk: int) -> HttpResponse:
+    letter = access.access_correspondence(request.user, pk, "coalition.edit_item")
     return _handle(
         request,
         CorrectionForm(request.POST or None),
-        lambda data: services.letter_correct(by=request.user, letter=letter, body=data["body"]),
+        lambda data: services.correspondence_correct(
+            by=request.user, correspondence=letter, body=data["body"]
+        ),
         success=_("Correction published with the letter."),
         then=letter,
         title=_("Correct: %(subject)s") % {"subject": letter},
         submit=_("Publish the correction"),
+    )
+
+
+def moved(request: HttpRequest, to: str, **kwargs: Any) -> HttpResponse:
+    """An old address of a page that moved for good, answered with its new one.
+
+    301 for reading (GET, HEAD); 308 for a form posted to the old address, so
+    that the browser posts the same body to the new one instead of turning it
+    into a GET and losing what was written.
+    """
+    url = reverse(to, kwargs=kwargs)
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    return HttpResponsePermanentRedirect(
+        url, preserve_request=request.method not in {"GET", "HEAD"}
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -105,12 +105,6 @@ def _cursor() -> Iterator[Any]:
         yield cursor
 
 
-def _write(job: Callable[[Any], None]) -> None:
-    """Run ``job(cursor)`` now."""
-    with _cursor() as cursor:
-        job(cursor)
-
-
 def insert_rows(
     model: Any,
     names: list[str],
@@ -140,21 +134,17 @@ def insert_rows(
     if connection.vendor != "postgresql":
         marks = ", ".join(["%s"] * len(names))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}){conflict}"  # noqa: S608
-        _write(lambda cursor: cursor.executemany(sql, prepared))
+        with _cursor() as cursor:
+            cursor.executemany(sql, prepared)
     elif ignore_conflicts:
         sql = f"INSERT INTO {table} ({columns}) SELECT * FROM {_unnest(fields)}{conflict}"  # noqa: S608
-        arrays = _columns(prepared)
-        _write(lambda cursor: cursor.execute(sql, arrays))
+        with _cursor() as cursor:
+            cursor.execute(sql, _columns(prepared))
     else:
         # COPY: PostgreSQL's bulk path, several times faster than INSERTs.
-        sql = f"COPY {table} ({columns}) FROM STDIN"
-
-        def copy_rows(cursor: Any) -> None:
-            with cursor.copy(sql) as copy:
-                for row in prepared:
-                    copy.write_row(row)
-
-        _write(copy_rows)
+        with _cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in prepared:
+                copy.write_row(row)
 
 
 def update_rows(model: Any, names: list[str], rows: list[tuple[Any, ...]]) -> None:
@@ -174,7 +164,8 @@ def update_rows(model: Any, names: list[str], rows: list[tuple[Any, ...]]) -> No
     if connection.vendor != "postgresql":
         assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
         sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
-        _write(lambda cursor: cursor.executemany(sql, prepared))
+        with _cursor() as cursor:
+            cursor.executemany(sql, prepared)
         return
     values = [f"v{n}" for n in range(len(fields))]
     assignments = ", ".join(
@@ -185,8 +176,8 @@ def update_rows(model: Any, names: list[str], rows: list[tuple[Any, ...]]) -> No
         f"FROM {_unnest([*fields, meta.pk])} AS new({', '.join(values)}, key) "
         f"WHERE {table}.{key} = new.key"
     )
-    arrays = _columns(prepared)
-    _write(lambda cursor: cursor.execute(sql, arrays))
+    with _cursor() as cursor:
+        cursor.execute(sql, _columns(prepared))
 
 
 def _unnest(fields: list[Any]) -> str:
@@ -275,45 +266,9 @@ def delete_in(model: Any, name: str, values: list[Any]) -> None:
     meta = model._meta
     quote = connection.ops.quote_name
     column = quote(meta.get_field(name).column)
-    statements = [
-        (f"DELETE FROM {quote(meta.db_table)} WHERE {condition}", params)  # noqa: S608
-        for condition, params in _in(column, values)
-    ]
-
-    def delete(cursor: Any) -> None:
-        for sql, params in statements:
-            cursor.execute(sql, params)
-
-    _write(delete)
-
-
-def new_keys(model: Any, count: int) -> list[int]:
-    """``count`` primary keys for rows the caller will insert in this transaction.
-
-    PostgreSQL takes them from the table's sequence, as inserts would (a
-    rollback loses them, as it loses any insert's). SQLite counts on from
-    the largest key the table has ever used (Django's AUTOINCREMENT keeps
-    it): Habeas begins SQLite transactions IMMEDIATE, so no one else writes
-    until the caller has inserted them.
-    """
-    if count <= 0:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, model._meta.pk.column, count],
-            )
-            return sorted(key for (key,) in cursor.fetchall())
-        quote = connection.ops.quote_name
-        cursor.execute(
-            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
-            f"COALESCE((SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(table)}), 0))",
-            [table],
-        )
-        (last,) = cursor.fetchone()
-        return list(range(last + 1, last + 1 + count))
+    with _cursor() as cursor:
+        for condition, params in _in(column, values):
+            cursor.execute(f"DELETE FROM {quote(meta.db_table)} WHERE {condition}", params)  # noqa: S608
 
 
 # Seconds a long SQLite job pauses between its transactions. A writer

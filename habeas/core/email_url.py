@@ -8,7 +8,7 @@ never silently drops mail.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -22,9 +22,25 @@ _BACKENDS = {
 }
 
 
-def parse_email_url(url: str) -> dict[str, Any]:
+class EmailSettings(TypedDict):
+    """Every EMAIL_* setting Habeas sets, each named in habeas.settings."""
+
+    EMAIL_BACKEND: str
+    EMAIL_FILE_PATH: str | None
+    EMAIL_HOST: str
+    EMAIL_PORT: int
+    EMAIL_HOST_USER: str
+    EMAIL_HOST_PASSWORD: str
+    EMAIL_USE_SSL: bool
+    EMAIL_USE_TLS: bool
+    EMAIL_TIMEOUT: int | None
+
+
+def parse_email_url(url: str) -> EmailSettings:
     """Return the EMAIL_* settings that ``url`` describes.
 
+    What the URL does not describe keeps Django's default (host "localhost",
+    port 25, no credentials, no TLS, no timeout).
     Raises ImproperlyConfigured for an unknown scheme or a file URL with no path.
     """
     parts = urlsplit(url)
@@ -33,20 +49,28 @@ def parse_email_url(url: str) -> dict[str, Any]:
         raise ImproperlyConfigured(
             f"EMAIL_URL has an unknown scheme {scheme!r}; use one of: {', '.join(_BACKENDS)}."
         )
-    config: dict[str, Any] = {"EMAIL_BACKEND": _BACKENDS[scheme]}
+    config = EmailSettings(
+        EMAIL_BACKEND=_BACKENDS[scheme],
+        EMAIL_FILE_PATH=None,
+        EMAIL_HOST="localhost",
+        EMAIL_PORT=25,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+        EMAIL_USE_SSL=False,
+        EMAIL_USE_TLS=False,
+        EMAIL_TIMEOUT=None,
+    )
     if scheme == "file":
         if not parts.path:
             raise ImproperlyConfigured("EMAIL_URL file:// needs a folder, e.g. file:///srv/outbox")
         config["EMAIL_FILE_PATH"] = unquote(parts.path)
     elif scheme in {"smtp", "smtps"}:
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        config.update(
-            EMAIL_HOST=parts.hostname or "localhost",
-            EMAIL_PORT=parts.port or (465 if scheme == "smtps" else 25),
-            EMAIL_HOST_USER=unquote(parts.username or ""),
-            EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
-            EMAIL_USE_SSL=scheme == "smtps",
-            EMAIL_USE_TLS=scheme == "smtp" and query.get("tls", "") in {"1", "true", "yes"},
-            EMAIL_TIMEOUT=int(query.get("timeout", "20")),
-        )
+        config["EMAIL_HOST"] = parts.hostname or "localhost"
+        config["EMAIL_PORT"] = parts.port or (465 if scheme == "smtps" else 25)
+        config["EMAIL_HOST_USER"] = unquote(parts.username or "")
+        config["EMAIL_HOST_PASSWORD"] = unquote(parts.password or "")
+        config["EMAIL_USE_SSL"] = scheme == "smtps"
+        config["EMAIL_USE_TLS"] = scheme == "smtp" and query.get("tls", "") in {"1", "true", "yes"}
+        config["EMAIL_TIMEOUT"] = int(query.get("timeout", "20"))
     return config

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 
 from habeas.core.models import Source
 
 
 @transaction.atomic
-def source_archive(*, source: Source, upload: Any) -> Source:
+def source_archive(*, source: Source, upload: File[bytes]) -> Source:
     """Keep an archived copy of a source with its SHA-256, so readers can check the copy
     Habeas cites is the one that was published. Callers check who may archive."""
     digest = hashlib.sha256()

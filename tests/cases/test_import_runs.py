@@ -331,6 +331,7 @@ def _subprocess_env(tmp_path: Path) -> dict[str, str]:
         )
     return {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "habeas.settings",
         "DATABASE_URL": url,
         "HABEAS_DEBUG": "1",
         "HABEAS_VAR_DIR": str(tmp_path),

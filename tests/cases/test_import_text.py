@@ -133,3 +133,26 @@ def test_the_person_form_refuses_the_same_addresses(documenter: None, url: str) 
     assert "Enter a valid URL." in response.content.decode()
     assert Person.objects.count() == 0
     assert Source.objects.count() == 0
+
+
+def test_a_new_persons_address_never_clashes_with_one_taken(
+    documenter: None, tmp_path: Path
+) -> None:
+    """Same names, external ids that read alike, and addresses already held by
+    earlier persons: every new person gets a free address, and the import works."""
+    source = Source.objects.create(title="Earlier")
+    doc = UserFactory()
+    for slug in ("ali-khan", "ali-khan-x1"):
+        Person.objects.create(name="Ali Khan", slug=slug, source=source, updated_by=doc)
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        HEADER
+        + "X1,Ali Khan,,free-them,Src,\n"
+        + "x.1,Ali Khan,,free-them,Src,\n"
+        + "X.1,Ali Khan,,free-them,Src,\n"
+    )
+    call_command("import-cases", str(path), "--as", "doc1", "--no-progress", stdout=io.StringIO())
+    slugs = dict(
+        Person.objects.filter(external_id__isnull=False).values_list("external_id", "slug")
+    )
+    assert slugs == {"X1": "ali-khan-x1-2", "x.1": "ali-khan-x1-3", "X.1": "ali-khan-x1-4"}

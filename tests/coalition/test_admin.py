@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from habeas.coalition import services
 from habeas.coalition.admin import site
-from habeas.coalition.models import Campaign, Invitation, Letter, Organisation, Role
+from habeas.coalition.models import Campaign, Correspondence, Invitation, Organisation, Role
 from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, grant, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -49,10 +49,10 @@ def _every_coalition_row() -> None:
         by=coordinator, item=statement, reason="A stated reason", site_url="http://testserver/"
     )
     services.notice_appeal(by=founder, notice=notice, text="We appeal")
-    letter = services.letter_publish(
+    letter = services.correspondence_publish(
         by=founder, organisation=a, subject="Hello", body="Text", to_organisation=b
     )
-    services.letter_correct(by=founder, letter=letter, body="A correction")
+    services.correspondence_correct(by=founder, correspondence=letter, body="A correction")
     services.membership_request(
         by=admin_b,
         campaign=CampaignFactory(slug="other"),
@@ -142,7 +142,7 @@ def test_the_admin_still_needs_a_verified_site_admin() -> None:
     assert response.status_code == 302
     assert "/two-factor/" in response["Location"]
     assert Campaign.objects.get(pk=campaign.pk).title == campaign.title
-    assert not Letter.objects.exists()
+    assert not Correspondence.objects.exists()
 
 
 def test_a_profile_change_leaves_a_public_trace() -> None:

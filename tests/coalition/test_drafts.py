@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from habeas.coalition import services
-from habeas.coalition.models import Campaign, Invitation, Letter, Role
+from habeas.coalition.models import Campaign, Correspondence, Invitation, Role
 from tests.coalition.test_united_front import Front, make_front
 from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, grant, sign_in
 
@@ -69,8 +69,8 @@ PAGES = [
     "/organisations/",
     "/organisations/org-a/",
     "/organisations/org-b/",
-    "/letters/",
-    "/letters/new/",
+    "/correspondence/",
+    "/correspondence/new/",
     "/campaigns/new/",
     "/campaigns/free-them/",
     "/campaigns/free-them/history/",
@@ -113,7 +113,7 @@ def test_a_letter_cannot_be_addressed_to_a_draft(draft: Draft) -> None:
     """A posted draft id is not a valid choice; the service refuses it too; nothing is kept."""
     front = draft.front
     response = front.client("editor_b").post(
-        "/letters/new/",
+        "/correspondence/new/",
         {
             "organisation": front.b.pk,
             "to_campaign": draft.campaign.pk,
@@ -123,14 +123,14 @@ def test_a_letter_cannot_be_addressed_to_a_draft(draft: Draft) -> None:
     )
     assert response.status_code == 400
     with pytest.raises(ValidationError):
-        services.letter_publish(
+        services.correspondence_publish(
             by=front.users["editor_a"],
             organisation=front.a,
             subject="To our draft",
             body="Text",
             to_campaign=draft.campaign,
         )
-    assert not Letter.objects.exists()
+    assert not Correspondence.objects.exists()
 
 
 def test_a_treasurer_cannot_be_invited_into_a_draft_by_an_outsider(draft: Draft) -> None:
@@ -151,19 +151,19 @@ def test_a_campaign_made_a_draft_again_leaves_the_letters_pages(draft: Draft) ->
     secret = "CANARY-WAS-PUBLIC-u3"
     public = CampaignFactory(slug="was-public", title=secret)
     grant(front.users["coordinator"], Role.COORDINATOR, campaign=public)
-    letter = services.letter_publish(
+    letter = services.correspondence_publish(
         by=front.users["editor_a"],
         organisation=front.a,
         subject="To the campaign",
         body="Text",
         to_campaign=public,
     )
-    assert secret in Client().get("/letters/").content.decode()
+    assert secret in Client().get("/correspondence/").content.decode()
     response = front.client("coordinator").post(
         "/campaigns/was-public/coordinate/settings/",
         {"title": secret, "status": Campaign.Status.DRAFT},
     )
     assert response.status_code == 302
-    for page in ("/letters/", "/organisations/org-a/", "/"):
+    for page in ("/correspondence/", "/organisations/org-a/", "/"):
         assert secret not in Client().get(page).content.decode(), page
-    assert Client().get(f"/letters/{letter.pk}/").status_code == 404
+    assert Client().get(f"/correspondence/{letter.pk}/").status_code == 404

@@ -32,7 +32,7 @@ class Hidden:
 
 
 def _public_pages(front: Front) -> list[str]:
-    letter = services.letter_publish(
+    letter = services.correspondence_publish(
         by=front.users["editor_a"],
         organisation=front.a,
         subject="To our partners",
@@ -46,8 +46,8 @@ def _public_pages(front: Front) -> list[str]:
         "/organisations/",
         "/organisations/org-a/",
         "/organisations/org-b/",
-        "/letters/",
-        f"/letters/{letter.pk}/",
+        "/correspondence/",
+        f"/correspondence/{letter.pk}/",
         "/register/",
     ]
     return pages + [f"/ur{page}" for page in pages]

@@ -17,9 +17,9 @@ from habeas.coalition import services
 from habeas.coalition.models import (
     Appeal,
     CampaignMembership,
+    Correspondence,
     Demand,
     HiddenNotice,
-    Letter,
     Organisation,
     Position,
     Role,
@@ -476,7 +476,7 @@ def test_logo_upload_is_checked(front: Front, settings: Any, tmp_path: Any) -> N
 def test_open_letters_reply_and_correction(front: Front) -> None:
     client = front.client("editor_a")
     response = client.post(
-        "/letters/new/",
+        "/correspondence/new/",
         {
             "organisation": front.a.pk,
             "to_organisation": front.b.pk,
@@ -486,9 +486,9 @@ def test_open_letters_reply_and_correction(front: Front) -> None:
         },
     )
     assert response.status_code == 302
-    letter = Letter.objects.get()
+    letter = Correspondence.objects.get()
     reply = front.client("editor_b").post(
-        f"/letters/{letter.pk}/reply/",
+        f"/correspondence/{letter.pk}/reply/",
         {
             "organisation": front.b.pk,
             "subject": "Re: On Khan",
@@ -496,22 +496,24 @@ def test_open_letters_reply_and_correction(front: Front) -> None:
         },
     )
     assert reply.status_code == 302
-    refused = front.client("editor_b").post(f"/letters/{letter.pk}/correct/", {"body": "No"})
+    refused = front.client("editor_b").post(
+        f"/correspondence/{letter.pk}/correct/", {"body": "No"}
+    )
     assert refused.status_code == 403
-    client.post(f"/letters/{letter.pk}/correct/", {"body": "We meant *all*."})
-    page = Client().get(f"/letters/{letter.pk}/").content.decode()
+    client.post(f"/correspondence/{letter.pk}/correct/", {"body": "We meant *all*."})
+    page = Client().get(f"/correspondence/{letter.pk}/").content.decode()
     assert "<em>Free them all.</em>" in page
     assert "<script>" not in page
     assert "We disagree." in page
     assert "Correction" in page
     letter.refresh_from_db()
     assert letter.body.startswith("Dear comrades")
-    assert Client().get("/letters/").status_code == 200
+    assert Client().get("/correspondence/").status_code == 200
 
 
 def test_a_letter_of_one_megabyte_is_refused(front: Front) -> None:
     response = front.client("editor_a").post(
-        "/letters/new/",
+        "/correspondence/new/",
         {
             "organisation": front.a.pk,
             "to_organisation": front.b.pk,
@@ -520,7 +522,7 @@ def test_a_letter_of_one_megabyte_is_refused(front: Front) -> None:
         },
     )
     assert response.status_code == 400
-    assert Letter.objects.count() == 0
+    assert Correspondence.objects.count() == 0
 
 
 def test_the_demo_shows_the_letters_dispute(db: None) -> None:
@@ -530,20 +532,20 @@ def test_the_demo_shows_the_letters_dispute(db: None) -> None:
     page = Client().get("/campaigns/free-political-prisoners-pakistan/").content.decode()
     assert "Free Imran Khan!" in page
     assert "reactionary capitalist politician" in page
-    letter = Letter.objects.get()
+    letter = Correspondence.objects.get()
     assert letter.source is not None
-    assert "Dear comrades" in Client().get(f"/letters/{letter.pk}/").content.decode()
+    assert "Dear comrades" in Client().get(f"/correspondence/{letter.pk}/").content.decode()
 
 
 def test_a_coordinator_chooses_the_persons_the_campaign_defends(front: Front) -> None:
     """A coordinator finds a published record by name and defends it; nobody else may."""
     from habeas.cases.models import Person
-    from habeas.cases.services import publish
+    from habeas.cases.services.publishing import _publish_many
     from habeas.core.models import Source
 
     source = Source.objects.create(title="Report")
     person = Person.objects.create(name="Held Person", slug="held", source=source)
-    publish(person=person, by=None)
+    _publish_many(person_ids=[person.pk], by=None)  # as the demo loader publishes
     refused = front.client("editor_a").post(
         "/campaigns/free-them/persons/", {"person": person.pk, "action": "add"}
     )

@@ -11,7 +11,7 @@ from django.test import Client
 from habeas.cases import services as case_services
 from habeas.cases.models import Person
 from habeas.coalition import services
-from habeas.coalition.models import Campaign, Demand, Letter, Organisation, Role, Statement
+from habeas.coalition.models import Campaign, Correspondence, Demand, Organisation, Role, Statement
 from habeas.core.models import Source
 from habeas.core.text import BIDI_CONTROLS, render_markdown
 from tests.coalition.test_united_front import Front, make_front
@@ -116,7 +116,7 @@ def test_titles_demands_subjects_and_short_names_refuse_bidi_controls(front: Fro
         ),
         (
             editor,
-            "/letters/new/",
+            "/correspondence/new/",
             {
                 "organisation": front.a.pk,
                 "to_organisation": front.b.pk,
@@ -126,7 +126,7 @@ def test_titles_demands_subjects_and_short_names_refuse_bidi_controls(front: Fro
         ),
         (
             editor,
-            "/letters/new/",
+            "/correspondence/new/",
             {
                 "organisation": front.a.pk,
                 "to_organisation": front.b.pk,
@@ -149,7 +149,7 @@ def test_titles_demands_subjects_and_short_names_refuse_bidi_controls(front: Fro
     assert Statement.objects.count() == 1
     assert Demand.objects.count() == 0
     assert Campaign.objects.count() == 1
-    assert Letter.objects.count() == 0
+    assert Correspondence.objects.count() == 0
     assert Organisation.objects.get(pk=front.a.pk).short_name == "AL"
 
 
@@ -163,7 +163,7 @@ def test_the_services_refuse_bidi_controls_in_titles(front: Front) -> None:
         lambda: services.demand_propose(
             by=by, campaign=front.campaign, organisation=front.a, text="Free\u2069 them"
         ),
-        lambda: services.letter_publish(
+        lambda: services.correspondence_publish(
             by=by, organisation=front.a, to_organisation=front.b, subject=RLO + "S", body="B"
         ),
         lambda: services.campaign_create(
@@ -176,7 +176,9 @@ def test_the_services_refuse_bidi_controls_in_titles(front: Front) -> None:
     for call in calls:
         with pytest.raises(ValidationError, match="direction controls"):
             call()
-    assert Statement.objects.count() == Demand.objects.count() == Letter.objects.count() == 0
+    assert (
+        Statement.objects.count() == Demand.objects.count() == Correspondence.objects.count() == 0
+    )
     assert Campaign.objects.count() == 1
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from habeas.actions.models import Action
 from habeas.cases.models import Certainty, Person, PublicRecord, PublicVersion
 from habeas.coalition.models import CampaignMembership, Invitation, Role, RoleGrant
-from habeas.core.bulk import analyse, insert_rows, new_keys
+from habeas.core.bulk import analyse, insert_rows, keys_by
 from habeas.core.models import Source
 from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, grant, sign_in
 
@@ -30,7 +30,6 @@ def _defend(campaign: Any, organisation: Any, source: Source, first: int, last: 
     with the import's bulk writer, the ORM being too slow for 100,000."""
     start = timezone.now() - datetime.timedelta(days=1)
     numbers = range(first, last)
-    keys = new_keys(Person, len(numbers))
     names = [f"Prisoner {n:06d}" for n in numbers]
     slugs = [f"prisoner-{n:06d}" for n in numbers]
     when = [start + datetime.timedelta(seconds=n) for n in numbers]
@@ -38,7 +37,6 @@ def _defend(campaign: Any, organisation: Any, source: Source, first: int, last: 
         insert_rows(
             Person,
             [
-                "id",
                 "name",
                 "slug",
                 "source",
@@ -55,7 +53,6 @@ def _defend(campaign: Any, organisation: Any, source: Source, first: int, last: 
             ],
             [
                 (
-                    k,
                     name,
                     slug,
                     source.pk,
@@ -70,9 +67,11 @@ def _defend(campaign: Any, organisation: Any, source: Source, first: int, last: 
                     "",
                     "",
                 )
-                for k, name, slug, at in zip(keys, names, slugs, when, strict=True)
+                for name, slug, at in zip(names, slugs, when, strict=True)
             ],
         )
+        by_slug = keys_by(Person, "slug", slugs)
+        keys = [by_slug[slug] for slug in slugs]
         insert_rows(
             PublicRecord,
             [

@@ -32,7 +32,7 @@ SIGNED_IN_PAGES = [
     "/organisations/org-x/members/",
     "/register/",
     "/register/statistics/",
-    "/letters/",
+    "/correspondence/",
     "/accounts/",
     "/accounts/two-factor/setup/",
     "/campaigns/campaign-x/coordinate/",

@@ -80,7 +80,7 @@ def test_a_nul_in_any_path_query_string_or_form_field_is_a_clear_400(demo: None)
     assert person is not None
     pages = _crawl(
         client,
-        ["/", "/accounts/", "/register/", f"/register/working/{person.pk}/", "/letters/"],
+        ["/", "/accounts/", "/register/", f"/register/working/{person.pk}/", "/correspondence/"],
         limit=60,
     )
     assert len(pages) >= 30

@@ -21,7 +21,7 @@ PAGES = [
     "/campaigns/free-political-prisoners-pakistan/history/",
     "/organisations/",
     "/organisations/sl-b/",
-    "/letters/",
+    "/correspondence/",
     "/register/",
     "/ur/register/",
     "/register/ehsan-ali/",

@@ -178,6 +178,7 @@ def test_worker_process_survives_an_unreachable_database(tmp_path: Path) -> None
     """`habeas worker` against a database nobody answers for keeps retrying, and stops on TERM."""
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "habeas.settings",
         "HABEAS_DEBUG": "1",
         "HABEAS_VAR_DIR": str(tmp_path),
         "DATABASE_URL": "postgres://habeas@127.0.0.1:1/nothing",  # nothing listens on port 1

@@ -22,7 +22,6 @@ from django.test import Client
 from habeas.coalition.models import Invitation, Role
 from habeas.coalition.services import token_digest
 from tests.conftest import Mailbox
-from tests.core.test_tasks import redis_queue  # noqa: F401 (a fixture)
 from tests.factories import OrganisationFactory, UserFactory, grant, sign_in
 
 INVITATION_LINK = re.compile(r"http://testserver(/accounts/invitations/([\w-]+)/)")
@@ -151,7 +150,7 @@ def test_no_mailed_token_or_link_is_left_in_any_table(
 @pytest.mark.django_db(transaction=True)
 def test_no_mailed_token_or_link_is_left_in_redis(
     smtp_server: Mailbox,
-    redis_queue: Any,  # noqa: F811
+    redis_queue: Any,
     people: tuple[Any, Any],
 ) -> None:
     """On RQ, the queued jobs carry ids only, and nothing of them is left once they ran."""
@@ -185,35 +184,3 @@ def test_no_mailed_token_or_link_is_left_in_redis(
     for secret in (invitation.group(0), invitation.group(2), reset.group(0), reset.group(3)):
         assert secret not in database
     _assert_links_work(invitation, reset, forgetful)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_upgrade_forgets_mail_that_finished_tasks_kept(settings: Any) -> None:
-    """Rows the old queue kept after sending, link and all, are gone after migrating."""
-    import importlib
-
-    from django.apps import apps
-    from django_tasks_db.models import DBTaskResult
-
-    from habeas.core.tasks import send_email
-
-    link = "http://testserver/accounts/invitations/old-secret-token/"
-    sent = send_email.enqueue(to=["a@example.org"], subject="s", body=link)
-    failed = send_email.enqueue(to=["b@example.org"], subject="s", body=link)
-    waiting = send_email.enqueue(to=["c@example.org"], subject="s", body="not yet sent")
-    DBTaskResult.objects.filter(pk=sent.id).update(status="SUCCESSFUL")
-    DBTaskResult.objects.filter(pk=failed.id).update(
-        status="FAILED", exception_class_path="smtplib.SMTPException", traceback=link
-    )
-
-    migration = importlib.import_module("habeas.core.migrations.0003_forget_finished_task_mail")
-    migration.forget_finished_tasks(apps, None)
-
-    assert "old-secret-token" not in database_dump()
-    assert {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)} == {
-        failed.id,
-        waiting.id,
-    }
-    kept = DBTaskResult.objects.get(pk=failed.id)
-    assert kept.args_kwargs == {"args": [], "kwargs": {}}
-    assert kept.exception_class_path == "smtplib.SMTPException"

@@ -13,6 +13,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _env(tmp_path: Path) -> dict[str, str]:
+    """`make run`'s environment: debug settings, state under tmp_path."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "habeas.settings",
+        "HABEAS_DEBUG": "1",
+        "HABEAS_VAR_DIR": str(tmp_path),
+    }
+
+
 def test_port_in_use_gives_a_clear_message(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -25,7 +35,7 @@ def test_port_in_use_gives_a_clear_message(tmp_path: Path) -> None:
             text=True,
             timeout=120,
             check=False,
-            env={**os.environ, "HABEAS_DEBUG": "1", "HABEAS_VAR_DIR": str(tmp_path)},
+            env=_env(tmp_path),
         )
     assert result.returncode == 1
     assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
@@ -41,7 +51,7 @@ def test_port_out_of_range_is_refused(tmp_path: Path) -> None:
         text=True,
         timeout=120,
         check=False,
-        env={**os.environ, "HABEAS_DEBUG": "1", "HABEAS_VAR_DIR": str(tmp_path)},
+        env=_env(tmp_path),
     )
     assert result.returncode == 1
     assert "between 1 and 65535" in result.stderr
@@ -60,6 +70,7 @@ def test_serve_runs_gunicorn_and_the_worker_then_stops_cleanly(tmp_path: Path) -
 
     env = {
         **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "DJANGO_SETTINGS_MODULE": "habeas.settings",
         "HABEAS_SECRET_KEY": "s" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
         "HABEAS_HTTPS": "0",
@@ -129,13 +140,16 @@ def test_workers_freeze_what_they_keep_for_life() -> None:
         gunicorn_config.post_worker_init(worker)
         after_init = gc.get_freeze_count()
         assert after_init > 0
-        kept = [object() for _ in range(1000)]  # what requests leave behind for life
+        # What requests leave behind for life: lists, which the collector tracks.
+        kept: list[list[int]] = [[] for _ in range(1000)]
         gc.collect()  # the new objects reach the oldest generation, unfrozen
         for _ in range(gunicorn_config.SETTLED_AFTER - 1):
             gunicorn_config.post_request(worker, None, {}, None)
-        assert gc.get_freeze_count() == after_init
+        # Nothing is frozen again before the worker settles (a frozen object
+        # may still be freed meanwhile, so the count can only fall).
+        assert gc.get_freeze_count() <= after_init
         gunicorn_config.post_request(worker, None, {}, None)
-        assert gc.get_freeze_count() > after_init
+        assert gc.get_freeze_count() > after_init + 500
         assert kept
     finally:
         gc.unfreeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -52,6 +53,101 @@ def test_production_with_both_starts(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+IMPORT_SETTINGS = """
+import importlib, json, os, sys
+import pytest  # loaded, as under a test run: the settings must not notice
+from django.core.exceptions import ImproperlyConfigured
+try:
+    settings = importlib.import_module(sys.argv[1])
+except ImproperlyConfigured as error:
+    print(json.dumps({"refused": str(error)}))
+else:
+    print(json.dumps({
+        "hashers": settings.PASSWORD_HASHERS,
+        "secret_key": settings.SECRET_KEY,
+        "https": settings.HTTPS,
+        "environ_key": os.environ.get("HABEAS_SECRET_KEY"),
+    }))
+"""
+
+
+def _import_settings(module: str, env: dict[str, str], tmp_path: Path) -> dict[str, Any]:
+    """Import a settings module in a fresh process that has pytest loaded; what it saw."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HABEAS_", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_SETTINGS, module],
+        cwd=ROOT,
+        env={**clean, "HABEAS_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return dict(json.loads(result.stdout))
+
+
+def test_production_settings_refuse_a_test_run_without_a_secret_key(tmp_path: Path) -> None:
+    """pytest being imported gives production settings no fixed key to fall back on."""
+    seen = _import_settings("habeas.settings", {"ALLOWED_HOSTS": "habeas.example.org"}, tmp_path)
+    assert "HABEAS_SECRET_KEY is not set" in seen["refused"]
+
+
+def test_production_settings_refuse_a_test_run_without_allowed_hosts(tmp_path: Path) -> None:
+    seen = _import_settings("habeas.settings", {"HABEAS_SECRET_KEY": "k" * 50}, tmp_path)
+    assert "ALLOWED_HOSTS is not set" in seen["refused"]
+
+
+def test_production_settings_hash_with_argon2_under_a_test_run(tmp_path: Path) -> None:
+    """The fast test hasher lives in settings_test only; production hashes with Argon2."""
+    seen = _import_settings(
+        "habeas.settings",
+        {"HABEAS_SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "habeas.example.org"},
+        tmp_path,
+    )
+    assert seen["hashers"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert "django.contrib.auth.hashers.MD5PasswordHasher" not in seen["hashers"]
+    assert seen["secret_key"] == "k" * 50
+    assert seen["https"] is True
+
+
+def test_debug_settings_still_have_a_key_of_their_own(tmp_path: Path) -> None:
+    """`make run`, `make check` and mypy start with HABEAS_DEBUG=1 and no key."""
+    seen = _import_settings("habeas.settings", {"HABEAS_DEBUG": "1"}, tmp_path)
+    assert seen["secret_key"].startswith("insecure-key-for-debug-only-")
+    assert seen["https"] is False
+
+
+def test_test_settings_leave_the_environment_as_they_found_it(tmp_path: Path) -> None:
+    """settings_test lends production a key for its import only; subprocesses see none."""
+    seen = _import_settings("habeas.settings_test", {}, tmp_path)
+    assert seen["hashers"] == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert seen["secret_key"].startswith("insecure-key-for-tests-only-")
+    assert seen["environ_key"] is None
+    assert seen["https"] is False
+
+
+def test_the_suite_runs_on_the_test_settings(settings: Any) -> None:
+    from django.conf import settings as configured
+
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "habeas.settings_test"
+    assert configured.SETTINGS_MODULE == "habeas.settings_test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_every_email_setting_is_named_in_the_settings_module() -> None:
+    """No EMAIL_* setting arrives through globals(); each is written out by name."""
+    from habeas.core.email_url import EmailSettings
+
+    source = (ROOT / "habeas" / "settings.py").read_text()
+    assert "globals()" not in source
+    for name in EmailSettings.__annotations__:
+        assert f"\n{name} = " in source, name
+
+
 def test_a_misspelt_boolean_is_an_error(tmp_path: Path) -> None:
     result = _django_setup({"HABEAS_DEBUG": "maybe"}, tmp_path)
     assert result.returncode != 0
@@ -88,6 +184,7 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
         env={
             **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            "DJANGO_SETTINGS_MODULE": "habeas.settings",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -170,7 +267,7 @@ def test_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Path) -> N
     ],
 )
 def test_email_url(url: str, expected: dict[str, object]) -> None:
-    config = parse_email_url(url)
+    config: dict[str, object] = dict(parse_email_url(url))
     for key, value in expected.items():
         assert config[key] == value
 

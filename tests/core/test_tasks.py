@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -12,9 +11,6 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from habeas.core.tasks import send_email
 from tests.conftest import Mailbox
-
-REQUIRE_REDIS = os.environ.get("HABEAS_REQUIRE_REDIS") == "1"
-REDIS_FOR_TESTS = os.environ.get("HABEAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -59,26 +55,6 @@ def test_failed_task_is_recorded_not_lost(settings: Any) -> None:
     assert "ConnectionRefusedError" in result.exception_class_path
     assert result.args_kwargs == {"args": [], "kwargs": {}}
     assert result.traceback == ""
-
-
-@pytest.fixture
-def redis_queue(settings: Any) -> Any:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_FOR_TESTS)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        message = f"RQ TESTS NOT RUN: no Redis at {REDIS_FOR_TESTS}"
-        print(f"\n{'!' * 72}\n{message}\n{'!' * 72}")
-        if REQUIRE_REDIS:
-            pytest.fail(message)
-        pytest.skip(message)
-    client.flushdb()
-    settings.RQ_QUEUES = {"default": {"URL": REDIS_FOR_TESTS}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    yield client
-    client.flushdb()
 
 
 @pytest.mark.django_db(transaction=True)

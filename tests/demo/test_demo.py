@@ -15,8 +15,8 @@ from habeas.cases.models import Affiliation, Person
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
+    Correspondence,
     Demand,
-    Letter,
     Organisation,
     Position,
 )
@@ -47,7 +47,7 @@ def test_demo_loads_twice_without_duplicates(settings: Any, tmp_path: Path) -> N
         "affiliation": 3,
         "action": 4,
         "position": 7,
-        "letter": 1,
+        "correspondence": 1,
     }
 
 
@@ -85,7 +85,7 @@ def test_every_demo_fact_cites_the_letter() -> None:
         Affiliation,
         Action,
         Position,
-        Letter,
+        Correspondence,
     ):
         assert set(model._default_manager.values_list("source", flat=True)) == {source.pk}, model
 
@@ -113,3 +113,18 @@ def test_coordinator_password_is_generated_not_fixed(settings: Any, tmp_path: Pa
     get_user_model().objects.all().delete()
     call_command("demo", stdout=StringIO())
     assert credentials.read_text().split("password: ")[1].strip() != password
+
+
+def test_the_demo_shows_the_letter_of_30_may_2025_as_correspondence() -> None:
+    """The letter between the SL/B and the RCI is listed and readable at /correspondence/."""
+    from django.test import Client
+
+    load_demo()
+    letter = Correspondence.objects.get()
+    listing = Client().get("/correspondence/").content.decode()
+    assert "Open Letter to the Revolutionary Communist International" in listing
+    assert "May 30, 2025" in listing
+    page = Client().get(f"/correspondence/{letter.pk}/").content.decode()
+    assert "Dear comrades" in page
+    assert "Spartacist League/Britain" in page
+    assert Client().get(f"/letters/{letter.pk}/")["Location"] == f"/correspondence/{letter.pk}/"

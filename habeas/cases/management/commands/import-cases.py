@@ -6,10 +6,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from habeas.cases import importer
+from habeas.accounts.models import User
+from habeas.cases import importer, services
 
 
 class Command(BaseCommand):
@@ -37,41 +38,32 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        users = get_user_model()._default_manager
-        by = users.filter(username=options["as_user"]).first()
-        if by is None:
-            raise CommandError(f"No user is called {options['as_user']!r}.")
-        publish_by = None
-        if options["publish_as"]:
-            publish_by = users.filter(username=options["publish_as"]).first()
-            if publish_by is None:
-                raise CommandError(f"No user is called {options['publish_as']!r}.")
-            if publish_by.pk == by.pk:
-                raise CommandError(
-                    "A second documenter must publish: --publish-as names the importer."
-                )
+        by = self._user(options["as_user"])
+        publish_by = self._user(options["publish_as"]) if options["publish_as"] else None
+        if publish_by is not None and publish_by.pk == by.pk:
+            raise CommandError(
+                "A second documenter must publish: --publish-as names the importer."
+            )
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")
-        campaigns, organisations = importer.lookups()
-        checked = importer.check(
-            path.read_bytes(), campaigns=campaigns, organisations=organisations
-        )
+        checked = importer.read(path.read_bytes())
         self._report(checked.errors, path)
-        self._check_rights(by, publish_by, checked.rows, campaigns)
-        # Each person it updates must be one the importer (and publisher) documents.
-        self._report(
-            importer.check_rights(checked.rows, users=[u for u in (by, publish_by) if u]), path
-        )
         show = not options["no_progress"] and len(checked.rows) >= importer.BATCH
-        applied = importer.apply(
-            checked.rows,
-            by=by,
-            publish_by=publish_by,
-            campaigns=campaigns,
-            organisations=organisations,
-            progress=self._progress if show else None,
-        )
+        try:
+            applied = services.register_import(
+                by=by,
+                publish_by=publish_by,
+                rows=checked.rows,
+                progress=self._progress if show else None,
+            )
+        except services.ImportRefused as refused:
+            self._report(refused.errors, path)
+            raise
+        except PermissionDenied as error:
+            raise CommandError(f"{error}; nothing was imported.") from error
+        except ValidationError as error:
+            raise CommandError(f"{' '.join(error.messages)} Nothing was imported.") from error
         if show:
             self.stderr.write("")
         done = "imported and published" if publish_by else "imported (awaiting verification)"
@@ -81,6 +73,12 @@ class Command(BaseCommand):
                 f"{applied.updated} updated."
             )
         )
+
+    def _user(self, username: str) -> User:
+        found = User.objects.filter(username=username).first()
+        if found is None:
+            raise CommandError(f"No user is called {username!r}.")
+        return found
 
     def _report(self, errors: list[importer.ImportError_], path: Path) -> None:
         """List the errors, if any, and stop: nothing is imported."""
@@ -92,27 +90,6 @@ class Command(BaseCommand):
         if hidden > 0:
             self.stderr.write(f"... and {hidden} more errors.")
         raise CommandError(f"{len(errors)} errors in {path}; nothing was imported.")
-
-    def _check_rights(
-        self, by: Any, publish_by: Any, rows: list[dict[str, Any]], campaigns: dict[str, int]
-    ) -> None:
-        from habeas.coalition.models import Campaign
-
-        for slug in {row["campaign"] for row in rows if row.get("campaign")}:
-            campaign = Campaign.objects.get(pk=campaigns[slug])
-            for user in filter(None, (by, publish_by)):
-                if not user.has_perm("cases.document", campaign):
-                    raise CommandError(
-                        f"{user} is not a case documenter of the campaign {slug!r}; "
-                        "nothing was imported."
-                    )
-        if any(not row.get("campaign") for row in rows) and not (
-            by.has_perm("coalition.use_admin")
-            or by.role_grants.filter(role="SITE_ADMIN", revoked_at__isnull=True).exists()
-        ):
-            raise CommandError(
-                "Every row needs a campaign (or a site admin imports); nothing was imported."
-            )
 
     def _progress(self, done: int, total: int) -> None:
         width = 30

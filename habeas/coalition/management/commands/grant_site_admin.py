@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from habeas.coalition.models import Role
-from habeas.coalition.services import grant_create
+from habeas.coalition.services import grant_create_at_console
 
 
 class Command(BaseCommand):
@@ -24,5 +24,5 @@ class Command(BaseCommand):
         user = get_user_model()._default_manager.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No user is called {options['username']!r}.")
-        grant = grant_create(user=user, role=Role.SITE_ADMIN)
+        grant = grant_create_at_console(user=user, role=Role.SITE_ADMIN)
         self.stdout.write(f"{user} is a site admin (since {grant.granted_at:%Y-%m-%d %H:%M} UTC).")

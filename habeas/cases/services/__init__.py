@@ -1,0 +1,45 @@
+"""Every write to the register, one module by area; each public service checks its
+own permission first. Internal writers (a leading underscore) check nothing."""
+
+from habeas.cases.services.defending import (
+    campaign_person_add,
+    campaign_person_remove,
+    case_share_grant,
+    case_share_revoke,
+)
+from habeas.cases.services.imports import ImportRefused, register_import
+from habeas.cases.services.publishing import (
+    person_verify,
+    publish,
+    publish_many,
+)
+from habeas.cases.services.records import (
+    detention_add,
+    event_add,
+    person_photo_set,
+    person_save,
+    recognition_save,
+    restricted_save,
+    source_for,
+    status_add,
+)
+
+__all__ = [
+    "ImportRefused",
+    "campaign_person_add",
+    "campaign_person_remove",
+    "case_share_grant",
+    "case_share_revoke",
+    "detention_add",
+    "event_add",
+    "person_photo_set",
+    "person_save",
+    "person_verify",
+    "publish",
+    "publish_many",
+    "recognition_save",
+    "register_import",
+    "restricted_save",
+    "source_for",
+    "status_add",
+]
