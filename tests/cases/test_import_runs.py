@@ -103,6 +103,15 @@ def _kept_person(tmp_path: Path) -> None:
     _import(path)
 
 
+def _import_argv(path: Path) -> list[str]:
+    """The command line of an import of ``path`` in its own process."""
+    return [
+        sys.executable,
+        *("-m", "habeas.cli", "import-cases", str(path)),
+        *("--as", "doc1", "--publish-as", "doc2"),
+    ]
+
+
 def _import(path: Path) -> str:
     out = io.StringIO()
     call_command(
@@ -389,17 +398,7 @@ def test_an_import_killed_mid_way_leaves_nothing_public_and_recovery_cleans_up(
     _kept_person(tmp_path)
     path = _csv(tmp_path / "file.csv", 6000)
     importing = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "habeas.cli",
-            "import-cases",
-            str(path),
-            "--as",
-            "doc1",
-            "--publish-as",
-            "doc2",
-        ],
+        _import_argv(path),
         cwd=ROOT,
         env=_subprocess_env(tmp_path),
         stdout=subprocess.DEVNULL,
@@ -557,17 +556,7 @@ def test_a_200000_row_import_never_stops_others_signing_in_and_reading(
                 assert web.poll() is None, (tmp_path / "gunicorn.log").read_text()
                 time.sleep(0.1)  # polling for start-up, not timing anything
         importing = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "habeas.cli",
-                "import-cases",
-                str(path),
-                "--as",
-                "doc1",
-                "--publish-as",
-                "doc2",
-            ],
+            _import_argv(path),
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
