@@ -259,3 +259,37 @@ def test_a_database_made_before_the_rename_takes_only_the_new_steps() -> None:
         ("coalition", "0004_letters_become_correspondence", False),
         ("coalition", "0005_one_standing_notice_per_item", False),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restored_at_head")
+def test_the_notice_constraint_keeps_the_first_of_two_standing_notices() -> None:
+    """Coalition 0005 meets an item a race left with two standing notices: the
+    later is lifted, by its own moderator, at the moment it was made; the
+    first stands, and the constraint can then be made."""
+    from habeas.coalition.models import HiddenNotice
+    from tests.coalition.test_races import _demand, _hide, _with_moderator
+    from tests.coalition.test_united_front import make_front
+
+    front = _with_moderator(make_front())
+    demand = _demand(front)
+    first = _hide(front, demand, "coordinator")
+    executor = _migrate([("coalition", "0004_letters_become_correspondence")])
+    old: Any = _apps_at(executor, ("coalition", "0004_letters_become_correspondence"))
+    second = old.get_model("coalition", "HiddenNotice").objects.create(
+        campaign_id=front.campaign.pk,
+        organisation_id=front.a.pk,
+        reason="Again, at the same moment.",
+        hidden_by_id=front.users["moderator"].pk,
+        demand_id=demand.pk,
+    )
+
+    _migrate(_head())
+    standing = HiddenNotice.objects.filter(demand=demand, lifted_at__isnull=True)
+    assert list(standing.values_list("pk", flat=True)) == [first.pk]
+    lifted = HiddenNotice.objects.get(pk=second.pk)
+    assert (lifted.lifted_at, lifted.lifted_by_id) == (lifted.hidden_at, lifted.hidden_by_id)
+
+
+def _apps_at(executor: MigrationExecutor, node: tuple[str, str]) -> Apps:
+    return executor.loader.project_state(node).apps

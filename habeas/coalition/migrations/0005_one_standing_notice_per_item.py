@@ -23,6 +23,10 @@ def lift_duplicate_notices(apps, schema_editor):
                 notice.lifted_by_id = notice.hidden_by_id
                 notice.save(update_fields=["lifted_at", "lifted_by"])
             seen.add(key)
+    if schema_editor.connection.vendor == "postgresql":
+        # The updates leave foreign-key checks pending, and PostgreSQL makes no
+        # index on a table with pending trigger events in the same transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
