@@ -116,7 +116,7 @@ class SourceAdmin(SiteAdminOnly):
         upload = request.FILES.get("archived_file")
         obj.save()
         if upload is not None:
-            source_archive(source=obj, upload=upload)
+            source_archive(by=request.user, source=obj, upload=upload)  # type: ignore[arg-type]
 
 
 # Every other coalition model, present or future, is read-only too.

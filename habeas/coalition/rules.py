@@ -133,6 +133,8 @@ add_perm("coalition.edit_organisation", is_organisation_editor)
 # A site admin registers an organisation (then invites its first admin), and
 # from then on does not speak for it.
 add_perm("coalition.create_organisation", is_site_admin)
+# Sources belong to core, which names no role: the coalition says who archives them.
+add_perm("core.archive_source", is_site_admin)
 # Publishing in an organisation's name: statements, demands, positions, letters.
 add_perm("coalition.publish_for_organisation", is_organisation_editor)
 # Editing or withdrawing an organisation's item: no site admin, no coordinator.

@@ -301,13 +301,48 @@ def test_an_archived_source_keeps_its_sha256(db: None, settings: Any, tmp_path: 
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from habeas.coalition.models import Role
     from habeas.core.models import Source
     from habeas.core.services import source_archive
+    from tests.factories import UserFactory, grant
 
     settings.MEDIA_ROOT = tmp_path
     content = b"The court's order of 12 May 2025."
     source = Source.objects.create(title="Order", publisher="High Court")
-    source_archive(source=source, upload=SimpleUploadedFile("order.txt", content))
+    site_admin = UserFactory()
+    grant(site_admin, Role.SITE_ADMIN)
+    source_archive(by=site_admin, source=source, upload=SimpleUploadedFile("order.txt", content))
     source.refresh_from_db()
     assert source.sha256 == hashlib.sha256(content).hexdigest()
     assert Path(source.archived_file.path).read_bytes() == content
+
+
+@pytest.mark.parametrize("role", [None, "ORG_ADMIN", "COORDINATOR", "DOCUMENTER"])
+def test_only_a_site_admin_archives_a_source(
+    db: None, settings: Any, tmp_path: Path, role: str | None
+) -> None:
+    """Archiving replaces the copy readers check a citation against: the service
+    refuses anyone but a site admin, and the source keeps no file."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from habeas.coalition.models import Role
+    from habeas.core.models import Source
+    from habeas.core.services import source_archive
+    from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, grant
+
+    settings.MEDIA_ROOT = tmp_path
+    source = Source.objects.create(title="Order", publisher="High Court")
+    user: Any = AnonymousUser()
+    if role is not None:
+        user = UserFactory()
+        if role == Role.ORG_ADMIN:
+            grant(user, role, organisation=OrganisationFactory())
+        else:
+            grant(user, role, campaign=CampaignFactory())
+    with pytest.raises(PermissionDenied):
+        source_archive(by=user, source=source, upload=SimpleUploadedFile("x.txt", b"forged"))
+    source.refresh_from_db()
+    assert (source.archived_file.name, source.sha256) == ("", "")
+    assert list(tmp_path.iterdir()) == []
