@@ -12,6 +12,7 @@ ALLOWED and their pages to ``_attempt``.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.test import Client
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
 from django.urls import URLPattern, resolve
 
 from habeas.cases import services as cases_services
@@ -28,6 +30,8 @@ from habeas.cases import urls as cases_urls
 from habeas.coalition import services
 from habeas.coalition import urls as coalition_urls
 from habeas.coalition.models import Invitation, Organisation, Role
+from habeas.core import services as core_services
+from habeas.core.models import Source
 from tests.factories import (
     CampaignFactory,
     OrganisationFactory,
@@ -172,10 +176,13 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     # Publishing is verification's business: the owning campaign's documenter.
     ("publish", "person_in_c"): {"documenter_c"},
     ("publish_many", "person_in_c"): {"documenter_c"},
+    # The archived copy is what readers check a citation against (the admin's
+    # source page, which only site admins reach, calls it).
+    ("archive_source", "source"): {"site_admin"},
 }
 
 # Actions with no page of their own (the page that calls them has its row).
-SERVICE_ONLY = {"set_photo", "publish", "publish_many"}
+SERVICE_ONLY = {"set_photo", "publish", "publish_many", "archive_source"}
 
 
 @dataclass
@@ -350,6 +357,7 @@ def world(db: None) -> World:
             "orphan_org": OrganisationFactory(slug="org-o"),
             "campaign_c": campaign_c,
             "campaign_d": campaign_d,
+            "source": Source.objects.get(title="Matrix"),
             **target,
             **invitations,
         },
@@ -803,6 +811,7 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
         campaign=w.objects["campaign_c"],
         name="Svc person",
     ),
+    "archive_source": lambda w, user, obj: _archive(user, w.objects[obj]),
     "set_photo": lambda w, user, obj: cases_services.person_photo_set(
         by=user, person=w.objects[obj], photo=None, consent=True
     ),
@@ -907,6 +916,12 @@ SERVICE_CELLS = [
     if action in SERVICE_CALLS and "_via_" not in obj
     for actor in ACTORS
 ]
+
+
+def _archive(user: Any, source: Source) -> Source:
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        upload = SimpleUploadedFile("copy.txt", b"The copy as published.")
+        return core_services.source_archive(by=user, source=source, upload=upload)
 
 
 @pytest.mark.parametrize(("actor", "action", "obj"), SERVICE_CELLS)
