@@ -64,6 +64,7 @@ from habeas.core.bulk import (
 )
 from habeas.core.fields import WebAddressField
 from habeas.core.models import Source
+from habeas.core.slugs import unique_slug
 from habeas.core.text import has_bidi_controls
 
 if TYPE_CHECKING:
@@ -720,14 +721,21 @@ def _candidates(row: Row) -> tuple[str, str]:
 
 
 def _free_slug(row: Row, taken: set[str]) -> str:
-    """The first candidate no person holds, else the second with a number: two
-    external ids can slugify alike, and an earlier person may hold either.
-    Numbered slugs were not looked up in advance, so the database is asked."""
+    """The first candidate no person holds, else the second numbered by
+    ``core.slugs.unique_slug``: two external ids can slugify alike, and an
+    earlier person may hold either. Numbered slugs were not looked up in
+    advance, so the database is asked about them."""
     base, with_id = _candidates(row)
-    slug, n = (base if base not in taken else with_id), 1
-    while slug in taken or (n > 1 and Person.objects.filter(slug=slug).exists()):
-        n += 1
-        slug = f"{with_id}-{n}"
+    slug = base
+    if base in taken:
+        slug = unique_slug(
+            with_id,
+            taken=lambda s: (
+                s in taken or (s != with_id and Person.objects.filter(slug=s).exists())
+            ),
+            fallback="person",
+            length=len(with_id),
+        )
     taken.add(slug)
     return slug
 
