@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "habeas.accounts",
     "habeas.coalition",
     "habeas.cases",
+    "habeas.letters",
     "habeas.actions",
     "habeas.demo",
 ]

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     # Fixed words first ("campaigns/new/"), then the slug pages.
     path("", include("habeas.coalition.urls")),
     path("", include("habeas.cases.urls")),
+    path("", include("habeas.letters.urls")),
     path("", views.home, name="home"),
     path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),

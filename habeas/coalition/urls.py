@@ -52,10 +52,8 @@ urlpatterns = [
         views.correspondence_correct,
         name="correspondence_correct",
     ),
-    # The addresses correspondence had before it was renamed, until the
-    # open-letters app takes /letters/.
-    path("letters/", views.moved, {"to": "coalition:correspondence_list"}),
-    path("letters/new/", views.moved, {"to": "coalition:correspondence_write"}),
+    # The addresses correspondence had before it was renamed; the open-letters
+    # app has /letters/ and names its letters by slug, never by a number alone.
     path("letters/<int:pk>/", views.moved, {"to": "coalition:correspondence"}),
     path("letters/<int:pk>/reply/", views.moved, {"to": "coalition:correspondence_reply"}),
     path("letters/<int:pk>/correct/", views.moved, {"to": "coalition:correspondence_correct"}),

@@ -10,7 +10,10 @@ import pytest
 from habeas.coalition.models import Role
 
 HABEAS = Path(__file__).resolve().parents[2] / "habeas"
-THIN_VIEWS = sorted(str(path.relative_to(HABEAS)) for path in HABEAS.glob("**/views.py"))
+THIN_VIEWS = sorted(
+    str(path.relative_to(HABEAS))
+    for path in [*HABEAS.glob("**/views.py"), *HABEAS.glob("**/views/*.py")]
+)
 
 
 @pytest.mark.parametrize("name", THIN_VIEWS)
