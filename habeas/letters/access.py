@@ -1,0 +1,35 @@
+"""Fetch-with-permission for letters: the same 404 for "no such letter" and "not yours"."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from habeas.coalition.queries import Visitor
+from habeas.letters.models import Letter
+
+
+def access_letter_for_reader(user: Visitor, slug: str) -> Letter:
+    """The letter at ``slug`` if ``user`` may read it: published (open or closed) for
+    everyone, a draft only for its authoring organisations' editors.
+
+    Raises Http404 otherwise, so a draft's address tells nobody it exists.
+    """
+    letter = Letter.objects.select_related("campaign").filter(slug=slug).first()
+    if letter is None:
+        raise Http404
+    if letter.status == Letter.Status.DRAFT and not user.has_perm("letters.view_draft", letter):
+        raise Http404
+    return letter
+
+
+def access_letter(user: Visitor, slug: str, perm: str) -> Letter:
+    """The letter at ``slug`` if ``user`` holds ``perm`` on it.
+
+    Raises Http404 for an unknown slug or a draft the user may not read,
+    PermissionDenied for a letter the user may read but not act on this way.
+    """
+    letter = access_letter_for_reader(user, slug)
+    if not user.has_perm(perm, letter):
+        raise PermissionDenied
+    return letter
