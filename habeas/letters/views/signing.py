@@ -19,3 +19,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     raise Http404
+
+
+def sign_form_context(request: HttpRequest, letter: object) -> dict[str, object]:
+    """What ``letters/_sign_form.html`` needs on the letter page (the lead fills this in)."""
+    return {"letter": letter}
