@@ -76,7 +76,7 @@ def _slug_for(title: str) -> str:
     /letters/<n>/ addresses lead to correspondence) and never a fixed word."""
     reserved = reserved_slugs()
     base = slugify(title)[:SLUG_LENGTH]
-    if not base or base.isdigit() or base in reserved:
+    if not base or base.replace("-", "").isdigit() or base in reserved:
         title = f"letter {title}"
     return unique_slug(
         title,
