@@ -159,7 +159,7 @@ def _confirm(
         return redirect("letters:mine")
     return render(
         request,
-        "letters/confirm.html",
+        "letters/organiser_confirm.html",
         {
             "letter": letter,
             "title": queries.letter_title(letter, get_language() or "en"),
