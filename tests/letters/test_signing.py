@@ -24,7 +24,7 @@ from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, m
 
 pytestmark = pytest.mark.django_db
 
-ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+ORIGIN: dict[str, Any] = {"HTTP_ORIGIN": "http://testserver"}
 
 
 def open_letter(slug: str = "free-them", **fields: Any) -> Letter:
@@ -72,7 +72,7 @@ def run_worker() -> None:
 
 
 def _body(message: Any) -> str:
-    return message.get_payload(decode=True).decode()
+    return str(message.get_payload(decode=True).decode())
 
 
 @pytest.mark.parametrize(("prefix", "subject"), [("", "Confirm your signature"), ("/ur", None)])
@@ -208,7 +208,7 @@ def test_concurrent_duplicate_submissions_make_one_signature() -> None:
         {},
     ],
 )
-def test_a_post_from_another_origin_is_refused(headers: dict[str, str]) -> None:
+def test_a_post_from_another_origin_is_refused(headers: dict[str, Any]) -> None:
     """A form posted from another site (or by no browser) is refused and records nothing."""
     letter = open_letter()
     response = Client().post(f"/letters/{letter.slug}/sign/", form(), **headers)
