@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 
 from habeas.letters.models import Signature
@@ -30,9 +31,7 @@ def test_a_visitor_signs_and_confirms_with_javascript_off(
     monkeypatch.setattr(
         signing_views,
         "_started_stamp",
-        lambda now: signing_views.signing.dumps(
-            int(served.timestamp()), salt=signing_views._STARTED_SALT
-        ),
+        lambda now: signing.dumps(int(served.timestamp()), salt=signing_views._STARTED_SALT),
     )
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
