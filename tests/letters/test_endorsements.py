@@ -181,6 +181,7 @@ def test_an_organisation_not_on_habeas_asks_and_waits(world: World, letter: Lett
         ({"kind": "GUILD"}, "kind"),
         ({"country": "Pakistan"}, "country"),
         ({"country": ""}, "country"),
+        ({"country": "XX"}, "country"),
         ({"contact_email": "not an address"}, "contact_email"),
         ({"contact_email": "a" * 250 + "@example.org"}, "contact_email"),
     ],

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from habeas.accounts.models import User
 from habeas.coalition.models import Organisation
 from habeas.coalition.services._checks import clean_text, clean_title, require
+from habeas.core.countries import is_country
 from habeas.letters.models import Endorsement, Letter
 
 NAME_LIMIT = 200
@@ -113,7 +114,7 @@ def endorsement_request(
     ``contact_email``. The same organisation asking again while a request
     waits changes nothing. Raises ValidationError for a letter not open, a
     missing or oversized field, a name with direction controls, an unknown
-    kind, a country not written as two letters or a malformed address.
+    kind, a country not written as its two-letter code or a malformed address.
     """
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     _require_open(letter)
@@ -138,7 +139,7 @@ def endorsement_request(
     if kind not in Organisation.Kind.values:
         errors["kind"] = [_("Choose what kind of organisation it is.")]
     country = country.strip().upper()
-    if not COUNTRY_CODE.match(country):
+    if not COUNTRY_CODE.match(country) or not is_country(country):
         errors["country"] = [_("Use a two-letter country code, such as PK or GB.")]
     contact_email = contact_email.strip()
     try:

@@ -270,7 +270,7 @@ def endorse_ask(request: HttpRequest, slug: str) -> HttpResponse:
     title = queries.letter_title(letter, get_language() or "en")
     if request.method == "POST":
         if not same_origin(request):
-            raise PermissionDenied
+            return render(request, "letters/refused_origin.html", status=403)
         form = EndorsementRequestForm(request.POST)
         if form.is_valid():
             if form.cleaned_data["homepage"]:
