@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -270,3 +271,13 @@ def test_a_fold_and_a_reconciliation_at_once_find_no_false_difference() -> None:
     _folded, differences = _at_once(lambda: tally_fold_due(limit=10), tally_reconcile)
     assert differences == []
     assert _total(letter) == 60 == _counted(letter)
+
+
+def test_the_clock_run_once_folds_and_reconciles() -> None:
+    """`habeas clock --once` (as tests and the benchmark use it) brings the counts up to date."""
+    letter = make_letter()
+    sign(letter)
+    sign(letter)
+    call_command("clock", once=True)
+    assert _total(letter) == 2
+    assert not Signature.objects.filter(tally_due=True).exists()
