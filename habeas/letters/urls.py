@@ -6,7 +6,7 @@ service that names letters never gives one a reserved word as its address.
 
 from django.urls import URLPattern, path
 
-from habeas.letters.views import signing
+from habeas.letters.views import public, signing
 
 app_name = "letters"
 
@@ -28,4 +28,11 @@ urlpatterns: list[URLPattern] = [
 # (pack)
 
 # --- Public pages (last: the slug pages) --------------------------------------
-# (public)
+urlpatterns += [
+    path("letters/", public.letter_list, name="letter_list"),
+    path("letters/<slug:slug>/", public.letter, name="letter"),
+    path("letters/<slug:slug>/signatories/", public.signatories, name="signatories"),
+    path("letters/<slug:slug>/endorsements/", public.endorsements, name="endorsements"),
+    path("letters/<slug:slug>/count.json", public.count_json, name="count"),
+    path("letters/<slug:slug>/badge.svg", public.badge_svg, name="badge"),
+]
