@@ -515,16 +515,21 @@ def test_no_page_loads_anything_from_another_origin() -> None:
 
 
 def _queries(path: str) -> int:
+    """How many queries ``path`` takes; every one a read (no request writes a count)."""
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = Client().get(path)
     assert response.status_code == 200
+    statements = [q["sql"].lstrip().split(None, 1)[0].upper() for q in queries.captured_queries]
+    assert set(statements) <= {"SELECT"}, statements
     return len(queries)
 
 
 LETTER_PAGE = 6
 LETTER_LIST = 4
 SIGNATORIES = 3
+COUNTER = 3
+BADGE = 2
 
 
 def test_the_letter_page_costs_the_same_however_many_sign() -> None:
@@ -544,6 +549,8 @@ def test_the_letter_page_costs_the_same_however_many_sign() -> None:
 
     assert (add(4), add(36)) == (LETTER_PAGE, LETTER_PAGE)
     assert _queries("/letters/costly/signatories/") == SIGNATORIES
+    assert _queries("/letters/costly/count.json") == COUNTER
+    assert _queries("/letters/costly/badge.svg") == BADGE
 
 
 def test_the_letter_list_costs_the_same_however_many_letters() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from habeas.letters.models import Letter, Signature, SignatureCount, SignatureInvalidation
@@ -281,3 +281,47 @@ def test_the_clock_run_once_folds_and_reconciles() -> None:
     call_command("clock", once=True)
     assert _total(letter) == 2
     assert not Signature.objects.filter(tally_due=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has one writer: a second fold cannot start while the first is open, "
+    "so two folds can never create one count row at once there.",
+)
+def test_two_folds_creating_the_same_count_row_at_once_add_up() -> None:
+    """When two folds both find no count row for a day and both insert it, the second
+    waits for the first, sees the clash and adds to the row instead: nothing is lost."""
+    letter = make_letter()
+    sign(letter)
+    sign(letter)
+    first_open, first_may_commit = threading.Event(), threading.Event()
+
+    def first() -> int:
+        with transaction.atomic():
+            folded = tally_fold(limit=1)
+            first_open.set()
+            assert first_may_commit.wait(timeout=60)
+        return folded
+
+    def second() -> int:
+        assert first_open.wait(timeout=60)
+        return tally_fold(limit=1)
+
+    def release_once_second_waits() -> None:
+        assert first_open.wait(timeout=60)
+        for _ in range(600):  # until the second fold waits on the first's new row
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+                if cursor.fetchone()[0]:
+                    break
+            threading.Event().wait(0.05)
+        first_may_commit.set()
+
+    folded = _at_once(first, second, release_once_second_waits)
+    assert folded[:2] == [1, 1]
+    assert _total(letter) == 2 == _counted(letter)
+    assert SignatureCount.objects.filter(letter=letter).count() == 1
