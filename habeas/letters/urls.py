@@ -6,7 +6,7 @@ service that names letters never gives one a reserved word as its address.
 
 from django.urls import URLPattern, path
 
-from habeas.letters.views import signing
+from habeas.letters.views import pack, signing
 
 app_name = "letters"
 
@@ -25,7 +25,10 @@ urlpatterns: list[URLPattern] = [
 # (moderation)
 
 # --- Delivery pack -------------------------------------------------------------
-# (pack)
+urlpatterns += [
+    path("letters/<slug:slug>/pack.pdf", pack.pack_pdf, name="pack_pdf"),
+    path("letters/<slug:slug>/pack.csv", pack.pack_csv, name="pack_csv"),
+]
 
 # --- Public pages (last: the slug pages) --------------------------------------
 # (public)
