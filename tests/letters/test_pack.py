@@ -222,6 +222,7 @@ def test_the_pdf_counts_people_organisations_and_countries() -> None:
     text = document_text(letter)
     assert "1 organisation" in text
     assert "42 people" in text
+    assert "United Kingdom" in text
 
 
 def test_the_pdf_lists_signatories_up_to_its_cap_and_points_to_the_csv() -> None:

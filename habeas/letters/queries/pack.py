@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
 
 from habeas.coalition.models import Organisation
+from habeas.core.countries import country_name
 from habeas.letters.models import Endorsement, Letter, LetterText, Signature, SignatureCount
 
 CHUNK = 2000
@@ -42,6 +43,11 @@ class Signatory:
     country: str
     affiliation: str
 
+    @property
+    def country_name(self) -> str:
+        """The country's name in the active language."""
+        return country_name(self.country)
+
 
 @dataclass(frozen=True)
 class PackEndorsement:
@@ -52,6 +58,11 @@ class PackEndorsement:
     country: str
     signatory: str
     signatory_role: str
+
+    @property
+    def country_name(self) -> str:
+        """The country's name in the active language, or "" if none is known."""
+        return country_name(self.country) if self.country else ""
 
     @property
     def kind_label(self) -> str:
@@ -68,6 +79,11 @@ class PackCounts:
     organisations: int
     by_country: list[tuple[str, int]]
     named: int
+
+    @property
+    def country_names(self) -> list[tuple[str, int]]:
+        """``by_country`` with each country's name in the active language."""
+        return [(country_name(code), total) for code, total in self.by_country]
 
 
 def pack_texts(letter: Letter) -> list[LetterText]:
