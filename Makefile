@@ -38,7 +38,7 @@ fmt: $(TEST_INSTALLED)
 typecheck: $(TEST_INSTALLED)
 	HABEAS_DEBUG=1 $(BIN)/mypy habeas tests bench
 
-check: $(TEST_INSTALLED)
+check: $(TEST_INSTALLED) pdf-deps
 	HABEAS_DEBUG=1 $(BIN)/habeas makemigrations --check --dry-run
 	scripts/check-deploy
 
