@@ -206,22 +206,22 @@ def make_other_letter(author: Organisation) -> Letter:
 
 
 def test_the_pdf_counts_people_organisations_and_countries() -> None:
-    """The counts are those the tally published (people, by country, most first)
-    and the number of verified endorsements."""
+    """The counts are those the tally published (people, by country, most first,
+    with thousands separated) and the number of verified endorsements."""
     letter, _author = make_letter()
-    SignatureCount.objects.create(letter=letter, country="GB", day=T0.date(), signatures=7)
+    SignatureCount.objects.create(letter=letter, country="GB", day=T0.date(), signatures=1207)
     SignatureCount.objects.create(letter=letter, country="PK", day=T0.date(), signatures=30)
     SignatureCount.objects.create(
         letter=letter, country="PK", day=T0.date() + datetime.timedelta(days=1), signatures=5
     )
     Endorsement.objects.create(letter=letter, name="U", status=Endorsement.Status.VERIFIED)
     counts = queries.pack_counts(letter)
-    assert counts.people == 42
+    assert counts.people == 1242
     assert counts.organisations == 1
-    assert counts.by_country == [("PK", 35), ("GB", 7)]
+    assert counts.by_country == [("GB", 1207), ("PK", 35)]
     text = document_text(letter)
     assert "1 organisation" in text
-    assert "42 people" in text
+    assert "1,242 people" in text
     assert "United Kingdom" in text
 
 
