@@ -340,7 +340,8 @@ def test_the_csv_streams_in_chunks_read_a_keyset_page_at_a_time(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The CSV is a streaming response: signatures are read a page of CHUNK rows
-    per query while lines go out a few at a time, never the whole list at once."""
+    per query, each page seeking past the last by an indexable bound, while lines
+    go out a few at a time, never the whole list at once."""
     monkeypatch.setattr(queries, "CHUNK", 3)
     monkeypatch.setattr(pack, "CSV_LINES_PER_CHUNK", 2)
     letter, author = make_letter()
@@ -357,6 +358,8 @@ def test_the_csv_streams_in_chunks_read_a_keyset_page_at_a_time(
     # 7 rows in pages of 3: 3 + 3 + 1, the last page short, so no fourth query.
     assert len(signature_reads) == 3
     assert all("LIMIT 3" in sql for sql in signature_reads)
+    # Each later page seeks to its start by a bound an index can use.
+    assert all('"confirmed_at" >=' in sql for sql in signature_reads[1:])
     # The header rides with the first two rows; then two rows a chunk, then the rest.
     assert len(chunks) == 4
     assert chunks[-1] == b"person,Signer 6,,GB,London,,,\r\n"

@@ -155,7 +155,11 @@ def pack_signatories(letter: Letter, *, limit: int | None = None) -> Iterator[Si
         page = base
         if after is not None:
             at, pk = after
-            page = page.filter(Q(confirmed_at__gt=at) | Q(confirmed_at=at, pk__gt=pk))
+            # The >= bound is what an index can seek to; the OR alone makes
+            # PostgreSQL scan every earlier row again on each page.
+            page = page.filter(
+                Q(confirmed_at__gte=at), Q(confirmed_at__gt=at) | Q(confirmed_at=at, pk__gt=pk)
+            )
         size = CHUNK if left is None else min(CHUNK, left)
         rows = list(
             page.order_by("confirmed_at", "pk").values_list(
