@@ -198,14 +198,9 @@ def write_pdf(slug: str, output: str) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     """Run one step; print its JSON."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "habeas.settings")
-    import logging
-
     import django
 
     django.setup()
-    # WeasyPrint and fontTools log every step at INFO; the figures are what matter.
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
     step, args = (argv[0], argv[1:]) if argv else ("", [])
     started = time.perf_counter()
     if step == "seed":
