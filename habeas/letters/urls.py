@@ -6,7 +6,7 @@ service that names letters never gives one a reserved word as its address.
 
 from django.urls import URLPattern, path
 
-from habeas.letters.views import organisers, public, signing
+from habeas.letters.views import organisers, pack, public, signing
 
 app_name = "letters"
 
@@ -43,7 +43,10 @@ urlpatterns += [
 # (moderation)
 
 # --- Delivery pack -------------------------------------------------------------
-# (pack)
+urlpatterns += [
+    path("letters/<slug:slug>/pack.pdf", pack.pack_pdf, name="pack_pdf"),
+    path("letters/<slug:slug>/pack.csv", pack.pack_csv, name="pack_csv"),
+]
 
 # --- Public pages (last: the slug pages) --------------------------------------
 urlpatterns += [
