@@ -190,7 +190,6 @@ CLOCK_JOBS: list[tuple[str, float, str]] = [
     # Open letters, wired by their parts:
     # ("letters-abuse-report", 3600, ...),  the hourly report of unusual signers
     # ("letters-privacy", 86400, ...),  expiry, IP-hash retention, anonymisation
-    # ("letters-mail-delivery", ..., ...),  the confirmation-mail outbox tick
 ]
 
 # --- E-mail ---------------------------------------------------------------

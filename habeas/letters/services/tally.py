@@ -86,7 +86,8 @@ def tally_fold(*, limit: int = FOLD_LIMIT) -> int:
     Each marked row adds one to its (letter, country, day) if it counts now
     and was not counted, takes one away if it was counted and no longer
     counts; ``counted`` is set to match and the mark cleared, in the same
-    transaction. Erased rows that the counts no longer include are deleted.
+    transaction. Withdrawn and erased rows (already without a name or an
+    address) that the counts no longer include are deleted.
     Safe to run from several processes at once: on PostgreSQL each fold
     locks its batch and skips rows another fold holds; on SQLite one writer
     runs at a time. Returns how many rows were folded.
@@ -117,7 +118,9 @@ def tally_fold(*, limit: int = FOLD_LIMIT) -> int:
             _add(letter_id, country, day, delta)
     Signature.objects.filter(pk__in=now_counted).update(counted=True, tally_due=False)
     Signature.objects.filter(pk__in=now_uncounted).update(counted=False, tally_due=False)
-    Signature.objects.filter(pk__in=now_uncounted, status=Signature.Status.ERASED).delete()
+    Signature.objects.filter(
+        pk__in=now_uncounted, status__in=[Signature.Status.WITHDRAWN, Signature.Status.ERASED]
+    ).delete()
     return len(rows)
 
 
