@@ -32,6 +32,7 @@ from habeas.coalition import urls as coalition_urls
 from habeas.coalition.models import Invitation, Organisation, Role
 from habeas.core import services as core_services
 from habeas.core.models import Source
+from habeas.letters import urls as letters_urls
 from tests.factories import (
     CampaignFactory,
     OrganisationFactory,
@@ -179,6 +180,33 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     # The archived copy is what readers check a citation against (the admin's
     # source page, which only site admins reach, calls it).
     ("archive_source", "source"): {"site_admin"},
+    # Open letters: a letter is its authoring organisations' words (org_a wrote
+    # both letters, in campaign C); a draft is theirs alone to read.
+    ("write_open_letter", "as_a"): {"editor_a", "admin_a"},
+    ("view_my_letters", "self"): set(ACTORS) - {"anonymous"},
+    ("view_open_letter", "draft_letter_of_a"): {"editor_a", "admin_a"},
+    ("edit_open_letter", "draft_letter_of_a"): {"editor_a", "admin_a"},
+    ("publish_open_letter", "draft_letter_of_a"): {"editor_a", "admin_a"},
+    ("close_open_letter", "open_letter_of_a"): {"editor_a", "admin_a"},
+    ("endorse_open_letter", "as_b"): {"editor_b", "admin_b"},
+    ("endorsement_requests", "open_letter_of_a"): {"coordinator_c"},
+    ("decide_endorsement", "request_on_letter_of_a"): {"coordinator_c"},
+    ("delivery_pack_pdf", "open_letter_of_a"): {"editor_a", "admin_a", "coordinator_c"},
+    ("delivery_pack_csv", "open_letter_of_a"): {"editor_a", "admin_a", "coordinator_c"},
+    # A visitor's pages: anyone, with or without an account.
+    ("view_open_letters", "site"): set(ACTORS),
+    ("view_open_letter", "open_letter_of_a"): set(ACTORS),
+    ("view_signatories", "open_letter_of_a"): set(ACTORS),
+    ("view_endorsements", "open_letter_of_a"): set(ACTORS),
+    ("view_letter_count", "open_letter_of_a"): set(ACTORS),
+    ("view_letter_badge", "open_letter_of_a"): set(ACTORS),
+    ("view_sign_form", "open_letter_of_a"): set(ACTORS),
+    ("view_signed", "open_letter_of_a"): set(ACTORS),
+    ("sign_open_letter", "open_letter_of_a"): set(ACTORS),
+    ("ask_to_endorse", "open_letter_of_a"): set(ACTORS),
+    # The mailed link is the credential: anyone holding it may use it.
+    ("confirm_signature", "pending_signature"): set(ACTORS),
+    ("manage_signature", "confirmed_signature"): set(ACTORS),
 }
 
 # Actions with no page of their own (the page that calls them has its row).
@@ -338,6 +366,7 @@ def world(db: None) -> World:
         invited_by=users["coordinator_c"],
         expires_at="2999-01-01T00:00:00Z",
     )
+    target.update(_letters_world(campaign_c, org_a, users))
     inviter = users["admin_a"]
     invitations = {
         key: Invitation.objects.create(
@@ -365,11 +394,63 @@ def world(db: None) -> World:
     )
 
 
+def _letters_world(campaign: Any, org_a: Any, users: dict[str, Any]) -> dict[str, Any]:
+    """Two letters by org_a in campaign C (a draft and an open one), a waiting
+    endorsement request from outside Habeas, and a pending and a confirmed signature."""
+    from django.utils import timezone
+
+    from habeas.letters.addresses import address_key
+    from habeas.letters.models import Endorsement, Letter, LetterText, Signature
+
+    def letter(slug: str, status: str) -> Letter:
+        made = Letter.objects.create(
+            campaign=campaign,
+            slug=slug,
+            status=status,
+            created_by=users["editor_a"],
+            published_at=None if status == Letter.Status.DRAFT else timezone.now(),
+        )
+        made.authors.add(org_a)
+        LetterText.objects.create(letter=made, language="en", title=slug, body="Free them.")
+        return made
+
+    draft = letter("draft-letter", Letter.Status.DRAFT)
+    opened = letter("open-letter", Letter.Status.OPEN)
+
+    def signature(email: str, status: str) -> Signature:
+        return Signature.objects.create(
+            letter=opened,
+            name="Signer",
+            email=email,
+            email_key=address_key(email),
+            email_domain="example.org",
+            country="PK",
+            language="en",
+            status=status,
+            confirmed_at=timezone.now() if status == Signature.Status.CONFIRMED else None,
+        )
+
+    return {
+        "draft_letter_of_a": draft,
+        "open_letter_of_a": opened,
+        "request_on_letter_of_a": Endorsement.objects.create(
+            letter=opened, name="A union branch", kind="UNION", contact_email="b@example.org"
+        ),
+        "pending_signature": signature("pending@example.org", Signature.Status.PENDING),
+        "confirmed_signature": signature("confirmed@example.org", Signature.Status.CONFIRMED),
+    }
+
+
+# How a visitor's browser posts the forms of a page that carries no CSRF token.
+SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+
+
 @dataclass(frozen=True)
 class Attempt:
     method: str
     path: str
     data: dict[str, str] | None = None
+    headers: dict[str, str] | None = None
     public: bool = False  # a public page: refused with 404, to anonymous visitors too
     # A list page open to every signed-in user: allowed means it shows this text,
     # refused means it answers 200 without it.
@@ -650,6 +731,75 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             )
         case "view_my_roles":
             return Attempt("get", "/accounts/")
+    return _letters_attempt(action, obj, world)
+
+
+def _letters_attempt(action: str, obj: str, world: World) -> Attempt:
+    from habeas.letters import tokens
+
+    o = world.objects
+    slug = getattr(o.get(obj), "slug", "open-letter")
+    text = {"title_en": "A title", "addressees_en": "To whom", "body_en": "The text."}
+    match action:
+        case "write_open_letter":
+            data = {**text, "campaign": str(o["campaign_c"].pk), "authors": str(o["org_a"].pk)}
+            return Attempt("post", "/letters/write/", data)
+        case "view_my_letters":
+            return Attempt("get", "/letters/mine/")
+        case "view_open_letter":
+            return Attempt("get", f"/letters/{slug}/", public=True)
+        case "edit_open_letter":
+            return Attempt("post", f"/letters/{slug}/edit/", text)
+        case "publish_open_letter":
+            return Attempt("post", f"/letters/{slug}/publish/", {})
+        case "close_open_letter":
+            return Attempt("post", f"/letters/{slug}/close/", {})
+        case "endorse_open_letter":
+            data = {"organisation": str(o["org_b"].pk), "action": "endorse"}
+            return Attempt("post", "/letters/open-letter/endorse/", data)
+        case "endorsement_requests":
+            return Attempt("get", f"/letters/{slug}/endorsements/requests/")
+        case "decide_endorsement":
+            path = f"/letters/open-letter/endorsements/requests/{o[obj].pk}/"
+            return Attempt("post", path, {"decision": "verify"})
+        case "delivery_pack_pdf":
+            return Attempt("get", f"/letters/{slug}/pack.pdf")
+        case "delivery_pack_csv":
+            return Attempt("get", f"/letters/{slug}/pack.csv")
+        case "view_open_letters":
+            return Attempt("get", "/letters/", public=True)
+        case "view_signatories":
+            return Attempt("get", f"/letters/{slug}/signatories/", public=True)
+        case "view_endorsements":
+            return Attempt("get", f"/letters/{slug}/endorsements/", public=True)
+        case "view_letter_count":
+            return Attempt("get", f"/letters/{slug}/count.json", public=True)
+        case "view_letter_badge":
+            return Attempt("get", f"/letters/{slug}/badge.svg", public=True)
+        case "view_sign_form":
+            return Attempt("get", f"/letters/{slug}/sign/", public=True)
+        case "view_signed":
+            return Attempt("get", f"/letters/{slug}/signed/", public=True)
+        case "sign_open_letter":
+            data = {"name": "A visitor", "email": "visitor@example.org", "country": "GB"}
+            return Attempt("post", f"/letters/{slug}/sign/", data, headers=SAME_ORIGIN)
+        case "ask_to_endorse":
+            data = {
+                "name": "A trades council",
+                "kind": "UNION",
+                "country": "GB",
+                "signatory": "Its secretary",
+                "signatory_role": "Secretary",
+                "contact_email": "council@example.org",
+            }
+            return Attempt("post", f"/letters/{slug}/endorse/ask/", data, headers=SAME_ORIGIN)
+        case "confirm_signature":
+            token = tokens.confirm_token(o[obj])
+            return Attempt("post", f"/letters/confirm/{token}/", {}, headers=SAME_ORIGIN)
+        case "manage_signature":
+            token = tokens.manage_token(o[obj])
+            data = {"action": "withdraw"}
+            return Attempt("post", f"/letters/signature/{token}/", data, headers=SAME_ORIGIN)
     raise AssertionError(f"no attempt for {action}")
 
 
@@ -668,10 +818,12 @@ def test_access_matrix_through_pages(world: World, actor: str, action: str, obj:
         sign_in(client, world.users[actor])
     attempt = _attempt(action, obj, world)
     before = _state()
-    response = getattr(client, attempt.method)(attempt.path, attempt.data)
+    response = getattr(client, attempt.method)(
+        attempt.path, attempt.data, **(attempt.headers or {})
+    )
     allowed = actor in ALLOWED[(action, obj)]
     if allowed:
-        assert response.status_code in {200, 302}, response.status_code
+        assert response.status_code in {200, 302, 303}, response.status_code
         if response.status_code == 302:
             assert "/accounts/login/" not in response["Location"]
             assert "/two-factor/" not in response["Location"]
@@ -713,7 +865,11 @@ def test_every_page_has_a_row(world: World) -> None:
         for (action, obj) in ALLOWED
         if action not in SERVICE_ONLY
     }
-    pages = _named_patterns(cases_urls) | _named_patterns(coalition_urls)
+    pages = (
+        _named_patterns(cases_urls)
+        | _named_patterns(coalition_urls)
+        | _named_patterns(letters_urls)
+    )
     assert pages - tried == set()
 
 
@@ -909,6 +1065,69 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
         body="Svc",
     ),
 }
+
+
+def _letter_service(name: str) -> Callable[..., Any]:
+    from habeas.letters.services import endorsements, letters, signing
+
+    for module in (letters, endorsements, signing):
+        if hasattr(module, name):
+            found: Callable[..., Any] = getattr(module, name)
+            return found
+    raise AssertionError(name)
+
+
+SERVICE_CALLS.update(
+    {
+        "write_open_letter": lambda w, user, obj: _letter_service("letter_create")(
+            by=user,
+            campaign=w.objects["campaign_c"],
+            authors=[w.objects["org_a"]],
+            texts={"en": ("Svc", "Svc", "Svc")},
+        ),
+        "edit_open_letter": lambda w, user, obj: _letter_service("letter_update")(
+            by=user, letter=w.objects[obj], texts={"en": ("Svc", "Svc", "Svc")}
+        ),
+        "publish_open_letter": lambda w, user, obj: _letter_service("letter_publish")(
+            by=user, letter=w.objects[obj]
+        ),
+        "close_open_letter": lambda w, user, obj: _letter_service("letter_close")(
+            by=user, letter=w.objects[obj]
+        ),
+        "endorse_open_letter": lambda w, user, obj: _letter_service("endorsement_add")(
+            by=user, letter=w.objects["open_letter_of_a"], organisation=w.objects["org_b"]
+        ),
+        "decide_endorsement": lambda w, user, obj: _letter_service("endorsement_decide")(
+            by=user, endorsement=w.objects[obj], verify=True
+        ),
+        # A visitor's acts take no account: the open letter, or the mailed
+        # token the page checks, is what allows them.
+        "sign_open_letter": lambda w, user, obj: _letter_service("signature_submit")(
+            letter=w.objects[obj],
+            facts=_letter_service("SignatureFacts")(
+                name="Svc", email="svc@example.org", country="GB"
+            ),
+            ip_hash="fd00::1",
+            started_at=None,
+            site_url="http://testserver",
+        ),
+        "ask_to_endorse": lambda w, user, obj: _letter_service("endorsement_request")(
+            letter=w.objects[obj],
+            name="Svc council",
+            kind="UNION",
+            country="GB",
+            signatory="Svc",
+            signatory_role="Svc",
+            contact_email="svc@example.org",
+        ),
+        "confirm_signature": lambda w, user, obj: _letter_service("signature_confirm")(
+            signature=w.objects[obj]
+        ),
+        "manage_signature": lambda w, user, obj: _letter_service("signature_withdraw")(
+            signature=w.objects[obj]
+        ),
+    }
+)
 
 SERVICE_CELLS = [
     pytest.param(actor, action, obj, id=f"{actor}-{action}-{obj}")

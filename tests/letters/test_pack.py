@@ -371,11 +371,12 @@ def test_the_csv_streams_in_chunks_read_a_keyset_page_at_a_time(
 
 @pytest.mark.parametrize("suffix", ["pack.pdf", "pack.csv"])
 def test_anonymous_visitors_are_refused(client: Client, suffix: str) -> None:
-    """Someone not signed in gets no pack."""
+    """Someone not signed in gets no pack: they are sent to sign in first."""
     letter, _author = make_letter()
     sign(letter, 1)
     response = client.get(f"/letters/{letter.slug}/{suffix}")
-    assert response.status_code == 403
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
     assert b"Signer 1" not in response.content
 
 

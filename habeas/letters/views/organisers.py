@@ -213,13 +213,15 @@ def endorse(request: AuthedRequest, slug: str) -> HttpResponse:
     organisations = editable_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
+    status = 200
     if request.method == "POST":
         form = EndorseForm(request.POST, organisations=organisations)
-        if not form.is_valid():
-            messages.error(request, _("Choose one of your organisations."))
-        else:
+        if form.is_valid():
             _endorse_or_withdraw(request, letter, form)
-        return redirect("letters:endorse", slug=letter.slug)
+            return redirect("letters:endorse", slug=letter.slug)
+        # Not one of the user's organisations (or no such choice): nothing done.
+        messages.error(request, _("Choose one of your organisations."))
+        status = 400
     return render(
         request,
         "letters/endorse.html",
@@ -228,6 +230,7 @@ def endorse(request: AuthedRequest, slug: str) -> HttpResponse:
             "title": queries.letter_title(letter, get_language() or "en"),
             "choices": queries.endorse_choices(request.user, letter),
         },
+        status=status,
     )
 
 

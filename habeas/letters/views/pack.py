@@ -7,6 +7,7 @@ made when asked for, from what counts at that moment.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -15,6 +16,7 @@ from habeas.letters import pack as delivery
 
 
 @never_cache
+@login_required
 @require_safe
 def pack_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     letter = delivery.access_pack(request.user, slug)
@@ -24,6 +26,7 @@ def pack_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
+@login_required
 @require_safe
 def pack_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     letter = delivery.access_pack(request.user, slug)
