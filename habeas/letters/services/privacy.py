@@ -49,13 +49,18 @@ ANONYMOUS = {
 def _in_batches(rows: QuerySet[Signature], change: dict[str, object] | None) -> int:
     """Update (or, with ``change`` None, delete) ``rows`` BATCH at a time; how many.
 
-    Each batch re-applies the filter of ``rows``, so a row that stopped
-    matching meanwhile (a signature confirmed a moment ago) is left alone.
+    Walks the rows once in key order, so it ends even if a change left a
+    row matching. Each batch re-applies the filter of ``rows``, so a row
+    that stopped matching meanwhile (a signature confirmed a moment ago)
+    is left alone.
     """
     done = 0
+    after = 0
     while True:
         with transaction.atomic():
-            ids = list(rows.order_by("pk").values_list("pk", flat=True)[:BATCH])
+            ids = list(
+                rows.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:BATCH]
+            )
             if not ids:
                 return done
             batch = rows.filter(pk__in=ids)
@@ -65,6 +70,7 @@ def _in_batches(rows: QuerySet[Signature], change: dict[str, object] | None) -> 
                 done += batch.update(**change)
         if len(ids) < BATCH:
             return done
+        after = ids[-1]
 
 
 def unconfirmed_expire(now: datetime | None = None) -> int:
