@@ -187,9 +187,10 @@ else:
 CLOCK_JOBS: list[tuple[str, float, str]] = [
     ("letters-tally-fold", 2, "habeas.letters.services.tally.tally_fold_due"),
     ("letters-tally-reconcile", 600, "habeas.letters.services.tally.tally_reconcile"),
-    # Open letters, wired by their parts:
-    # ("letters-abuse-report", 3600, ...),  the hourly report of unusual signers
-    # ("letters-privacy", 86400, ...),  expiry, IP-hash retention, anonymisation
+    # The hourly report of addresses and domains that sign unusually often.
+    ("letters-abuse-report", 3600, "habeas.letters.queries.moderation.hourly_report"),
+    # Expiry of unconfirmed signatures, address hashes after 30 days, anonymisation.
+    ("letters-privacy", 86400, "habeas.letters.services.privacy.daily_privacy"),
 ]
 
 # --- E-mail ---------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from habeas.coalition.queries import Visitor
-from habeas.letters.models import Letter
+from habeas.letters.models import Letter, SignatureInvalidation
 
 
 def access_letter_for_reader(user: Visitor, slug: str) -> Letter:
@@ -33,3 +33,15 @@ def access_letter(user: Visitor, slug: str, perm: str) -> Letter:
     if not user.has_perm(perm, letter):
         raise PermissionDenied
     return letter
+
+
+def access_invalidation(letter: Letter, invalidation_id: int) -> SignatureInvalidation:
+    """The batch ``invalidation_id`` of ``letter``; Http404 for none or another letter's."""
+    invalidation = (
+        SignatureInvalidation.objects.select_related("letter__campaign")
+        .filter(letter=letter, pk=invalidation_id)
+        .first()
+    )
+    if invalidation is None:
+        raise Http404
+    return invalidation

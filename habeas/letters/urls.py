@@ -6,7 +6,7 @@ service that names letters never gives one a reserved word as its address.
 
 from django.urls import URLPattern, path
 
-from habeas.letters.views import organisers, pack, public, signing
+from habeas.letters.views import moderation, organisers, pack, public, signing
 
 app_name = "letters"
 
@@ -40,7 +40,14 @@ urlpatterns += [
 ]
 
 # --- Moderation of signatures --------------------------------------------------
-# (moderation)
+urlpatterns += [
+    path("letters/<slug:slug>/moderate/", moderation.moderate, name="moderate"),
+    path(
+        "letters/<slug:slug>/moderate/undo/<int:invalidation_id>/",
+        moderation.undo,
+        name="moderate_undo",
+    ),
+]
 
 # --- Delivery pack -------------------------------------------------------------
 urlpatterns += [

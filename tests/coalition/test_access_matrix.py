@@ -193,6 +193,19 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("decide_endorsement", "request_on_letter_of_a"): {"coordinator_c"},
     ("delivery_pack_pdf", "open_letter_of_a"): {"editor_a", "admin_a", "coordinator_c"},
     ("delivery_pack_csv", "open_letter_of_a"): {"editor_a", "admin_a", "coordinator_c"},
+    # Signatures are moderated by the campaign's moderators, and by site
+    # admins, who see abuse across campaigns; never by the letter's authors.
+    ("moderate_signatures", "open_letter_of_a"): {"coordinator_c", "moderator_c", "site_admin"},
+    ("invalidate_signatures", "open_letter_of_a"): {
+        "coordinator_c",
+        "moderator_c",
+        "site_admin",
+    },
+    ("undo_invalidation", "invalidation_on_letter_of_a"): {
+        "coordinator_c",
+        "moderator_c",
+        "site_admin",
+    },
     # A visitor's pages: anyone, with or without an account.
     ("view_open_letters", "site"): set(ACTORS),
     ("view_open_letter", "open_letter_of_a"): set(ACTORS),
@@ -430,7 +443,18 @@ def _letters_world(campaign: Any, org_a: Any, users: dict[str, Any]) -> dict[str
             confirmed_at=timezone.now() if status == Signature.Status.CONFIRMED else None,
         )
 
+    from habeas.letters.models import SignatureInvalidation
+
+    batch = SignatureInvalidation.objects.create(
+        letter=opened,
+        reason="A flood",
+        email_domain="flood.example",
+        created_by=users["site_admin"],
+    )
+    flood = signature("one@flood.example", Signature.Status.CONFIRMED)
+    Signature.objects.filter(pk=flood.pk).update(invalidation=batch)
     return {
+        "invalidation_on_letter_of_a": batch,
         "draft_letter_of_a": draft,
         "open_letter_of_a": opened,
         "request_on_letter_of_a": Endorsement.objects.create(
@@ -793,6 +817,13 @@ def _letters_attempt(action: str, obj: str, world: World) -> Attempt:
                 "contact_email": "council@example.org",
             }
             return Attempt("post", f"/letters/{slug}/endorse/ask/", data, headers=SAME_ORIGIN)
+        case "moderate_signatures":
+            return Attempt("get", f"/letters/{slug}/moderate/")
+        case "invalidate_signatures":
+            data = {"email_domain": "example.org", "reason": "A flood", "step": "confirm"}
+            return Attempt("post", f"/letters/{slug}/moderate/", data)
+        case "undo_invalidation":
+            return Attempt("post", f"/letters/open-letter/moderate/undo/{o[obj].pk}/", {})
         case "confirm_signature":
             token = tokens.confirm_token(o[obj])
             return Attempt("post", f"/letters/confirm/{token}/", {}, headers=SAME_ORIGIN)
@@ -1077,6 +1108,13 @@ def _letter_service(name: str) -> Callable[..., Any]:
     raise AssertionError(name)
 
 
+def _moderation_service(name: str) -> Callable[..., Any]:
+    from habeas.letters.services import moderation
+
+    found: Callable[..., Any] = getattr(moderation, name)
+    return found
+
+
 SERVICE_CALLS.update(
     {
         "write_open_letter": lambda w, user, obj: _letter_service("letter_create")(
@@ -1099,6 +1137,18 @@ SERVICE_CALLS.update(
         ),
         "decide_endorsement": lambda w, user, obj: _letter_service("endorsement_decide")(
             by=user, endorsement=w.objects[obj], verify=True
+        ),
+        "invalidate_signatures": lambda w, user, obj: _moderation_service("signatures_invalidate")(
+            by=user,
+            letter=w.objects[obj],
+            from_at=None,
+            until_at=None,
+            ip_hash="",
+            email_domain="example.org",
+            reason="Svc",
+        ),
+        "undo_invalidation": lambda w, user, obj: _moderation_service("invalidation_undo")(
+            by=user, invalidation=w.objects[obj]
         ),
         # A visitor's acts take no account: the open letter, or the mailed
         # token the page checks, is what allows them.

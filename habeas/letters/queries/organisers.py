@@ -148,3 +148,15 @@ def endorsements_of_organisation(organisation: Organisation) -> Capped[Endorseme
         )
         .order_by("-created_at", "-pk")
     )
+
+
+def letters_of_campaign_published(campaign: Campaign) -> Capped[Letter]:
+    """The campaign's published letters (open or closed), newest first; capped.
+    Each carries ``title_en`` and ``title_ur``."""
+    return capped(
+        _with_titles(
+            Letter.objects.filter(
+                campaign=campaign, status__in=[Letter.Status.OPEN, Letter.Status.CLOSED]
+            ).order_by("-published_at", "-pk")
+        )
+    )
