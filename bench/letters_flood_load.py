@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sys
 import time
@@ -374,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     figures = asyncio.run(flood(run, args.concurrency, args.warmup, duration))
     figures["wall_s"] = round(time.perf_counter() - started, 3)
+    # What this client itself took from the shared CPUs, and how busy they were.
+    figures["client_cpu_s"] = round(time.process_time(), 3)
+    figures["load_average_after"] = [round(value, 2) for value in os.getloadavg()]
     with args.records.open("w", encoding="utf-8") as out:
         for record in run.records:
             out.write(json.dumps(record, sort_keys=True) + "\n")
