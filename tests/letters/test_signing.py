@@ -484,3 +484,19 @@ def test_signing_sets_no_cookie_at_any_step() -> None:
     answers += [client.get(f"/letters/signature/{manage}/")]
     assert [answer.cookies for answer in answers] == [{}] * len(answers)
     assert client.cookies == {}
+
+
+def test_confirming_deletes_the_address_unless_updates_were_asked_for() -> None:
+    """After confirmation only the keyed hash stays, unless the signer wants updates."""
+    letter = open_letter()
+    quiet = _confirmed(letter)
+    sign(Client(), letter, email="news@example.org", send_updates="on")
+    wants = signing.signature_confirm(
+        signature=Signature.objects.get(email_key=address_key("news@example.org"))
+    )
+    assert quiet.email == ""
+    assert quiet.email_key == address_key("amina@example.org")
+    assert wants.email == "news@example.org"
+    # The address still counts as signed: signing again makes no second row.
+    sign(Client(), letter)
+    assert Signature.objects.count() == 2

@@ -143,7 +143,10 @@ def signature_confirm(*, signature: Signature) -> Signature:
     """Confirm a pending signature (the caller has checked its token).
 
     The signature counts from the next tally on, unless it is suspect or in
-    an invalidated batch. A signature no longer pending is returned as it is.
+    an invalidated batch. The address itself is deleted now unless the
+    signer asked for updates: its keyed hash still keeps the signature
+    unique and lets the mailed link withdraw or erase it. A signature no
+    longer pending is returned as it is.
     """
     with transaction.atomic():
         locked = Signature.objects.select_for_update().get(pk=signature.pk)
@@ -153,7 +156,9 @@ def signature_confirm(*, signature: Signature) -> Signature:
         locked.confirmed_at = timezone.now()
         locked.mail_due_at = None
         locked.tally_due = True
-        locked.save(update_fields=["status", "confirmed_at", "mail_due_at", "tally_due"])
+        if not locked.send_updates:
+            locked.email = ""
+        locked.save(update_fields=["status", "confirmed_at", "mail_due_at", "tally_due", "email"])
         return locked
 
 
