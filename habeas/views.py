@@ -19,6 +19,7 @@ from habeas.coalition.queries import (
     united_front,
 )
 from habeas.core.lists import paged
+from habeas.letters.queries.organisers import endorsements_of_organisation
 
 
 def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, object]:
@@ -82,6 +83,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": found,
             "persons": persons_affiliated_with(found),
+            "endorsed_letters": endorsements_of_organisation(found),
             **organisation_profile(found),
         },
     )

@@ -171,4 +171,4 @@ REGISTER = 20
 DIRECTORY = 3
 CORRESPONDENCE = 2
 MEMBERS = 15
-COORDINATE = 15
+COORDINATE = 16  # + the letters with requests to endorse waiting

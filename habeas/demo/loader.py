@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
+from habeas.accounts.models import User
 from habeas.actions.models import Action
 from habeas.cases.models import (
     Affiliation,
@@ -43,6 +44,8 @@ from habeas.coalition.models import (
 )
 from habeas.coalition.services import grant_create_at_console
 from habeas.core.models import Source
+from habeas.core.text import render_markdown
+from habeas.letters.models import Letter, LetterText
 
 LETTER_PATH = Path(__file__).resolve().parent / "letter" / "open-letter-2025-05-30.md"
 COORDINATOR_USERNAME = "coordinator"
@@ -100,6 +103,13 @@ LETTER_SUBJECT = (
     "For united class-struggle defence to free political prisoners in Pakistan!"
 )
 LETTER_SIGNED = "Mansa Kaur, for Workers Hammer, newspaper of the Spartacist League Britain"
+# The same letter as an open letter of the campaign, open for signing: its
+# author, its addressee and its English words, and nothing it does not have
+# (no Urdu translation, no signature, no endorsement, no goal, no closing date).
+OPEN_LETTER_SLUG = "united-class-struggle-defence-2025-05-30"
+OPEN_LETTER_AUTHOR = "sl-b"
+OPEN_LETTER_ADDRESSEES = "The Revolutionary Communist International"
+LETTER_DATE = datetime.datetime(2025, 5, 30, 12, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,12 @@ def _letter_body() -> str:
     return text[start:end].strip()
 
 
+def _open_letter_body() -> str:
+    """The letter from its salutation to its signature, as published."""
+    text = LETTER_PATH.read_text(encoding="utf-8")
+    return text[text.index("Dear comrades,") :].strip()
+
+
 def _letter_source() -> tuple[Source, bool]:
     digest = hashlib.sha256(LETTER_PATH.read_bytes()).hexdigest()
     return Source.objects.get_or_create(
@@ -179,7 +195,7 @@ def _letter_source() -> tuple[Source, bool]:
     )
 
 
-def _ensure_coordinator(report: LoadReport, campaign: Campaign) -> None:
+def _ensure_coordinator(report: LoadReport, campaign: Campaign) -> User:
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=COORDINATOR_USERNAME, defaults={"display_name": "Demo coordinator"}
@@ -193,6 +209,37 @@ def _ensure_coordinator(report: LoadReport, campaign: Campaign) -> None:
     active_before = RoleGrant.objects.active().filter(user=user).count()
     grant_create_at_console(user=user, role=Role.COORDINATOR, campaign=campaign)
     report.count("role", RoleGrant.objects.active().filter(user=user).count() > active_before)
+    return user
+
+
+def _ensure_open_letter(
+    report: LoadReport, campaign: Campaign, author: Organisation, loaded_by: User
+) -> None:
+    """The letter, open for signing, by its author; found by its address when loaded before."""
+    letter, created = Letter.objects.get_or_create(
+        slug=OPEN_LETTER_SLUG,
+        defaults={
+            "campaign": campaign,
+            "status": Letter.Status.OPEN,
+            "opens_at": LETTER_DATE,
+            "published_at": LETTER_DATE,
+            "created_at": LETTER_DATE,
+            "created_by": loaded_by,
+        },
+    )
+    report.count("open letter", created)
+    if not created:
+        return
+    letter.authors.add(author)
+    body = _open_letter_body()
+    LetterText.objects.create(
+        letter=letter,
+        language="en",
+        title=LETTER_SUBJECT,
+        addressees=OPEN_LETTER_ADDRESSEES,
+        body=body,
+        body_html=str(render_markdown(body)),
+    )
 
 
 @transaction.atomic
@@ -267,7 +314,7 @@ def load_demo() -> LoadReport:
             subject=LETTER_SUBJECT,
             body=_letter_body(),
             signed=LETTER_SIGNED,
-            published_at=datetime.datetime(2025, 5, 30, 12, tzinfo=datetime.UTC),
+            published_at=LETTER_DATE,
             source=source,
         )
         report.count("correspondence", True)
@@ -325,7 +372,8 @@ def load_demo() -> LoadReport:
         if created:
             action.organisations.add(organisations["rci"], organisations["sl-b"])
 
-    _ensure_coordinator(report, campaign)
+    coordinator = _ensure_coordinator(report, campaign)
+    _ensure_open_letter(report, campaign, organisations[OPEN_LETTER_AUTHOR], coordinator)
     return report
 
 
@@ -342,5 +390,7 @@ def demo_counts() -> dict[str, int]:
         "action": Action,
         "position": Position,
         "correspondence": Correspondence,
+        "open letter": Letter,
+        "open letter text": LetterText,
     }
     return {kind: model._default_manager.count() for kind, model in kinds.items()}

@@ -6,7 +6,7 @@ service that names letters never gives one a reserved word as its address.
 
 from django.urls import URLPattern, path
 
-from habeas.letters.views import signing
+from habeas.letters.views import organisers, signing
 
 app_name = "letters"
 
@@ -19,7 +19,21 @@ urlpatterns: list[URLPattern] = [
 ]
 
 # --- Organisers: write, publish, close; endorsements ---------------------------
-# (organisers)
+urlpatterns += [
+    path("letters/write/", organisers.write, name="write"),
+    path("letters/mine/", organisers.mine, name="mine"),
+    path("letters/<slug:slug>/edit/", organisers.edit, name="edit"),
+    path("letters/<slug:slug>/publish/", organisers.publish, name="publish"),
+    path("letters/<slug:slug>/close/", organisers.close, name="close"),
+    path("letters/<slug:slug>/endorse/", organisers.endorse, name="endorse"),
+    path("letters/<slug:slug>/endorse/ask/", organisers.endorse_ask, name="endorse_ask"),
+    path("letters/<slug:slug>/endorsements/", organisers.endorsements, name="endorsements"),
+    path(
+        "letters/<slug:slug>/endorsements/<int:endorsement_id>/",
+        organisers.endorsement_decide,
+        name="endorsement_decide",
+    ),
+]
 
 # --- Moderation of signatures --------------------------------------------------
 # (moderation)

@@ -22,6 +22,7 @@ from habeas.coalition.models import (
 )
 from habeas.core.models import Source
 from habeas.demo.loader import LETTER_PATH, demo_counts, load_demo
+from habeas.letters.models import Endorsement, Letter, LetterText, Signature
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,8 @@ def test_demo_loads_twice_without_duplicates(settings: Any, tmp_path: Path) -> N
         "action": 4,
         "position": 7,
         "correspondence": 1,
+        "open letter": 1,
+        "open letter text": 1,
     }
 
 
@@ -110,6 +113,7 @@ def test_coordinator_password_is_generated_not_fixed(settings: Any, tmp_path: Pa
     assert user.check_password(password)
     assert len(password) >= 16
 
+    Letter.objects.all().delete()  # its record of who loaded it protects the user
     get_user_model().objects.all().delete()
     call_command("demo", stdout=StringIO())
     assert credentials.read_text().split("password: ")[1].strip() != password
@@ -128,3 +132,33 @@ def test_the_demo_shows_the_letter_of_30_may_2025_as_correspondence() -> None:
     assert "Dear comrades" in page
     assert "Spartacist League/Britain" in page
     assert Client().get(f"/letters/{letter.pk}/")["Location"] == f"/correspondence/{letter.pk}/"
+
+
+def test_the_demo_letter_is_open_for_signing_by_its_author() -> None:
+    """The letter of 30 May 2025 is an open letter of the demo campaign by the SL/B, open for
+    signing, in its English words only: no invented Urdu, signature or endorsement."""
+    load_demo()
+    letter = Letter.objects.get()
+    assert letter.status == Letter.Status.OPEN
+    assert letter.campaign.slug == "free-political-prisoners-pakistan"
+    assert [o.slug for o in letter.authors.all()] == ["sl-b"]
+    assert letter.published_at is not None
+    assert letter.published_at.date().isoformat() == "2025-05-30"
+    assert letter.opens_at == letter.published_at
+    assert letter.closes_at is None
+    assert letter.goal is None
+    assert not letter.slug.isdigit()
+    text = LetterText.objects.get()
+    assert text.language == "en"
+    assert text.title.startswith("Open Letter to the Revolutionary Communist International")
+    assert text.addressees == "The Revolutionary Communist International"
+    source = LETTER_PATH.read_text(encoding="utf-8")
+    assert text.body.startswith("Dear comrades,")
+    assert text.body in source
+    assert text.body.endswith("newspaper of the Spartacist League Britain")
+    assert "<em>Free Ehsan Ali" in text.body_html
+    assert not Signature.objects.exists()
+    assert not Endorsement.objects.exists()
+    load_demo()
+    assert Letter.objects.count() == 1
+    assert LetterText.objects.count() == 1

@@ -1,0 +1,1 @@
+"""Reads of open letters that pages need, by area: ``organisers``, ``public``."""
