@@ -11,7 +11,7 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: run test lint fmt typecheck pytest check bench messages vendor lock clean browser-deps
+.PHONY: run test lint fmt typecheck pytest check bench messages vendor lock clean browser-deps pdf-deps
 
 $(VENV)/bin/python:
 	@scripts/make-venv "$(PYTHON)" "$(VENV)"
@@ -24,7 +24,7 @@ $(TEST_INSTALLED): $(INSTALLED)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[test]'
 	@touch $@
 
-run: $(INSTALLED)
+run: $(INSTALLED) pdf-deps
 	@scripts/run-local
 
 lint: $(TEST_INSTALLED)
@@ -38,19 +38,22 @@ fmt: $(TEST_INSTALLED)
 typecheck: $(TEST_INSTALLED)
 	HABEAS_DEBUG=1 $(BIN)/mypy habeas tests bench
 
-check: $(TEST_INSTALLED)
+check: $(TEST_INSTALLED) pdf-deps
 	HABEAS_DEBUG=1 $(BIN)/habeas makemigrations --check --dry-run
 	scripts/check-deploy
 
 browser-deps:
 	@scripts/browser-deps
 
-pytest: $(TEST_INSTALLED) browser-deps
+pdf-deps:
+	@scripts/pdf-deps
+
+pytest: $(TEST_INSTALLED) browser-deps pdf-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck check pytest
 
-bench: $(TEST_INSTALLED)
+bench: $(TEST_INSTALLED) pdf-deps
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Compile the Urdu catalogue; the .mo file is committed so users need no gettext.

@@ -180,6 +180,18 @@ else:
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- Periodic jobs (habeas clock, started by habeas serve) ----------------
+
+# (name, every so many seconds, callable). Each must be safe to run from
+# two clocks at once; a failure is logged and the others go on.
+CLOCK_JOBS: list[tuple[str, float, str]] = [
+    ("letters-tally-fold", 2, "habeas.letters.services.tally.tally_fold_due"),
+    ("letters-tally-reconcile", 600, "habeas.letters.services.tally.tally_reconcile"),
+    # Open letters, wired by their parts:
+    # ("letters-abuse-report", 3600, ...),  the hourly report of unusual signers
+    # ("letters-privacy", 86400, ...),  expiry, IP-hash retention, anonymisation
+]
+
 # --- E-mail ---------------------------------------------------------------
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "") or f"file://{VAR_DIR / 'outbox'}"
@@ -347,5 +359,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["client_error"]},
         "django.security.csrf": {"filters": ["client_error"]},
+        # WeasyPrint and fontTools log every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

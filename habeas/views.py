@@ -20,6 +20,7 @@ from habeas.coalition.queries import (
 )
 from habeas.core.lists import paged
 from habeas.letters.queries.organisers import endorsements_of_organisation
+from habeas.letters.queries.public import letters_open_of
 
 
 def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, object]:
@@ -71,7 +72,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     """A campaign's united-front page; a draft or unknown slug answers 404."""
     found = access_public_campaign(slug)
-    return shortcuts.render(request, "campaign.html", _campaign_context(request, found))
+    context = _campaign_context(request, found)
+    context["open_letters"] = letters_open_of(found, language=get_language() or "en")
+    return shortcuts.render(request, "campaign.html", context)
 
 
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import signing
+from django.core.management import call_command
 from django.utils import timezone
 
 from habeas.letters.models import Signature
@@ -54,6 +55,11 @@ def test_a_visitor_signs_and_confirms_with_javascript_off(
     page.goto(link.group(1))
     page.get_by_role("button", name="Confirm my signature").click()
     assert page.get_by_role("heading", name="Thank you: your signature is confirmed").is_visible()
+
+    call_command("clock", once=True)
+    # (The letter page itself may come from the browser's cache for a few seconds.)
+    page.goto(f"/letters/{letter.slug}/signatories/")
+    assert "Amina Khan" in page.content()
 
     signature = Signature.objects.get()
     assert signature.status == Signature.Status.CONFIRMED

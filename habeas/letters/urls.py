@@ -6,7 +6,7 @@ service that names letters never gives one a reserved word as its address.
 
 from django.urls import URLPattern, path
 
-from habeas.letters.views import organisers, signing
+from habeas.letters.views import organisers, pack, public, signing
 
 app_name = "letters"
 
@@ -27,9 +27,13 @@ urlpatterns += [
     path("letters/<slug:slug>/close/", organisers.close, name="close"),
     path("letters/<slug:slug>/endorse/", organisers.endorse, name="endorse"),
     path("letters/<slug:slug>/endorse/ask/", organisers.endorse_ask, name="endorse_ask"),
-    path("letters/<slug:slug>/endorsements/", organisers.endorsements, name="endorsements"),
     path(
-        "letters/<slug:slug>/endorsements/<int:endorsement_id>/",
+        "letters/<slug:slug>/endorsements/requests/",
+        organisers.endorsements,
+        name="endorsement_requests",
+    ),
+    path(
+        "letters/<slug:slug>/endorsements/requests/<int:endorsement_id>/",
         organisers.endorsement_decide,
         name="endorsement_decide",
     ),
@@ -39,7 +43,17 @@ urlpatterns += [
 # (moderation)
 
 # --- Delivery pack -------------------------------------------------------------
-# (pack)
+urlpatterns += [
+    path("letters/<slug:slug>/pack.pdf", pack.pack_pdf, name="pack_pdf"),
+    path("letters/<slug:slug>/pack.csv", pack.pack_csv, name="pack_csv"),
+]
 
 # --- Public pages (last: the slug pages) --------------------------------------
-# (public)
+urlpatterns += [
+    path("letters/", public.letter_list, name="letter_list"),
+    path("letters/<slug:slug>/", public.letter, name="letter"),
+    path("letters/<slug:slug>/signatories/", public.signatories, name="signatories"),
+    path("letters/<slug:slug>/endorsements/", public.endorsements, name="endorsements"),
+    path("letters/<slug:slug>/count.json", public.count_json, name="count"),
+    path("letters/<slug:slug>/badge.svg", public.badge_svg, name="badge"),
+]

@@ -402,7 +402,7 @@ def test_the_form_speaks_urdu(letter: Letter) -> None:
 
 def test_the_queue_is_the_coordinators(world: World, letter: Letter) -> None:
     _ask(letter)
-    url = f"/letters/{letter.slug}/endorsements/"
+    url = f"/letters/{letter.slug}/endorsements/requests/"
     assert Client().get(url).status_code == 302
     for who in ("editor_a", "admin_a", "editor_b", "other_coordinator", "site_admin", "stranger"):
         assert world.client(who).get(url).status_code == 403, who
@@ -417,7 +417,7 @@ def test_the_coordinator_verifies_and_rejects_through_the_queue(
     first = _ask(letter)
     second = _ask(letter, name="Teachers Union Local 3")
     client = world.client("coordinator")
-    url = f"/letters/{letter.slug}/endorsements/"
+    url = f"/letters/{letter.slug}/endorsements/requests/"
     response = client.post(f"{url}{first.pk}/", {"decision": "verify"}, follow=True)
     assert _messages(response) == [f"Verified: {first.name} now shows on the letter."]
     response = client.post(f"{url}{second.pk}/", {"decision": "reject"}, follow=True)
@@ -435,14 +435,14 @@ def test_the_coordinator_verifies_and_rejects_through_the_queue(
 def test_a_decision_needs_a_known_request_and_a_known_answer(world: World, letter: Letter) -> None:
     request = _ask(letter)
     client = world.client("coordinator")
-    url = f"/letters/{letter.slug}/endorsements/"
+    url = f"/letters/{letter.slug}/endorsements/requests/"
     assert client.post(f"{url}999999/", {"decision": "verify"}).status_code == 404
     response = client.post(f"{url}{request.pk}/", {"decision": "maybe"}, follow=True)
     assert _messages(response) == ["Choose to verify or to reject the request."]
     other = world.letter(status=Letter.Status.OPEN, title="Another letter")
     assert (
         client.post(
-            f"/letters/{other.slug}/endorsements/{request.pk}/", {"decision": "verify"}
+            f"/letters/{other.slug}/endorsements/requests/{request.pk}/", {"decision": "verify"}
         ).status_code
         == 404
     )
@@ -458,14 +458,14 @@ def test_the_coordinate_page_counts_the_requests_waiting(world: World, letter: L
     _ask(letter, name="Teachers Union Local 3")
     client = world.client("coordinator")
     page = client.get(f"/campaigns/{world.campaign.slug}/coordinate/").content.decode()
-    assert f"/letters/{letter.slug}/endorsements/" in page
+    assert f"/letters/{letter.slug}/endorsements/requests/" in page
     assert "2 requests wait" in page
     for request in Endorsement.objects.all():
         services.endorsement_decide(
             by=world.users["coordinator"], endorsement=request, verify=True
         )
     page = client.get(f"/campaigns/{world.campaign.slug}/coordinate/").content.decode()
-    assert f"/letters/{letter.slug}/endorsements/" not in page
+    assert f"/letters/{letter.slug}/endorsements/requests/" not in page
 
 
 # --- The organisation's public page -----------------------------------------------------

@@ -120,6 +120,17 @@ def test_sign_mail_confirm_is_counted(smtp_server: Mailbox, prefix: str, subject
     # Running the worker again sends nothing more.
     run_worker()
     assert len(smtp_server.messages) == 1
+    # The clock folds the confirmation into the counts the public reads.
+    assert client.get(f"{prefix}/letters/free-them/count.json").json()["total"] == 0
+    call_command("clock", once=True)
+    assert client.get(f"{prefix}/letters/free-them/count.json").json()["total"] == 1
+    assert "Amina Khan" in client.get(f"{prefix}/letters/free-them/").content.decode()
+    # Withdrawing through the mailed link takes it out again.
+    client.post(manage.group(1), {"action": "withdraw"}, **ORIGIN)
+    call_command("clock", once=True)
+    assert client.get(f"{prefix}/letters/free-them/count.json").json()["total"] == 0
+    assert "Amina Khan" not in client.get(f"{prefix}/letters/free-them/").content.decode()
+    assert Signature.objects.count() == 0
 
 
 def test_the_answer_is_the_same_whether_the_address_had_signed() -> None:

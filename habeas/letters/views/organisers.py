@@ -315,7 +315,7 @@ def endorsements(request: AuthedRequest, slug: str) -> HttpResponse:
     letter = access_letter(request.user, slug, "letters.verify_endorsement")
     return render(
         request,
-        "letters/endorsements.html",
+        "letters/endorsement_requests.html",
         {
             "letter": letter,
             "title": queries.letter_title(letter, get_language() or "en"),
@@ -335,7 +335,7 @@ def endorsement_decide(request: AuthedRequest, slug: str, endorsement_id: int) -
     decision = request.POST.get("decision")
     if decision not in {"verify", "reject"}:
         messages.error(request, _("Choose to verify or to reject the request."))
-        return redirect("letters:endorsements", slug=letter.slug)
+        return redirect("letters:endorsement_requests", slug=letter.slug)
     try:
         endorsement_services.endorsement_decide(
             by=request.user, endorsement=endorsement, verify=decision == "verify"
@@ -352,4 +352,4 @@ def endorsement_decide(request: AuthedRequest, slug: str, endorsement_id: int) -
             messages.success(
                 request, _("Rejected: %(name)s will not show.") % {"name": endorsement.name}
             )
-    return redirect("letters:endorsements", slug=letter.slug)
+    return redirect("letters:endorsement_requests", slug=letter.slug)

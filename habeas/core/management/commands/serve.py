@@ -1,4 +1,4 @@
-"""`habeas serve`: the web server and the task worker, as `make run` starts them."""
+"""`habeas serve`: the web server, the task worker and the clock, as `make run` starts them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,20 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
+@dataclass
+class _Helper:
+    """A process ``serve`` runs beside the web server and starts again if it stops."""
+
+    name: str
+    command: list[str]
+    process: subprocess.Popen[bytes] | None = None
+    started: float = 0.0
+    failures: int = 0
+    restart_at: float | None = None
+
+
 class Command(BaseCommand):
-    help = "Serve Habeas with gunicorn and run the background-task worker beside it."
+    help = "Serve Habeas with gunicorn; run the task worker and the periodic clock beside it."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -70,6 +83,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start the task worker."
+        )
+        parser.add_argument(
+            "--no-clock", action="store_true", help="Do not start the periodic clock."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -95,7 +111,11 @@ class Command(BaseCommand):
             ]
         )
         self.banner(host, port)
-        self.supervise(web, None if options["no_worker"] else self.worker_command())
+        self.supervise(
+            web,
+            None if options["no_worker"] else self.worker_command(),
+            clock_command=None if options["no_clock"] else self.clock_command(),
+        )
 
     def settle_imports(self) -> None:
         """Undo or finish imports a dead process left (habeas import-recover).
@@ -114,6 +134,9 @@ class Command(BaseCommand):
         if getattr(settings, "REDIS_URL", ""):
             return [habeas, "rqworker", "--job-class", "django_tasks_rq.Job", "default"]
         return [habeas, "worker", "--queue-name", "*", "--no-reload", "--verbosity", "1"]
+
+    def clock_command(self) -> list[str]:
+        return [str(Path(sys.executable).with_name("habeas")), "clock"]
 
     def banner(self, host: str, port: int) -> None:
         shown = f"[{host}]" if ":" in host else host
@@ -138,15 +161,16 @@ class Command(BaseCommand):
         web: subprocess.Popen[bytes],
         worker_command: list[str] | None,
         *,
+        clock_command: list[str] | None = None,
         pause: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Run until the web server exits or a signal arrives, then stop everything.
 
-        A task worker that stops is started again after a wait that doubles
-        each time in a row (RESTART_DELAYS), while the site goes on
-        serving: mail waits, pages do not. Only the web server's own exit
-        ends ``serve``, with an error unless a signal asked for it.
+        A task worker or clock that stops is started again after a wait that
+        doubles each time in a row (RESTART_DELAYS), while the site goes on
+        serving: mail and counts wait, pages do not. Only the web server's own
+        exit ends ``serve``, with an error unless a signal asked for it.
         """
         self.stopping = False
 
@@ -154,30 +178,22 @@ class Command(BaseCommand):
             self.stopping = True
 
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-        worker = self.start(worker_command) if worker_command else None
-        started = clock()
-        failures = 0
-        restart_at: float | None = None
+        helpers = [
+            _Helper(name, command)
+            for name, command in (("task worker", worker_command), ("clock", clock_command))
+            if command
+        ]
+        for helper in helpers:
+            helper.process, helper.started = self.start(helper.command), clock()
         try:
             while not self.stopping and web.poll() is None:
-                if worker_command and worker is not None and worker.poll() is not None:
-                    if clock() - started >= RESTART_SETTLED:
-                        failures = 0
-                    delay = RESTART_DELAYS[min(failures, len(RESTART_DELAYS) - 1)]
-                    failures += 1
-                    self.stderr.write(
-                        f"The task worker stopped (exit status {worker.returncode}); "
-                        f"starting it again in {delay:g} s. The site goes on serving."
-                    )
-                    worker, restart_at = None, clock() + delay
-                if worker_command and restart_at is not None and clock() >= restart_at:
-                    worker, restart_at = self.start(worker_command), None
-                    started = clock()
+                for helper in helpers:
+                    self.look_after(helper, clock)
                 pause(POLL_SECONDS)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-            children = [child for child in (worker, web) if child is not None]
+            children = [h.process for h in helpers if h.process is not None] + [web]
             for child in children:
                 if child.poll() is None:
                     child.terminate()
@@ -188,3 +204,20 @@ class Command(BaseCommand):
                     child.kill()
         if web.returncode not in (0, -signal.SIGTERM) and not self.stopping:
             raise CommandError("The web server stopped unexpectedly; see the log above.")
+
+    def look_after(self, helper: _Helper, clock: Callable[[], float]) -> None:
+        """Start ``helper`` again, after its back-off, if it has stopped."""
+        process = helper.process
+        if process is not None and process.poll() is not None:
+            if clock() - helper.started >= RESTART_SETTLED:
+                helper.failures = 0
+            delay = RESTART_DELAYS[min(helper.failures, len(RESTART_DELAYS) - 1)]
+            helper.failures += 1
+            self.stderr.write(
+                f"The {helper.name} stopped (exit status {process.returncode}); "
+                f"starting it again in {delay:g} s. The site goes on serving."
+            )
+            helper.process, helper.restart_at = None, clock() + delay
+        if helper.restart_at is not None and clock() >= helper.restart_at:
+            helper.process, helper.restart_at = self.start(helper.command), None
+            helper.started = clock()
