@@ -310,7 +310,12 @@ class Context:
         return env
 
     @contextlib.contextmanager
-    def habeas(self, prepare: Callable[[dict[str, str]], None] | None = None) -> Iterator[str]:
+    def habeas(
+        self,
+        prepare: Callable[[dict[str, str]], None] | None = None,
+        *,
+        extra_env: dict[str, str] | None = None,
+    ) -> Iterator[str]:
         """Habeas with the demo campaign, served as `make run` serves it; yield its base URL.
 
         A temporary HABEAS_VAR_DIR holds the SQLite file (unless DATABASE_URL
@@ -319,12 +324,13 @@ class Context:
         ``habeas serve --no-worker`` on a free port. ``prepare``, if given, is
         called with Habeas's environment after those steps and before the
         server starts: a benchmark seeds its own data there, in a subprocess
-        it starts with that environment.
+        it starts with that environment. ``extra_env`` is added to that
+        environment (settings a benchmark needs, such as trusted proxies).
         """
         habeas = str(BIN_DIR / "habeas")
         with tempfile.TemporaryDirectory(prefix="habeas-bench-") as var:
             var_dir = Path(var)
-            env = self.habeas_env(var_dir)
+            env = self.habeas_env(var_dir) | (extra_env or {})
             log_path = var_dir / "bench.log"
             log(f"habeas: setting up in {var_dir} ({self.database})")
             for step in (
