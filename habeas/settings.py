@@ -185,6 +185,8 @@ else:
 # (name, every so many seconds, callable). Each must be safe to run from
 # two clocks at once; a failure is logged and the others go on.
 CLOCK_JOBS: list[tuple[str, float, str]] = [
+    # Queue the delivery of due confirmation mail (the signatures are the outbox).
+    ("letters-mail", 2, "habeas.letters.tasks.mail_sweep"),
     ("letters-tally-fold", 2, "habeas.letters.services.tally.tally_fold_due"),
     ("letters-tally-reconcile", 600, "habeas.letters.services.tally.tally_reconcile"),
     # The hourly report of addresses and domains that sign unusually often.
@@ -293,6 +295,12 @@ if DEBUG:
 # turns it off; so does the test suite (habeas.settings_test), which asserts
 # the secure settings separately.
 HTTPS = env_bool("HABEAS_HTTPS", default=not DEBUG)
+# Where this site is reached, for links in mail built outside a request (the
+# open letters' confirmation mail): HABEAS_SITE_URL, else the first allowed host.
+SITE_URL = (
+    os.environ.get("HABEAS_SITE_URL", "")
+    or f"{'https' if HTTPS else 'http'}://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+).rstrip("/")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -29,6 +29,7 @@ finally:
 
 SECRET_KEY = _LENT["HABEAS_SECRET_KEY"]
 ALLOWED_HOSTS = _LENT["ALLOWED_HOSTS"].split(",")
+SITE_URL = "http://testserver"
 
 # Argon2 is slow on purpose; the suite hashes many throwaway passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

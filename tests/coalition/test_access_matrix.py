@@ -1159,7 +1159,6 @@ SERVICE_CALLS.update(
             ),
             ip_hash="fd00::1",
             started_at=None,
-            site_url="http://testserver",
         ),
         "ask_to_endorse": lambda w, user, obj: _letter_service("endorsement_request")(
             letter=w.objects[obj],

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -18,6 +19,7 @@ from habeas.letters import tokens
 from habeas.letters.addresses import address_key, canonical_address
 from habeas.letters.models import Letter, LetterText, Signature
 from habeas.letters.services import signing
+from habeas.letters.tasks import deliver_confirmations, mail_sweep
 from habeas.letters.views.signing import _started_stamp
 from tests.conftest import Mailbox
 from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, member
@@ -28,6 +30,9 @@ ORIGIN: dict[str, Any] = {"HTTP_ORIGIN": "http://testserver"}
 
 
 def open_letter(slug: str = "free-them", **fields: Any) -> Letter:
+    # The database cache outlives a transactional test: start from no
+    # rate-limit counts and no queued delivery.
+    cache.clear()
     campaign = CampaignFactory()
     author = OrganisationFactory()
     member(campaign, author)
@@ -71,6 +76,12 @@ def run_worker() -> None:
     )
 
 
+def deliver() -> None:
+    """What the clock and the task worker do for due mail: queue a delivery, run it."""
+    mail_sweep()
+    run_worker()
+
+
 def _body(message: Any) -> str:
     return str(message.get_payload(decode=True).decode())
 
@@ -89,7 +100,7 @@ def test_sign_mail_confirm_is_counted(smtp_server: Mailbox, prefix: str, subject
     assert signature.language == ("ur" if prefix else "en")
     assert signature.country == "PK"
     assert smtp_server.messages == []
-    run_worker()
+    deliver()
     [message] = smtp_server.messages
     assert message["To"] == "amina@example.org"
     if subject:
@@ -117,8 +128,8 @@ def test_sign_mail_confirm_is_counted(smtp_server: Mailbox, prefix: str, subject
     # The link works once.
     assert client.post(link.group(1), **ORIGIN).status_code == 404
     assert client.get(link.group(1)).status_code == 404
-    # Running the worker again sends nothing more.
-    run_worker()
+    # Delivering again sends nothing more.
+    deliver()
     assert len(smtp_server.messages) == 1
     # The clock folds the confirmation into the counts the public reads.
     assert client.get(f"{prefix}/letters/free-them/count.json").json()["total"] == 0
@@ -190,7 +201,6 @@ def test_concurrent_duplicate_submissions_make_one_signature() -> None:
                     ),
                     ip_hash=f"fd00::{n}",
                     started_at=timezone.now() - timedelta(minutes=1),
-                    site_url="http://testserver",
                 )
             )
         except BaseException as error:  # a failure in a thread must fail the test
@@ -325,7 +335,7 @@ def test_a_filled_honeypot_is_kept_as_suspect_and_not_mailed(smtp_server: Mailbo
     signature = Signature.objects.get()
     assert signature.suspect == Signature.Suspect.HONEYPOT
     assert signature.mail_due_at is None
-    run_worker()
+    deliver()
     assert smtp_server.messages == []
 
 
@@ -434,7 +444,7 @@ def test_a_signer_who_signs_again_gets_the_mail_again_a_few_times(smtp_server: M
     letter = open_letter()
     for _attempt in range(signing.MAX_CONFIRMATION_MAILS + 2):
         sign(Client(), letter)
-        run_worker()
+        deliver()
     assert len(smtp_server.messages) == signing.MAX_CONFIRMATION_MAILS
     assert Signature.objects.count() == 1
 
@@ -443,33 +453,60 @@ def test_a_signer_who_signs_again_gets_the_mail_again_a_few_times(smtp_server: M
 def test_mail_is_retried_after_a_server_failure_and_sent_once(
     smtp_server: Mailbox, settings: Any
 ) -> None:
-    """An unreachable mail server: the task tries again later; once through, never again."""
-    from django_tasks_db.models import DBTaskResult
-
+    """An unreachable mail server: the mail is due again later; once through, never again."""
     letter = open_letter()
     port = settings.EMAIL_PORT
     settings.EMAIL_PORT = 1  # nothing listens there
     sign(Client(), letter)
-    run_worker()
+    deliver()
     signature = Signature.objects.get()
     assert signature.mail_attempts == 1
     assert signature.mail_due_at is not None
     assert signature.mail_due_at > timezone.now()
     assert smtp_server.messages == []
-    retry = DBTaskResult.objects.get()
-    assert retry.run_after is not None
+    # Not due yet: the sweep queues nothing.
+    assert not mail_sweep()
     settings.EMAIL_PORT = port
     with freeze_time(timezone.now() + timedelta(minutes=2)):
-        run_worker()
+        deliver()
         assert len(smtp_server.messages) == 1
-        # The same task queued twice still sends one mail.
-        from habeas.letters.tasks import send_signature_confirmation
-
-        send_signature_confirmation.enqueue(signature_id=signature.pk, site_url="http://x")
+        # Two delivery runs at once, or one run twice, still send one mail.
+        deliver_confirmations.enqueue()
+        deliver_confirmations.enqueue()
         run_worker()
     assert len(smtp_server.messages) == 1
     signature.refresh_from_db()
     assert signature.mail_due_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_is_given_up_after_its_last_retry(smtp_server: Mailbox, settings: Any) -> None:
+    letter = open_letter()
+    settings.EMAIL_PORT = 1
+    sign(Client(), letter)
+    now = timezone.now()
+    for minutes in (0, 2, 8, 40):
+        with freeze_time(now + timedelta(minutes=minutes)):
+            deliver()
+    signature = Signature.objects.get()
+    assert signature.mail_attempts == len(signing.MAIL_RETRY_DELAYS) + 1
+    assert signature.mail_due_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_sweep_queues_one_delivery_for_many_mails(smtp_server: Mailbox) -> None:
+    """Many signatures, one queued task, one SMTP connection's worth of mail."""
+    from django_tasks_db.models import DBTaskResult
+
+    letter = open_letter()
+    for n in range(5):
+        sign(Client(), letter, email=f"signer{n}@example.org")
+    assert mail_sweep()
+    assert not mail_sweep()  # one is queued already
+    assert DBTaskResult.objects.count() == 1
+    run_worker()
+    assert len(smtp_server.messages) == 5
+    assert not mail_sweep()  # nothing due
 
 
 @pytest.mark.parametrize("path", ["sign/", "signed/"])

@@ -59,7 +59,6 @@ def signature_submit(
     ip_hash: str,
     honeypot: str = "",
     started_at: datetime | None,
-    site_url: str,
 ) -> tuple[Signature, bool]:
     """Record a signature, waiting for its e-mail to be confirmed.
 
@@ -71,9 +70,10 @@ def signature_submit(
     again, up to MAX_CONFIRMATION_MAILS. The caller answers every outcome
     alike, so nobody learns whether an address had signed.
 
-    Raises ValidationError if the letter is not open for signing. Schedules
-    the confirmation mail (its links made from ``site_url``) through the
-    task queue once the row is committed.
+    Raises ValidationError if the letter is not open for signing. The row
+    is its own outbox: ``mail_due_at`` makes the confirmation mail due, and
+    the clock's mail sweep queues its delivery (habeas.letters.tasks), so a
+    submission writes one row and nothing else.
     """
     now = timezone.now()
     if not letter_is_open(letter, now):
@@ -107,22 +107,8 @@ def signature_submit(
         with transaction.atomic():
             signature.save(force_insert=True)
     except IntegrityError:
-        existing = _signed_again(letter=letter, email_key=signature.email_key, now=now)
-        _schedule_mail(existing, site_url=site_url)
-        return existing, False
-    _schedule_mail(signature, site_url=site_url)
+        return _signed_again(letter=letter, email_key=signature.email_key, now=now), False
     return signature, True
-
-
-def _schedule_mail(signature: Signature, *, site_url: str) -> None:
-    if signature.mail_due_at is None:
-        return
-    from habeas.letters.tasks import send_signature_confirmation
-
-    signature_id = signature.pk
-    transaction.on_commit(
-        lambda: send_signature_confirmation.enqueue(signature_id=signature_id, site_url=site_url)
-    )
 
 
 def _signed_again(*, letter: Letter, email_key: str | None, now: datetime) -> Signature:
@@ -226,33 +212,39 @@ MAIL_LEASE = timedelta(minutes=10)
 MAIL_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
 
 
-def signature_mail_claim(*, signature_id: int) -> Signature | None:
-    """Claim a signature's due confirmation mail for one attempt to send it.
+def signature_mail_claim(*, limit: int) -> list[Signature]:
+    """Claim up to ``limit`` due confirmation mails, each for one attempt to send it.
 
-    Returns the signature, its mail now leased for MAIL_LEASE (no other
-    worker sends it meanwhile), or None when no mail is due: it was sent,
-    the signature was confirmed, withdrawn or erased, or another worker
-    holds the lease.
+    Returns the signatures, their mail now leased for MAIL_LEASE (no other
+    worker sends them meanwhile), oldest due first. Mail stops being due
+    once sent, once its signature is confirmed, withdrawn or erased, or
+    after its last retry.
     """
     now = timezone.now()
     with transaction.atomic():
-        signature = (
-            Signature.objects.select_for_update()
+        claimed = list(
+            Signature.objects.select_for_update(skip_locked=True)
             .select_related("letter")
             .filter(
-                pk=signature_id,
                 status=Signature.Status.PENDING,
                 mail_due_at__isnull=False,
                 mail_due_at__lte=now,
             )
-            .first()
+            .exclude(email="")
+            .order_by("mail_due_at", "pk")[:limit]
         )
-        if signature is None or not signature.email:
-            return None
-        signature.mail_due_at = now + MAIL_LEASE
-        signature.mail_attempts += 1
-        signature.save(update_fields=["mail_due_at", "mail_attempts"])
-        return signature
+        for signature in claimed:
+            signature.mail_due_at = now + MAIL_LEASE
+            signature.mail_attempts += 1
+        Signature.objects.bulk_update(claimed, ["mail_due_at", "mail_attempts"])
+        return claimed
+
+
+def signature_mail_due() -> bool:
+    """Whether any confirmation mail is due now."""
+    return Signature.objects.filter(
+        status=Signature.Status.PENDING, mail_due_at__lte=timezone.now()
+    ).exists()
 
 
 def signature_mail_sent(*, signature: Signature) -> None:

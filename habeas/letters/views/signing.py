@@ -67,10 +67,6 @@ def _refused_origin(request: HttpRequest) -> HttpResponse:
     return render(request, "letters/refused_origin.html", status=403)
 
 
-def _site_url(request: HttpRequest) -> str:
-    return f"{request.scheme}://{request.get_host()}"
-
-
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
@@ -108,7 +104,6 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             ip_hash=client_address_pseudonym(request),
             honeypot=data["website"],
             started_at=_started_at(data["started"]),
-            site_url=_site_url(request),
         )
     except ValidationError:
         # The letter closed between the check above and the write.
