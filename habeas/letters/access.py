@@ -45,3 +45,17 @@ def access_invalidation(letter: Letter, invalidation_id: int) -> SignatureInvali
     if invalidation is None:
         raise Http404
     return invalidation
+
+
+def access_letter_to_sign(user: Visitor, slug: str) -> Letter:
+    """``access_letter_for_reader`` for the sign form's POST, the path a flood takes:
+    the same 404s, reading only what signing needs (no campaign, no ordering)."""
+    found = list(
+        Letter.objects.filter(slug=slug).only("id", "slug", "status", "opens_at", "closes_at")[:1]
+    )
+    if not found:
+        raise Http404
+    letter = found[0]
+    if letter.status == Letter.Status.DRAFT and not user.has_perm("letters.view_draft", letter):
+        raise Http404
+    return letter

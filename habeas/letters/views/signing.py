@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from habeas.core.privacy import client_address_pseudonym
 from habeas.letters import tokens
-from habeas.letters.access import access_letter_for_reader
+from habeas.letters.access import access_letter_for_reader, access_letter_to_sign
 from habeas.letters.forms import SignatureForm
 from habeas.letters.models import Letter
 from habeas.letters.origin import same_origin
@@ -75,9 +75,10 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     Every accepted submission is answered alike (303 to "check your e-mail"),
     whether the address had signed, was new, or was kept as suspect.
     """
-    letter = access_letter_for_reader(request.user, slug)
     if request.method != "POST":
+        letter = access_letter_for_reader(request.user, slug)
         return render(request, "letters/sign.html", sign_form_context(request, letter))
+    letter = access_letter_to_sign(request.user, slug)
     if not same_origin(request):
         return _refused_origin(request)
     form = SignatureForm(request.POST)
