@@ -239,6 +239,22 @@ class Signature(models.Model):
         )
 
 
+# What withdrawing, erasing and anonymising leave of a signature: nothing
+# that names or reaches the signer (status, country and day stay, for the counts).
+SIGNER_DATA_ERASED: dict[str, object] = {
+    "name": "",
+    "email": "",
+    "email_key": None,
+    "email_domain": "",
+    "city": "",
+    "affiliation": "",
+    "ip_hash": "",
+    "show_name": False,
+    "send_updates": False,
+    "mail_due_at": None,
+}
+
+
 class SignatureCount(models.Model):
     """How many counted signatures a letter has from one country on one day.
 

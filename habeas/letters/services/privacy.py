@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from habeas.letters.models import Letter, Signature
+from habeas.letters.models import SIGNER_DATA_ERASED, Letter, Signature
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +32,7 @@ ANONYMISE_AFTER = timedelta(days=183)
 BATCH = 1000
 
 # What anonymising leaves of a signature: nothing that names or reaches the signer.
-ANONYMOUS = {
-    "name": "",
-    "email": "",
-    "email_key": None,
-    "email_domain": "",
-    "city": "",
-    "affiliation": "",
-    "ip_hash": "",
-    "show_name": False,
-    "send_updates": False,
-    "mail_due_at": None,
-}
+ANONYMOUS = SIGNER_DATA_ERASED
 
 
 def _in_batches(rows: QuerySet[Signature], change: dict[str, object] | None) -> int:

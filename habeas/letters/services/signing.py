@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from habeas.letters import abuse
 from habeas.letters.addresses import address_domain, address_key
-from habeas.letters.models import Letter, Signature
+from habeas.letters.models import SIGNER_DATA_ERASED, Letter, Signature
 
 logger = logging.getLogger("habeas.letters")
 
@@ -148,20 +148,6 @@ def signature_confirm(*, signature: Signature) -> Signature:
         return locked
 
 
-_PERSONAL_FIELDS = {
-    "name": "",
-    "email": "",
-    "email_key": None,
-    "email_domain": "",
-    "city": "",
-    "affiliation": "",
-    "ip_hash": "",
-    "show_name": False,
-    "send_updates": False,
-    "mail_due_at": None,
-}
-
-
 def signature_withdraw(*, signature: Signature) -> None:
     """Withdraw one signature (the caller has checked its manage token).
 
@@ -176,7 +162,7 @@ def signature_withdraw(*, signature: Signature) -> None:
                 status=Signature.Status.WITHDRAWN,
                 withdrawn_at=timezone.now(),
                 tally_due=True,
-                **_PERSONAL_FIELDS,
+                **SIGNER_DATA_ERASED,
             )
         )
     logger.info("Signature withdrawn: %s", "1" if updated else "0")
@@ -199,7 +185,7 @@ def signer_erase(*, signature: Signature) -> int:
                 status=Signature.Status.ERASED,
                 withdrawn_at=timezone.now(),
                 tally_due=True,
-                **_PERSONAL_FIELDS,
+                **SIGNER_DATA_ERASED,
             )
         )
     logger.info("Signer erased: %d signatures", erased)
