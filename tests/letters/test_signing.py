@@ -548,3 +548,16 @@ def test_confirming_deletes_the_address_unless_updates_were_asked_for() -> None:
     # The address still counts as signed: signing again makes no second row.
     sign(Client(), letter)
     assert Signature.objects.count() == 2
+
+
+def test_a_letter_of_a_campaign_back_in_draft_is_private_again() -> None:
+    """A campaign returned to draft takes its letters out of every public page."""
+    from habeas.coalition.models import Campaign
+
+    letter = open_letter()
+    Campaign.objects.filter(pk=letter.campaign_id).update(status=Campaign.Status.DRAFT)
+    for path in ["", "sign/", "signatories/", "count.json", "badge.svg"]:
+        assert Client().get(f"/letters/{letter.slug}/{path}").status_code == 404, path
+    assert sign(Client(), letter).status_code == 404
+    assert letter.slug not in Client().get("/letters/").content.decode()
+    assert Signature.objects.count() == 0

@@ -140,6 +140,7 @@ def endorsements_of_organisation(organisation: Organisation) -> Capped[Endorseme
             organisation=organisation,
             status=Endorsement.Status.VERIFIED,
             letter__status__in=[Letter.Status.OPEN, Letter.Status.CLOSED],
+            letter__campaign__status__in=[Campaign.Status.ACTIVE, Campaign.Status.CLOSED],
         )
         .select_related("letter")
         .annotate(

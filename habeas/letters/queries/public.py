@@ -52,8 +52,13 @@ def _without_addresses(text: str) -> str:
 
 
 def letters_published() -> QuerySet[Letter]:
-    """Letters the public may read: open or closed, never drafts; newest first."""
-    return Letter.objects.filter(status__in=PUBLISHED).order_by("-published_at", "-pk")
+    """Letters the public may read: open or closed, never drafts, never a draft
+    campaign's; newest first."""
+    return (
+        Letter.objects.filter(status__in=PUBLISHED)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .order_by("-published_at", "-pk")
+    )
 
 
 def signing_state(letter: Letter, now: datetime.datetime | None = None) -> str:
