@@ -70,3 +70,26 @@ def test_a_visitor_signs_and_confirms_with_javascript_off(
     assert requested
     for url in requested:
         assert urlsplit(url).netloc == origin, f"request to another origin: {url}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_letter_pages_fit_a_phone(chromium: Any, live_server: Any) -> None:
+    """At 390 px nothing on the letter pages is wider than the screen, in either language."""
+    letter = open_letter()
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 800}, base_url=live_server.url
+    )
+    try:
+        page = context.new_page()
+        for path in [
+            "/letters/",
+            f"/letters/{letter.slug}/",
+            f"/ur/letters/{letter.slug}/",
+            f"/letters/{letter.slug}/sign/",
+            f"/letters/{letter.slug}/signatories/",
+            f"/letters/{letter.slug}/endorse/ask/",
+        ]:
+            page.goto(path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    finally:
+        context.close()
