@@ -107,36 +107,21 @@ def tokens(slug: str, out: Path) -> dict[str, Any]:
 
 
 def fold(rounds: int = 50) -> dict[str, Any]:
-    """Fold confirmations into the counts until none is due (at most ``rounds`` times).
-
-    Through ``habeas clock --once`` when there is one (as the periodic clock
-    would), else through the tally service directly.
-    """
-    import importlib
-
-    from django.core.management import call_command, get_commands
-    from django.db import transaction
+    """Fold confirmations into the counts, as the periodic clock does, until none is due
+    (at most ``rounds`` runs of ``habeas clock --once``)."""
+    from django.core.management import call_command
 
     from habeas.letters.models import Signature
 
     started = time.perf_counter()
-    clock = "clock" in get_commands()
     done = 0
     while done < rounds:
         done += 1
-        if clock:
-            call_command("clock", "--once")
-        else:
-            tally = importlib.import_module("habeas.letters.services.tally")
-            if hasattr(tally, "tally_fold_due"):  # its batches are their own transactions
-                tally.tally_fold_due()
-            else:
-                with transaction.atomic():
-                    tally.tally_fold()
+        call_command("clock", "--once")
         if not Signature.objects.filter(tally_due=True).exists():
             break
     return {
-        "fold": "habeas clock --once" if clock else "tally service",
+        "fold": "habeas clock --once",
         "fold_rounds": done,
         "fold_s": round(time.perf_counter() - started, 3),
     }
