@@ -44,3 +44,15 @@ def test_coordinate_page_lists_the_campaigns_open_letters() -> None:
     page = sign_in(Client(), coordinator).get(f"/campaigns/{letter.campaign.slug}/coordinate/")
     assert f"/letters/{letter.slug}/moderate/".encode() in page.content
     assert f"/letters/{letter.slug}/pack.pdf".encode() in page.content
+
+
+def test_organisations_find_the_way_to_endorse_from_the_letter() -> None:
+    """The letter page leads an organisation to the request form, and the form leads
+    an organisation already on Habeas to its own endorsement page."""
+    letter = open_letter()
+    page = Client().get(f"/letters/{letter.slug}/").content.decode()
+    assert f"/letters/{letter.slug}/endorse/ask/" in page
+    ask = Client().get(f"/letters/{letter.slug}/endorse/ask/").content.decode()
+    assert f'href="/letters/{letter.slug}/endorse/"' in ask
+    urdu = Client().get(f"/ur/letters/{letter.slug}/endorse/ask/").content.decode()
+    assert f'href="/ur/letters/{letter.slug}/endorse/"' in urdu
