@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "habeas.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: a visitor's page from the cache costs no session, no CSRF.
+    "habeas.core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "habeas.core.middleware.RefuseNulMiddleware",
@@ -163,7 +165,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        # Whole public pages (habeas.core.pagecache), apart from the limiter's counters.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
     }
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
@@ -176,7 +184,15 @@ else:
             # Sign-in counters live here too: culling at Django's default of
             # 300 entries would forget them under the load of an attack.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
-        }
+        },
+        # Whole public pages (habeas.core.pagecache) in a table of their own, so
+        # culling pages never forgets a sign-in counter and counting rows on a
+        # write counts pages only.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "habeas_pages",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

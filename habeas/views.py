@@ -19,6 +19,7 @@ from habeas.coalition.queries import (
     united_front,
 )
 from habeas.core.lists import paged
+from habeas.core.pagecache import public_page
 from habeas.letters.queries.organisers import endorsements_of_organisation
 from habeas.letters.queries.public import letters_open_of
 
@@ -51,6 +52,7 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, obj
     }
 
 
+@public_page(params=["campaigns"])
 def home(request: HttpRequest) -> HttpResponse:
     """The featured campaign's united front, and the other public campaigns by name."""
     featured = campaign_featured()
@@ -69,6 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return shortcuts.render(request, "home.html", context)
 
 
+@public_page()
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     """A campaign's united-front page; a draft or unknown slug answers 404."""
     found = access_public_campaign(slug)
@@ -77,6 +80,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     return shortcuts.render(request, "campaign.html", context)
 
 
+@public_page()
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's public page: campaigns, statements, slogans, its prisoners."""
     found = access_public_organisation(slug)

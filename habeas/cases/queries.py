@@ -113,6 +113,9 @@ class RegisterFilters:
     year: int | None = None
     sort: str = "name"
 
+    # Every query parameter the register reads (the page cache keeps no other).
+    PARAMS = ("q", "status", "region", "organisation", "campaign", "year", "sort", "page")
+
     @classmethod
     def from_query(cls, params: Any) -> RegisterFilters:
         """Filters from a query string; unknown values are ignored, never an error."""

@@ -35,6 +35,7 @@ from habeas.cases.publication import PERSON_FIELDS
 from habeas.coalition.access import access_campaign
 from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
+from habeas.core.pagecache import public_page
 
 
 @never_cache
@@ -139,6 +140,7 @@ def share_revoke(request: AuthedRequest, pk: int, share_id: int) -> HttpResponse
 # --- Public register --------------------------------------------------------
 
 
+@public_page(params=queries.RegisterFilters.PARAMS)
 def register(request: HttpRequest) -> HttpResponse:
     """The public register: search, facets, sorting, 50 a page."""
     filters = queries.RegisterFilters.from_query(request.GET)
@@ -159,6 +161,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page()
 def person(request: HttpRequest, slug: str) -> HttpResponse:
     """A verified person's public page; unknown and unverified records answer 404."""
     record = queries.public_record(slug)
@@ -190,6 +193,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page(params=["page"])
 def person_history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every verified version of a public record, with what each one changed."""
     record = queries.public_record(slug)
@@ -203,6 +207,7 @@ def person_history(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page()
 def statistics(request: HttpRequest) -> HttpResponse:
     """Counts over time and breakdowns, as SVG drawn here and as tables."""
     stats = queries.register_statistics()

@@ -55,6 +55,7 @@ from habeas.coalition.models import (
 )
 from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
+from habeas.core.pagecache import public_page
 
 
 def _send_invitation(
@@ -808,6 +809,7 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
 # --- Public pages -----------------------------------------------------------
 
 
+@public_page(params=["kind", "country", "page"])
 def organisation_directory(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     country = request.GET.get("country", "").upper()
@@ -828,6 +830,7 @@ def organisation_directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page()
 def campaign_history(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     return render(
@@ -837,11 +840,13 @@ def campaign_history(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page(params=["page"])
 def correspondence_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.correspondence_threads(), 25).get_page(request.GET.get("page"))
     return render(request, "coalition/correspondence_list.html", {"page": page})
 
 
+@public_page()
 def correspondence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     root = queries.correspondence_root(pk)
     if root is None:

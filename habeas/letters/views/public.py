@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from habeas.core.pagecache import public_page
 from habeas.letters import charts
 from habeas.letters.access import access_letter_for_reader
 from habeas.letters.queries import public as queries
@@ -47,12 +48,14 @@ def _page_number(request: HttpRequest) -> int:
     return int(raw)
 
 
+@public_page(params=["page"], counts=True)
 def letter_list(request: HttpRequest) -> HttpResponse:
     """Published letters, newest first, with their counts; paged."""
     page = queries.letters_public(request.GET, language=_language())
     return _public(shortcuts.render(request, "letters/letter_list.html", {"letters": page}))
 
 
+@public_page(counts=True)
 def letter(request: HttpRequest, slug: str) -> HttpResponse:
     """A letter: its text in the reader's language, who endorses and signs it, its counts,
     its chart, share links, and the sign form while it is open."""
@@ -84,6 +87,7 @@ def letter(request: HttpRequest, slug: str) -> HttpResponse:
     return _public(shortcuts.render(request, "letters/letter.html", context))
 
 
+@public_page(params=["page"], counts=True)
 def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     """One page (``?page=N``, 25 names) of the people who chose to be shown, newest first."""
     found = access_letter_for_reader(request.user, slug)
@@ -100,6 +104,7 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page(params=["page"])
 def endorsements(request: HttpRequest, slug: str) -> HttpResponse:
     """Every verified endorsement of a letter, paged, unions first."""
     found = access_letter_for_reader(request.user, slug)
@@ -122,6 +127,7 @@ def _counter(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@public_page(counts=True)
 def count_json(request: HttpRequest, slug: str) -> HttpResponse:
     """The letter's count as JSON: total, goal, organisations, updated_at (UTC)."""
     found = access_letter_for_reader(request.user, slug)
@@ -134,6 +140,7 @@ def count_json(request: HttpRequest, slug: str) -> HttpResponse:
     return _counter(HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8"))
 
 
+@public_page(counts=True)
 def badge_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """A small SVG badge with the letter's count, for other sites to show."""
     found = access_letter_for_reader(request.user, slug)

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from habeas.core.pagecache import late_field, late_value, public_page
 from habeas.core.privacy import client_address_pseudonym
 from habeas.letters import tokens
 from habeas.letters.access import access_letter_for_reader, access_letter_to_sign
@@ -36,6 +37,10 @@ _FORM_LIFETIME = timedelta(days=2)
 def _started_stamp(now: datetime) -> str:
     """A signed time the form was served: the same for every visitor in that second."""
     return signing.dumps(int(now.timestamp()), salt=_STARTED_SALT)
+
+
+STARTED_FIELD = "letters-started"
+late_field(STARTED_FIELD, lambda: _started_stamp(timezone.now()))
 
 
 def _started_at(value: str) -> datetime | None:
@@ -55,7 +60,8 @@ def sign_form_context(
     """What ``letters/_sign_form.html`` needs: the form; whether the letter takes signatures."""
     now = timezone.now()
     if form is None:
-        form = SignatureForm(initial={"started": _started_stamp(now)})
+        # A page kept for every visitor gets the served-at time as it is sent.
+        form = SignatureForm(initial={"started": late_value(request, STARTED_FIELD)})
     return {
         "letter": letter,
         "sign_form": form,
@@ -67,6 +73,7 @@ def _refused_origin(request: HttpRequest) -> HttpResponse:
     return render(request, "letters/refused_origin.html", status=403)
 
 
+@public_page()
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
@@ -114,6 +121,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     return answer
 
 
+@public_page()
 @require_http_methods(["GET", "HEAD"])
 def signed(request: HttpRequest, slug: str) -> HttpResponse:
     """ "Check your e-mail": the one answer every submission gets."""

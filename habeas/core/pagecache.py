@@ -1,0 +1,366 @@
+"""Whole public pages kept for visitors, invalidated by generation.
+
+Every visitor who is not signed in sees the same public page, so Habeas
+renders it once and keeps the response in the ``pages`` cache. The key is
+made of the host, the path (which holds the language prefix), the page's own
+query parameters (every other one is dropped, before the view sees it), the
+day, and the current *generations*: random tokens that a service replaces,
+once its transaction commits, whenever it changes what the public sees.
+
+- ``public_changed()`` replaces the ``site`` generation: every public page
+  renders afresh on its next request. Publications are rare (an organiser's
+  click), so one site-wide generation costs one render per page per
+  publication, and no page can be forgotten by a narrower scope.
+- ``public_counts_changed()`` replaces only the ``counts`` generation, which
+  only pages that show live tallies (``@public_page(counts=True)``) depend on:
+  a flood of signatures, folded every two seconds, leaves the register and
+  the united-front page in the cache.
+
+Because a generation is a fresh random token and not a counter, two writers
+that change it at once can never leave it at a value some reader has already
+used to store a page rendered before their writes. A reader takes the
+generations before it renders, so a page stored under them can be older than
+the data only if a newer generation has already replaced them.
+
+A request is served from here only if it is a GET or HEAD without a session
+or messages cookie; a page is stored only if its response is a 200 that sets
+no cookie. A signed-in user's request never touches the cache, and is never
+compressed here (BREACH needs a secret in the page; public pages hold none).
+
+The ETag is the key itself, so a repeat visit is answered ``304`` after one
+cache read and no render.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+
+CACHE_ALIAS = "pages"
+SITE = "site"
+COUNTS = "counts"
+# How long a stored page may live at most; the day in its key ends it sooner.
+PAGE_TIMEOUT = 24 * 60 * 60
+# Distinct query strings kept per path and generation; past it, pages still
+# render but are not stored, so garbage queries cannot fill the cache.
+VARIANTS_PER_PATH = 32
+# A parameter value longer than this is dropped, not kept in a key.
+MAX_VALUE_LENGTH = 200
+# A shared proxy in front of Habeas may keep a public page this long.
+PROXY_SECONDS = 30
+COMPRESSIBLE = ("text/html", "application/json", "image/svg+xml", "text/csv", "text/plain")
+# Headers made afresh for each answer, never taken from the stored page.
+_OWN_HEADERS = frozenset(
+    {
+        "cache-control",
+        "content-encoding",
+        "content-length",
+        "date",
+        "etag",
+        "expires",
+        "last-modified",
+        "set-cookie",
+        "vary",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How a public view is cached: the query parameters it reads and whether it
+    shows live tallies."""
+
+    params: frozenset[str]
+    counts: bool
+
+
+def public_page(
+    *, params: Iterable[str] = (), counts: bool = False
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Mark a view as a public page that visitors may be served from the cache.
+
+    ``params`` names every query parameter the view reads; the others are
+    removed from a visitor's request before the view runs, so they can neither
+    change the page nor make new cache entries. ``counts`` says the page shows
+    a live tally and must follow ``public_counts_changed``. Put it outermost,
+    above any other decorator.
+    """
+    policy = Policy(params=frozenset(params), counts=counts)
+
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        view.public_page = policy  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+# --- Generations ------------------------------------------------------------
+
+
+def _cache() -> BaseCache:
+    return caches[CACHE_ALIAS]
+
+
+def _generation_key(scope: str) -> str:
+    return f"generation:{scope}"
+
+
+def _replace(scopes: Iterable[str]) -> None:
+    _cache().set_many({_generation_key(scope): uuid4().hex for scope in scopes}, timeout=None)
+
+
+def public_changed() -> None:
+    """Every public page renders afresh once the current transaction commits.
+
+    Call it from each service that changes what the public sees. Outside a
+    transaction the change is immediate.
+    """
+    transaction.on_commit(lambda: _replace((SITE, COUNTS)))
+
+
+def public_counts_changed() -> None:
+    """Pages that show live tallies render afresh once the transaction commits."""
+    transaction.on_commit(lambda: _replace((COUNTS,)))
+
+
+def generations(scopes: Iterable[str]) -> dict[str, str]:
+    """The current token of each scope, making one where none is kept (first use,
+    a cleared or culled cache)."""
+    cache = _cache()
+    wanted = list(scopes)
+    found = cache.get_many([_generation_key(scope) for scope in wanted])
+    result: dict[str, str] = {}
+    for scope in wanted:
+        token = found.get(_generation_key(scope))
+        if token is None:
+            cache.add(_generation_key(scope), uuid4().hex, timeout=None)
+            token = cache.get(_generation_key(scope))
+        result[scope] = str(token)
+    return result
+
+
+def clear() -> None:
+    """Forget every stored page and generation (``habeas cache clear``)."""
+    _cache().clear()
+
+
+# --- Late fields ------------------------------------------------------------
+
+# A value that must be fresh in every answer (the sign form's served-at time)
+# is stored as a marker and filled in as the page is sent.
+_LATE: dict[str, Callable[[], str]] = {}
+
+
+def late_field(name: str, make: Callable[[], str]) -> None:
+    """Register ``make`` to fill the ``{% late name %}`` marker in every answer."""
+    _LATE[name] = make
+
+
+def late_marker(name: str) -> str:
+    """The text a template puts where the late field ``name`` goes."""
+    if name not in _LATE:
+        raise KeyError(name)
+    return f"habeas-late-{name}-field"
+
+
+def late_value(request: HttpRequest, name: str) -> str:
+    """What a view puts where the late field ``name`` goes: the marker on a
+    page that may be stored, the value itself on any other."""
+    if getattr(request, "public_page", False):
+        return late_marker(name)
+    return _LATE[name]()
+
+
+def _fill_late(body: bytes) -> bytes:
+    if b"habeas-late-" not in body:
+        return body
+    for name, make in _LATE.items():
+        marker = late_marker(name).encode()
+        if marker in body:
+            body = body.replace(marker, make().encode())
+    return body
+
+
+# --- The middleware -----------------------------------------------------------
+
+
+def _policy_of(request: HttpRequest) -> Policy | None:
+    if request.method not in ("GET", "HEAD"):
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    path = request.path_info
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+    policy = getattr(match.func, "public_page", None)
+    return policy if isinstance(policy, Policy) else None
+
+
+def canonical_query(query: QueryDict, params: frozenset[str]) -> str:
+    """The query string a page is keyed by: only its own parameters, each value
+    short, in a fixed order."""
+    kept: list[tuple[str, str]] = []
+    for name in sorted(params):
+        for value in query.getlist(name)[:1]:
+            if value and len(value) <= MAX_VALUE_LENGTH:
+                kept.append((name, value))
+    return urlencode(kept)
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    return any(part.split(";")[0].strip() == "gzip" for part in accepted.split(","))
+
+
+def _compressible(response: HttpResponseBase) -> bool:
+    content_type = response.get("Content-Type", "").split(";")[0].strip()
+    return content_type in COMPRESSIBLE
+
+
+@dataclass
+class _Entry:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    gzipped: bool
+
+
+class PublicPageCacheMiddleware:
+    """Serve and store whole public pages for visitors; see the module docstring.
+
+    Sits just after WhiteNoise, before sessions, so a page served from here
+    costs a URL match and two cache reads.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        policy = _policy_of(request)
+        if policy is None:
+            return self.get_response(request)
+        query = canonical_query(request.GET, policy.params)
+        # The view sees only what the key holds.
+        request.META["QUERY_STRING"] = query
+        request.__dict__.pop("GET", None)
+        request.public_page = True  # type: ignore[attr-defined]
+        scopes = (SITE, COUNTS) if policy.counts else (SITE,)
+        tokens = generations(scopes)
+        key = self._key(request, query, tokens)
+        etag = f'W/"{key}"'
+        if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+            return self._finish(HttpResponse(status=304), etag)
+        cache = _cache()
+        entry = cache.get(f"page:{key}")
+        if isinstance(entry, _Entry):
+            return self._answer(request, entry, etag)
+        response = self.get_response(request)
+        if not isinstance(response, HttpResponse):
+            return response
+        if not self._storable(request, response):
+            response.content = _fill_late(response.content)
+            return response
+        entry = self._entry(response)
+        if self._within_budget(request, tokens):
+            cache.set(f"page:{key}", entry, timeout=PAGE_TIMEOUT)
+        return self._answer(request, entry, etag)
+
+    @staticmethod
+    def _key(request: HttpRequest, query: str, tokens: dict[str, str]) -> str:
+        parts = [
+            request.get_host(),
+            request.path,
+            query,
+            translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE,
+            timezone.localdate().isoformat(),
+            *(f"{scope}={token}" for scope, token in sorted(tokens.items())),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+
+    @staticmethod
+    def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+        if response.status_code != 200 or response.cookies:
+            return False
+        cache_control = response.get("Cache-Control", "")
+        if "private" in cache_control or "no-store" in cache_control:
+            return False
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
+
+    @staticmethod
+    def _entry(response: HttpResponse) -> _Entry:
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in _OWN_HEADERS
+        ]
+        body = response.content
+        # A page with late fields is kept plain: they are filled on every answer.
+        gzipped = _compressible(response) and b"habeas-late-" not in body
+        if gzipped:
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+        return _Entry(response.status_code, headers, body, gzipped)
+
+    @staticmethod
+    def _within_budget(request: HttpRequest, tokens: dict[str, str]) -> bool:
+        if not request.META.get("QUERY_STRING"):
+            return True
+        cache = _cache()
+        counter = (
+            "variants:"
+            + hashlib.sha256(
+                "\n".join([request.get_host(), request.path, *sorted(tokens.values())]).encode()
+            ).hexdigest()[:40]
+        )
+        cache.add(counter, 0, timeout=PAGE_TIMEOUT)
+        try:
+            return cache.incr(counter) <= VARIANTS_PER_PATH
+        except ValueError:
+            return False
+
+    def _answer(self, request: HttpRequest, entry: _Entry, etag: str) -> HttpResponse:
+        body = entry.body
+        gzipped = entry.gzipped
+        if gzipped and not _accepts_gzip(request):
+            body, gzipped = gzip.decompress(body), False
+        elif not gzipped and _LATE:
+            body = _fill_late(body)
+            if _accepts_gzip(request) and self._compressible_headers(entry.headers):
+                body, gzipped = gzip.compress(body, compresslevel=6, mtime=0), True
+        response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry.status)
+        for name, value in entry.headers:
+            response[name] = value
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(body))
+        return self._finish(response, etag)
+
+    @staticmethod
+    def _compressible_headers(headers: list[tuple[str, str]]) -> bool:
+        for name, value in headers:
+            if name.lower() == "content-type":
+                return value.split(";")[0].strip() in COMPRESSIBLE
+        return False
+
+    @staticmethod
+    def _finish(response: HttpResponse, etag: str) -> HttpResponse:
+        response["ETag"] = etag
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={PROXY_SECONDS}, must-revalidate"
+        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+        return response
