@@ -1,11 +1,14 @@
 """Whole public pages kept for visitors, invalidated by generation.
 
 Every visitor who is not signed in sees the same public page, so Habeas
-renders it once and keeps the response in the ``pages`` cache. The key is
+renders it once and keeps the response in the ``pages`` cache, under a key
 made of the host, the path (which holds the language prefix), the page's own
-query parameters (every other one is dropped, before the view sees it), the
-day, and the current *generations*: random tokens that a service replaces,
-once its transaction commits, whenever it changes what the public sees.
+query parameters (every other one is dropped, before the view sees it) and
+the day. Beside the page it keeps the *generations* it was rendered under:
+random tokens that a service replaces, once its transaction commits,
+whenever it changes what the public sees. A stored page is served only
+while the current generations are the ones it was stored with; one cache
+read fetches both.
 
 - ``public_changed()`` replaces the ``site`` generation: every public page
   renders afresh on its next request. Publications are rare (an organiser's
@@ -27,8 +30,8 @@ or messages cookie; a page is stored only if its response is a 200 that sets
 no cookie. A signed-in user's request never touches the cache, and is never
 compressed here (BREACH needs a secret in the page; public pages hold none).
 
-The ETag is the key itself, so a repeat visit is answered ``304`` after one
-cache read and no render.
+The ETag is a digest of the key and the generations, so a repeat visit is
+answered ``304`` after one cache read and no render.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import gzip
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 from uuid import uuid4
 
@@ -54,7 +58,7 @@ SITE = "site"
 COUNTS = "counts"
 # How long a stored page may live at most; the day in its key ends it sooner.
 PAGE_TIMEOUT = 24 * 60 * 60
-# Distinct query strings kept per path and generation; past it, pages still
+# Distinct query strings kept per path and day; past it, pages still
 # render but are not stored, so garbage queries cannot fill the cache.
 VARIANTS_PER_PATH = 32
 # A parameter value longer than this is dropped, not kept in a key.
@@ -136,12 +140,15 @@ def public_counts_changed() -> None:
     transaction.on_commit(lambda: _replace((COUNTS,)))
 
 
-def generations(scopes: Iterable[str]) -> dict[str, str]:
+def generations(
+    scopes: Iterable[str], also: Iterable[str] = ()
+) -> tuple[dict[str, str], dict[str, Any]]:
     """The current token of each scope, making one where none is kept (first use,
-    a cleared or culled cache)."""
+    a cleared or culled cache), and whatever the cache holds under the keys
+    ``also``, read in the same round trip."""
     cache = _cache()
     wanted = list(scopes)
-    found = cache.get_many([_generation_key(scope) for scope in wanted])
+    found = cache.get_many([*(_generation_key(scope) for scope in wanted), *also])
     result: dict[str, str] = {}
     for scope in wanted:
         token = found.get(_generation_key(scope))
@@ -149,7 +156,7 @@ def generations(scopes: Iterable[str]) -> dict[str, str]:
             cache.add(_generation_key(scope), uuid4().hex, timeout=None)
             token = cache.get(_generation_key(scope))
         result[scope] = str(token)
-    return result
+    return result, found
 
 
 def clear() -> None:
@@ -225,6 +232,10 @@ def canonical_query(query: QueryDict, params: frozenset[str]) -> str:
     return urlencode(kept)
 
 
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+
+
 def _accepts_gzip(request: HttpRequest) -> bool:
     accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
     return any(part.split(";")[0].strip() == "gzip" for part in accepted.split(","))
@@ -247,7 +258,7 @@ class PublicPageCacheMiddleware:
     """Serve and store whole public pages for visitors; see the module docstring.
 
     Sits just after WhiteNoise, before sessions, so a page served from here
-    costs a URL match and two cache reads.
+    costs a URL match and one cache read.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
@@ -263,15 +274,16 @@ class PublicPageCacheMiddleware:
         request.__dict__.pop("GET", None)
         request.public_page = True  # type: ignore[attr-defined]
         scopes = (SITE, COUNTS) if policy.counts else (SITE,)
-        tokens = generations(scopes)
-        key = self._key(request, query, tokens)
-        etag = f'W/"{key}"'
+        key = "page:" + self._key(request, query)
+        # One read: the generations and the last page stored for this address,
+        # which is current only if it was stored under the same generations.
+        tokens, found = generations(scopes, also=[key])
+        etag = f'W/"{_digest([key, *(tokens[scope] for scope in scopes)])}"'
         if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
             return self._finish(HttpResponse(status=304), etag)
-        cache = _cache()
-        entry = cache.get(f"page:{key}")
-        if isinstance(entry, _Entry):
-            return self._answer(request, entry, etag)
+        stored = found.get(key)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == tokens:
+            return self._answer(request, stored[1], etag)
         response = self.get_response(request)
         if not isinstance(response, HttpResponse):
             return response
@@ -279,21 +291,22 @@ class PublicPageCacheMiddleware:
             response.content = _fill_late(response.content)
             return response
         entry = self._entry(response)
-        if self._within_budget(request, tokens):
-            cache.set(f"page:{key}", entry, timeout=PAGE_TIMEOUT)
+        # An address seen before replaces its own entry; a new one needs room.
+        if stored is not None or self._within_budget(request):
+            _cache().set(key, (tokens, entry), timeout=PAGE_TIMEOUT)
         return self._answer(request, entry, etag)
 
     @staticmethod
-    def _key(request: HttpRequest, query: str, tokens: dict[str, str]) -> str:
-        parts = [
-            request.get_host(),
-            request.path,
-            query,
-            translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE,
-            timezone.localdate().isoformat(),
-            *(f"{scope}={token}" for scope, token in sorted(tokens.items())),
-        ]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+    def _key(request: HttpRequest, query: str) -> str:
+        return _digest(
+            [
+                request.get_host(),
+                request.path,
+                query,
+                translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE,
+                timezone.localdate().isoformat(),
+            ]
+        )
 
     @staticmethod
     def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -318,15 +331,13 @@ class PublicPageCacheMiddleware:
         return _Entry(response.status_code, headers, body, gzipped)
 
     @staticmethod
-    def _within_budget(request: HttpRequest, tokens: dict[str, str]) -> bool:
+    def _within_budget(request: HttpRequest) -> bool:
+        """Whether one more query variant of this path may be stored today."""
         if not request.META.get("QUERY_STRING"):
             return True
         cache = _cache()
-        counter = (
-            "variants:"
-            + hashlib.sha256(
-                "\n".join([request.get_host(), request.path, *sorted(tokens.values())]).encode()
-            ).hexdigest()[:40]
+        counter = "variants:" + _digest(
+            [request.get_host(), request.path, timezone.localdate().isoformat()]
         )
         cache.add(counter, 0, timeout=PAGE_TIMEOUT)
         try:
