@@ -89,20 +89,23 @@ class Policy:
 
     params: frozenset[str]
     counts: bool
+    max_age: int = 0
 
 
 def public_page(
-    *, params: Iterable[str] = (), counts: bool = False
+    *, params: Iterable[str] = (), counts: bool = False, max_age: int = 0
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Mark a view as a public page that visitors may be served from the cache.
 
     ``params`` names every query parameter the view reads; the others are
     removed from a visitor's request before the view runs, so they can neither
     change the page nor make new cache entries. ``counts`` says the page shows
-    a live tally and must follow ``public_counts_changed``. Put it outermost,
-    above any other decorator.
+    a live tally and must follow ``public_counts_changed``. ``max_age`` is how
+    many seconds a browser may keep the page without asking again (0: it asks
+    each time, and gets a 304 when nothing changed). Put it outermost, above
+    any other decorator.
     """
-    policy = Policy(params=frozenset(params), counts=counts)
+    policy = Policy(params=frozenset(params), counts=counts, max_age=max_age)
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         view.public_page = policy  # type: ignore[attr-defined]
@@ -127,17 +130,28 @@ def _replace(scopes: Iterable[str]) -> None:
 
 
 def public_changed() -> None:
-    """Every public page renders afresh once the current transaction commits.
+    """Every public page renders afresh on its next request.
 
-    Call it from each service that changes what the public sees. Outside a
-    transaction the change is immediate.
+    Call it from each service that changes what the public sees, inside its
+    transaction. The generations are replaced at once and again once the
+    transaction commits: the first makes the change visible to whatever
+    reads on the same connection before the commit (a command, a test), and
+    retires nothing a reader could rely on; the second retires any page a
+    reader rendered meanwhile from the data as it was before the commit.
     """
-    transaction.on_commit(lambda: _replace((SITE, COUNTS)))
+    _replace_now_and_on_commit((SITE, COUNTS))
 
 
 def public_counts_changed() -> None:
-    """Pages that show live tallies render afresh once the transaction commits."""
-    transaction.on_commit(lambda: _replace((COUNTS,)))
+    """Pages that show live tallies render afresh on their next request (as
+    ``public_changed``, for the ``counts`` generation alone)."""
+    _replace_now_and_on_commit((COUNTS,))
+
+
+def _replace_now_and_on_commit(scopes: tuple[str, ...]) -> None:
+    _replace(scopes)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _replace(scopes))
 
 
 def generations(
@@ -280,10 +294,10 @@ class PublicPageCacheMiddleware:
         tokens, found = generations(scopes, also=[key])
         etag = f'W/"{_digest([key, *(tokens[scope] for scope in scopes)])}"'
         if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
-            return self._finish(HttpResponse(status=304), etag)
+            return self._finish(HttpResponse(status=304), etag, policy)
         stored = found.get(key)
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == tokens:
-            return self._answer(request, stored[1], etag)
+            return self._answer(request, stored[1], etag, policy)
         response = self.get_response(request)
         if not isinstance(response, HttpResponse):
             return response
@@ -294,7 +308,7 @@ class PublicPageCacheMiddleware:
         # An address seen before replaces its own entry; a new one needs room.
         if stored is not None or self._within_budget(request):
             _cache().set(key, (tokens, entry), timeout=PAGE_TIMEOUT)
-        return self._answer(request, entry, etag)
+        return self._answer(request, entry, etag, policy)
 
     @staticmethod
     def _key(request: HttpRequest, query: str) -> str:
@@ -345,7 +359,9 @@ class PublicPageCacheMiddleware:
         except ValueError:
             return False
 
-    def _answer(self, request: HttpRequest, entry: _Entry, etag: str) -> HttpResponse:
+    def _answer(
+        self, request: HttpRequest, entry: _Entry, etag: str, policy: Policy
+    ) -> HttpResponse:
         body = entry.body
         gzipped = entry.gzipped
         if gzipped and not _accepts_gzip(request):
@@ -360,7 +376,7 @@ class PublicPageCacheMiddleware:
         if gzipped:
             response["Content-Encoding"] = "gzip"
         response["Content-Length"] = str(len(body))
-        return self._finish(response, etag)
+        return self._finish(response, etag, policy)
 
     @staticmethod
     def _compressible_headers(headers: list[tuple[str, str]]) -> bool:
@@ -370,8 +386,10 @@ class PublicPageCacheMiddleware:
         return False
 
     @staticmethod
-    def _finish(response: HttpResponse, etag: str) -> HttpResponse:
+    def _finish(response: HttpResponse, etag: str, policy: Policy) -> HttpResponse:
         response["ETag"] = etag
-        response["Cache-Control"] = f"public, max-age=0, s-maxage={PROXY_SECONDS}, must-revalidate"
+        response["Cache-Control"] = (
+            f"public, max-age={policy.max_age}, s-maxage={PROXY_SECONDS}, must-revalidate"
+        )
         patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
         return response

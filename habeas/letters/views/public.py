@@ -48,14 +48,14 @@ def _page_number(request: HttpRequest) -> int:
     return int(raw)
 
 
-@public_page(params=["page"], counts=True)
+@public_page(params=["page"], counts=True, max_age=PUBLIC_MAX_AGE)
 def letter_list(request: HttpRequest) -> HttpResponse:
     """Published letters, newest first, with their counts; paged."""
     page = queries.letters_public(request.GET, language=_language())
     return _public(shortcuts.render(request, "letters/letter_list.html", {"letters": page}))
 
 
-@public_page(counts=True)
+@public_page(counts=True, max_age=PUBLIC_MAX_AGE)
 def letter(request: HttpRequest, slug: str) -> HttpResponse:
     """A letter: its text in the reader's language, who endorses and signs it, its counts,
     its chart, share links, and the sign form while it is open."""
@@ -87,7 +87,7 @@ def letter(request: HttpRequest, slug: str) -> HttpResponse:
     return _public(shortcuts.render(request, "letters/letter.html", context))
 
 
-@public_page(params=["page"], counts=True)
+@public_page(params=["page"], counts=True, max_age=PUBLIC_MAX_AGE)
 def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     """One page (``?page=N``, 25 names) of the people who chose to be shown, newest first."""
     found = access_letter_for_reader(request.user, slug)
@@ -104,7 +104,7 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@public_page(params=["page"])
+@public_page(params=["page"], max_age=PUBLIC_MAX_AGE)
 def endorsements(request: HttpRequest, slug: str) -> HttpResponse:
     """Every verified endorsement of a letter, paged, unions first."""
     found = access_letter_for_reader(request.user, slug)
@@ -127,7 +127,7 @@ def _counter(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@public_page(counts=True)
+@public_page(counts=True, max_age=PUBLIC_MAX_AGE)
 def count_json(request: HttpRequest, slug: str) -> HttpResponse:
     """The letter's count as JSON: total, goal, organisations, updated_at (UTC)."""
     found = access_letter_for_reader(request.user, slug)
@@ -140,7 +140,7 @@ def count_json(request: HttpRequest, slug: str) -> HttpResponse:
     return _counter(HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8"))
 
 
-@public_page(counts=True)
+@public_page(counts=True, max_age=PUBLIC_MAX_AGE)
 def badge_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """A small SVG badge with the letter's count, for other sites to show."""
     found = access_letter_for_reader(request.user, slug)
