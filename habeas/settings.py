@@ -148,9 +148,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
         ),
     }
-else:
-    _database["CONN_MAX_AGE"] = int(os.environ.get("HABEAS_CONN_MAX_AGE", "60"))
-    _database["CONN_HEALTH_CHECKS"] = True
+# A worker keeps its connection between requests. On SQLite too: opening one
+# runs the PRAGMAs above, which cost more than a whole page from the cache.
+_database["CONN_MAX_AGE"] = int(os.environ.get("HABEAS_CONN_MAX_AGE", "60"))
+_database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 
 # --- Cache, tasks ---------------------------------------------------------
