@@ -2,9 +2,9 @@
 
 Every visitor who is not signed in sees the same public page, so Habeas
 renders it once and keeps the response in the ``pages`` cache, under a key
-made of the host, the path (which holds the language prefix), the page's own
-query parameters (every other one is dropped, before the view sees it) and
-the day. Beside the page it keeps the *generations* it was rendered under:
+made of the scheme and host, the path (which holds the language prefix),
+the page's own query parameters (every other one is dropped, before the
+view sees it) and the day. Beside the page it keeps the *generations* it was rendered under:
 random tokens that a service replaces, once its transaction commits,
 whenever it changes what the public sees. A stored page is served only
 while the current generations are the ones it was stored with; one cache
@@ -314,6 +314,8 @@ class PublicPageCacheMiddleware:
     def _key(request: HttpRequest, query: str) -> str:
         return _digest(
             [
+                # Links built from the request (share links) carry both.
+                request.scheme,
                 request.get_host(),
                 request.path,
                 query,
