@@ -524,13 +524,15 @@ def test_a_nul_in_a_parameter_the_page_reads_is_refused_and_not_stored(backend: 
 
 @pytest.mark.usefixtures("demo")
 def test_thousands_of_parameters_are_refused_and_make_no_entry(backend: Backend) -> None:
-    """Five thousand parameters (past Django's 1,000) get a 400 in the visitor's
-    language, set no cookie and make no entry in the cache."""
+    """Five thousand parameters (past Django's 1,000) get a 400 "Bad request" before any
+    render, set no cookie and make no entry in the cache."""
     client = Client()
     query = "&".join(f"a{n}={n}" for n in range(5000))
     for path in ("/register/", "/ur/register/"):
-        response = client.get(f"{path}?{query}")
+        response, rendered = _rendered(client, f"{path}?{query}")
         assert response.status_code == 400, path
+        assert "Bad request" in response.content.decode()
+        assert not rendered
         assert _no_cookie(response)
     assert backend.count_pages() == 0
 
