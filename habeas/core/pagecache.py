@@ -47,6 +47,7 @@ from uuid import uuid4
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.urls import Resolver404, resolve
@@ -174,8 +175,28 @@ def generations(
 
 
 def clear() -> None:
-    """Forget every stored page and generation (``habeas cache clear``)."""
-    _cache().clear()
+    """Forget every stored page and generation (``habeas cache clear``).
+
+    Nothing else goes: on Redis only this module's keys are deleted, since
+    Django's ``clear`` there empties the whole database, which the sign-in
+    counters and the task queue share.
+    """
+    cache = _cache()
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    redis_cache: Any = cache
+    client = redis_cache._cache.get_client(write=True)
+    for kind in ("page", "generation", "variants"):
+        pattern = cache.make_key(f"{kind}:*")
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.delete(*batch)
+                batch = []
+        if batch:
+            client.delete(*batch)
 
 
 # --- Late fields ------------------------------------------------------------
