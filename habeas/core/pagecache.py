@@ -48,6 +48,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import TooManyFieldsSent
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.urls import Resolver404, resolve
@@ -303,7 +304,14 @@ class PublicPageCacheMiddleware:
         policy = _policy_of(request)
         if policy is None:
             return self.get_response(request)
-        query = canonical_query(request.GET, policy.params)
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            # The NUL guard further in answers with its 400 in the reader's language.
+            return self.get_response(request)
+        try:
+            query = canonical_query(request.GET, policy.params)
+        except TooManyFieldsSent:
+            # Django answers 400 further in, once the reader's language is set.
+            return self.get_response(request)
         # The view sees only what the key holds.
         request.META["QUERY_STRING"] = query
         request.__dict__.pop("GET", None)
