@@ -344,7 +344,7 @@ class PublicPageCacheMiddleware:
         return _digest(
             [
                 # Links built from the request (share links) carry both.
-                request.scheme,
+                request.scheme or "",
                 request.get_host(),
                 request.path,
                 query,
