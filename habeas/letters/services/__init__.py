@@ -12,5 +12,6 @@ what changes only the signatories and the counts (a confirmation, a
 withdrawal, an erasure, a batch invalidated, the tally's fold,
 anonymisation) calls ``public_counts_changed``, which renews the pages that
 show them (``@public_page(counts=True)``). Drafts and pending signatures or
-requests change no public page and call neither.
+requests change no public page and call neither. ``window`` renews the
+pages when a letter opens or closes by its time, which no write marks.
 """
