@@ -7,10 +7,11 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from habeas.cases import services as cases
@@ -26,6 +27,7 @@ from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, g
 
 # The table of the ``pages`` cache: the only one a page served from the cache reads.
 PAGES_TABLE = "habeas_pages"
+PAGE_CACHE_MIDDLEWARE = "habeas.core.pagecache.PublicPageCacheMiddleware"
 
 LETTER_TEXT = ("For the prisoners of Gilgit", "The Government of Pakistan", "Free them *now*.")
 
@@ -170,3 +172,11 @@ def generations() -> dict[str, str]:
 
 def clear_pages() -> None:
     caches[pagecache.CACHE_ALIAS].clear()
+
+
+def without_page_cache() -> override_settings:
+    """Settings without the page cache's middleware, for tests that measure what a
+    page costs to render (its queries), not what serving it from the cache costs."""
+    return override_settings(
+        MIDDLEWARE=[name for name in settings.MIDDLEWARE if name != PAGE_CACHE_MIDDLEWARE]
+    )
