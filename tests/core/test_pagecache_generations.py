@@ -22,6 +22,7 @@ from habeas.coalition import services as coalition
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
+    Correspondence,
     HiddenNotice,
     Invitation,
     Position,
@@ -650,6 +651,11 @@ def test_loading_the_demo_renews_every_public_page_once(
     with django_capture_on_commit_callbacks(execute=True):
         load_demo()
     assert generations() == loaded
+    # A run that restores only the letter between organisations publishes no person.
+    Correspondence.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    assert generations()[pagecache.SITE] != loaded[pagecache.SITE]
 
 
 def test_a_change_in_the_admin_renews_every_public_page(
