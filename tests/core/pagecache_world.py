@@ -98,6 +98,7 @@ def make_world() -> World:
             "editor_a",
             "admin_a",
             "editor_b",
+            "admin_b",
             "admin_c",
             "coordinator",
             "doc1",
@@ -110,6 +111,7 @@ def make_world() -> World:
     grant(users["editor_a"], Role.ORG_EDITOR, organisation=a)
     grant(users["admin_a"], Role.ORG_ADMIN, organisation=a)
     grant(users["editor_b"], Role.ORG_EDITOR, organisation=b)
+    grant(users["admin_b"], Role.ORG_ADMIN, organisation=b)
     grant(users["admin_c"], Role.ORG_ADMIN, organisation=c)
     grant(users["coordinator"], Role.COORDINATOR, campaign=campaign)
     grant(users["doc1"], Role.DOCUMENTER, campaign=campaign)

@@ -101,6 +101,15 @@ def _invited(world: World) -> CampaignMembership:
     )
 
 
+def _left(world: World) -> CampaignMembership:
+    """``b`` leaves the campaign; the public sees it among former members."""
+    return coalition.membership_leave(
+        by=world.users["admin_b"],
+        membership=CampaignMembership.objects.get(organisation=world.b),
+        notice="We leave for now.",
+    )
+
+
 def _person_of_another_campaign(world: World) -> Person:
     """A public person documented by another campaign, which ``world.campaign`` may defend."""
     other = CampaignFactory()
@@ -216,6 +225,18 @@ PUBLIC = {
             by=w.users["admin_c"],
             membership=CampaignMembership.objects.get(organisation=w.c),
             endorses_common=True,
+        ),
+    ),
+    "membership_request of a former member": Write(
+        before=_left,
+        run=lambda w: coalition.membership_request(
+            by=w.users["admin_b"], campaign=w.campaign, organisation=w.b, endorses_common=True
+        ),
+    ),
+    "membership_invite of a former member": Write(
+        before=_left,
+        run=lambda w: coalition.membership_invite(
+            by=w.users["coordinator"], campaign=w.campaign, organisation=w.b
         ),
     ),
     "membership_leave": Write(

@@ -185,6 +185,9 @@ def membership_request(
             raise ValidationError(_("This organisation is already a member or has asked."))
         if membership.status == CampaignMembership.Status.INVITED:
             return membership_accept(by=by, membership=membership, endorses_common=True)
+        if membership.status == CampaignMembership.Status.LEFT:
+            # A former member asking again leaves the public list of former members.
+            public_changed()
         membership.status = CampaignMembership.Status.REQUESTED
         membership.created_at = timezone.now()
         membership.requested_by = by
@@ -215,6 +218,9 @@ def membership_invite(
             return membership_decide(by=by, membership=membership, approve=True)
         if membership.status == CampaignMembership.Status.ACTIVE:
             raise ValidationError(_("This organisation is already a member."))
+        if membership.status == CampaignMembership.Status.LEFT:
+            # A former member invited again leaves the public list of former members.
+            public_changed()
         membership.status = CampaignMembership.Status.INVITED
         membership.save(update_fields=["status"])
     return membership
