@@ -206,6 +206,8 @@ CLOCK_JOBS: list[tuple[str, float, str]] = [
     ("letters-mail", 2, "habeas.letters.tasks.mail_sweep"),
     ("letters-tally-fold", 2, "habeas.letters.services.tally.tally_fold_due"),
     ("letters-tally-reconcile", 600, "habeas.letters.services.tally.tally_reconcile"),
+    # Letters open and close at set times: cached public pages follow within 30 s.
+    ("letters-window", 30, "habeas.letters.services.window.letters_window_check"),
     # The hourly report of addresses and domains that sign unusually often.
     ("letters-abuse-report", 3600, "habeas.letters.queries.moderation.hourly_report"),
     # Expiry of unconfirmed signatures, address hashes after 30 days, anonymisation.

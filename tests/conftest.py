@@ -22,6 +22,23 @@ REQUIRE_REDIS = os.environ.get("HABEAS_REQUIRE_REDIS") == "1"
 REDIS_FOR_TESTS = os.environ.get("HABEAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+@pytest.fixture(autouse=True)
+def _no_pages_kept_from_an_earlier_test(request: pytest.FixtureRequest) -> None:
+    """Empty the public-page cache before each transactional test.
+
+    Its table is no model's, so the flush between transactional tests leaves it:
+    a page an earlier test stored would be served for rows this test made.
+    Other tests run inside a transaction that rolls the table back.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction", False):
+        return
+    request.getfixturevalue("transactional_db")
+    from tests.pages import forget_pages
+
+    forget_pages()
+
+
 @dataclass
 class Mailbox:
     """What the loopback SMTP server received, parsed."""

@@ -35,8 +35,8 @@ N = 4
 
 
 def _queries(client: Client, path: str, shows: str) -> int:
-    """How many queries ``path`` takes, rendered afresh (the public-page cache
-    emptied); the page must show ``shows``, the last row added."""
+    """How many queries ``path`` takes, rendered afresh (past the public-page cache,
+    whose reads are not the page's); the page must show ``shows``, the last row added."""
     cache.clear()
     forget_pages()
     with CaptureQueriesContext(connection) as queries:

@@ -42,6 +42,7 @@ from habeas.cases.publication import gather, public_data
 from habeas.cases.rules import documented_by
 from habeas.coalition.models import Campaign, Organisation, Role
 from habeas.core.lists import CAP, Capped, capped
+from habeas.core.pagecache import public_changed
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -265,7 +266,14 @@ FACETS_TIMEOUT = 600
 
 
 def register_changed() -> None:
-    """Mark the published register as changed, so cached facet counts are not reused."""
+    """Mark the published register as changed, so cached facet counts are not reused,
+    and every public page renders afresh once the transaction commits.
+
+    Every write that changes the public register calls it (``_publish_many``,
+    the import's flip and its finish), so it is where public pages learn of
+    a publication.
+    """
+    public_changed()
     try:
         cache.incr(FACETS_GENERATION)
     except ValueError:

@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 
 from habeas.coalition.models import Invitation, RoleGrant
 from habeas.core.models import Source
+from habeas.core.pagecache import public_changed
 from habeas.core.services import source_archive
 
 
@@ -40,7 +41,18 @@ class HabeasAdminSite(admin.AdminSite):
             # not sent round the sign-in page again.
             if request.user.is_authenticated and not self.has_permission(request):
                 raise PermissionDenied
-            return inner(request, *args, **kwargs)
+            response = inner(request, *args, **kwargs)
+            if request.method == "POST":
+                # A site admin may save, add or delete a few models here (sources,
+                # facilities) that public pages show, bypassing the services that
+                # tell the page cache. Every admin write is a POST through this
+                # one wrapper, so any POST renews every public page; it is rare,
+                # and renewing after a POST that changed nothing costs one render
+                # a page. The admin's LogEntry rows would be a narrower hook, but
+                # "delete selected" writes them with bulk_create, which sends no
+                # post_save, and a bulk action need not log at all.
+                public_changed()
+            return response
 
         return update_wrapper(guarded, inner)
 

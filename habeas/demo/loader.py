@@ -44,6 +44,7 @@ from habeas.coalition.models import (
 )
 from habeas.coalition.services import grant_create_at_console
 from habeas.core.models import Source
+from habeas.core.pagecache import public_changed
 from habeas.core.text import render_markdown
 from habeas.letters.models import Letter, LetterText
 
@@ -374,6 +375,9 @@ def load_demo() -> LoadReport:
 
     coordinator = _ensure_coordinator(report, campaign)
     _ensure_open_letter(report, campaign, organisations[OPEN_LETTER_AUTHOR], coordinator)
+    if report.total:
+        # Written straight to the tables, past the services that tell the page cache.
+        public_changed()
     return report
 
 

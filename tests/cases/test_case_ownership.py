@@ -550,7 +550,7 @@ def _import(tmp_path: Path, body: str, *args: str) -> str:
 
 
 def test_an_unverified_affiliation_stays_out_of_the_statistics_and_facets(
-    cases: Cases, tmp_path: Path
+    cases: Cases, tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     """An affiliation added to a published record and not yet verified shows in no
     public figure: not the statistics' "By organisation", not the register's facet."""
@@ -570,7 +570,11 @@ def test_an_unverified_affiliation_stays_out_of_the_statistics_and_facets(
         page = Client().get(path).content.decode()
         assert "Verified Org" in page, path
         assert "Unverified Org" not in page, path
-    services.person_verify(by=cases.users["doc_b2"], person=Person.objects.get(external_id="e1"))
+    # Committed, as a verification is: the kept pages are renewed.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_verify(
+            by=cases.users["doc_b2"], person=Person.objects.get(external_id="e1")
+        )
     assert "Unverified Org" in Client().get("/register/statistics/").content.decode()
 
 

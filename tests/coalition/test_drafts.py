@@ -145,7 +145,9 @@ def test_a_treasurer_cannot_be_invited_into_a_draft_by_an_outsider(draft: Draft)
     assert not Invitation.objects.exists()
 
 
-def test_a_campaign_made_a_draft_again_leaves_the_letters_pages(draft: Draft) -> None:
+def test_a_campaign_made_a_draft_again_leaves_the_letters_pages(
+    draft: Draft, django_capture_on_commit_callbacks: Any
+) -> None:
     """Letters to a campaign set back to draft leave the letter list and the sender's page."""
     front = draft.front
     secret = "CANARY-WAS-PUBLIC-u3"
@@ -159,10 +161,11 @@ def test_a_campaign_made_a_draft_again_leaves_the_letters_pages(draft: Draft) ->
         to_campaign=public,
     )
     assert secret in Client().get("/correspondence/").content.decode()
-    response = front.client("coordinator").post(
-        "/campaigns/was-public/coordinate/settings/",
-        {"title": secret, "status": Campaign.Status.DRAFT},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = front.client("coordinator").post(
+            "/campaigns/was-public/coordinate/settings/",
+            {"title": secret, "status": Campaign.Status.DRAFT},
+        )
     assert response.status_code == 302
     for page in ("/correspondence/", "/organisations/org-a/", "/"):
         assert secret not in Client().get(page).content.decode(), page

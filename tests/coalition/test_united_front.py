@@ -273,7 +273,9 @@ def test_hiding_leaves_a_public_notice_and_tells_the_organisation(smtp_server: M
     assert "Disputed in the coalition" in history
 
 
-def test_the_organisation_appeals_and_the_appeal_is_shown(front: Front) -> None:
+def test_the_organisation_appeals_and_the_appeal_is_shown(
+    front: Front, django_capture_on_commit_callbacks: Any
+) -> None:
     demand = _propose(front)
     notice = services.item_hide(
         by=front.users["coordinator"],
@@ -291,7 +293,8 @@ def test_the_organisation_appeals_and_the_appeal_is_shown(front: Front) -> None:
     assert response.status_code == 302
     assert Appeal.objects.get().organisation == front.a
     assert "It is our demand." in Client().get("/campaigns/free-them/").content.decode()
-    front.client("coordinator").post(f"/campaigns/free-them/notices/{notice.pk}/lift/")
+    with django_capture_on_commit_callbacks(execute=True):
+        front.client("coordinator").post(f"/campaigns/free-them/notices/{notice.pk}/lift/")
     page = Client().get("/campaigns/free-them/").content.decode()
     assert "Free all political prisoners!" in page
 

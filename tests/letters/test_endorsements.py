@@ -471,15 +471,19 @@ def test_the_coordinate_page_counts_the_requests_waiting(world: World, letter: L
 # --- The organisation's public page -----------------------------------------------------
 
 
-def test_an_endorsement_shows_on_the_organisations_page(world: World, letter: Letter) -> None:
+def test_an_endorsement_shows_on_the_organisations_page(
+    world: World, letter: Letter, django_capture_on_commit_callbacks: Any
+) -> None:
     url = world.b.get_absolute_url()
     assert "For the prisoners" not in Client().get(url).content.decode()
-    endorsement = services.endorsement_add(
-        by=world.users["editor_b"], letter=letter, organisation=world.b
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        endorsement = services.endorsement_add(
+            by=world.users["editor_b"], letter=letter, organisation=world.b
+        )
     page = Client().get(url)
     assert "For the prisoners" in page.content.decode()
-    services.endorsement_withdraw(by=world.users["editor_b"], endorsement=endorsement)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.endorsement_withdraw(by=world.users["editor_b"], endorsement=endorsement)
     assert "For the prisoners" not in Client().get(url).content.decode()
 
 

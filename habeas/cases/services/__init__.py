@@ -1,5 +1,12 @@
 """Every write to the register, one module by area; each public service checks its
-own permission first. Internal writers (a leading underscore) check nothing."""
+own permission first. Internal writers (a leading underscore) check nothing.
+
+Public pages learn of a publication through ``queries.register_changed``,
+which every write to the public register calls; the few other writes that
+reach a public page at once (which campaigns defend a person, a photo's
+consent withdrawn) call ``habeas.core.pagecache.public_changed`` themselves.
+Working records, restricted facts and shares change no public page.
+"""
 
 from habeas.cases.services.defending import (
     campaign_person_add,

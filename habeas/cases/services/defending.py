@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from habeas.cases.models import CaseShare, Person, PublicRecord
 from habeas.coalition.models import Campaign
+from habeas.core.pagecache import public_changed
 
 if TYPE_CHECKING:
     from habeas.accounts.models import User
@@ -37,6 +38,9 @@ def campaign_person_add(*, by: User, campaign: Campaign, person: Person) -> None
     if not _choosable(campaign, person):
         raise PermissionDenied
     campaign.persons.add(person)
+    # Shown on the campaign's and the person's public pages (once the person is
+    # public: a publication racing this one must not leave either page stale).
+    public_changed()
 
 
 @transaction.atomic
@@ -54,6 +58,7 @@ def campaign_person_remove(*, by: User, campaign: Campaign, person: Person) -> N
             _("This campaign documents the person, so it cannot stop defending them.")
         )
     campaign.persons.remove(person)
+    public_changed()
 
 
 @transaction.atomic

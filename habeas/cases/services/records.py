@@ -28,6 +28,7 @@ from habeas.cases.publication import PERSON_FIELDS
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.images import clean_image
 from habeas.core.models import Source
+from habeas.core.pagecache import public_changed
 from habeas.core.slugs import unique_slug
 from habeas.core.text import refuse_bidi_controls
 
@@ -184,6 +185,8 @@ def person_photo_set(
     unused = {before} - {person.photo.name or ""} - {""}
     if withdrawn:
         unused |= _unpublish_photos(person)
+        # The one change that reaches public pages without a verification.
+        public_changed()
     else:
         # A replaced photo stays while a public version shows it (with consent).
         unused = {name for name in unused if not _photo_published(person, name)}

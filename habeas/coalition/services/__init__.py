@@ -5,6 +5,13 @@ One module per area; the public services are re-exported here, so
 works whichever module holds them. Every public service checks the acting
 user's permission itself and raises PermissionDenied first; writers that
 other services call after their own check start with an underscore.
+
+A service that changes what a visitor sees (a profile, a campaign that is
+not a draft, a membership becoming or ceasing to be active, a demand,
+position, statement, notice, appeal or letter of correspondence) calls
+``habeas.core.pagecache.public_changed`` in its transaction; one that
+changes only what signed-in organisers see (requests, invitations, grants,
+a draft) does not.
 """
 
 from habeas.coalition.models import token_digest

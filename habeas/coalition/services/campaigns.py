@@ -22,6 +22,7 @@ from habeas.coalition.queries import common_demands_to_endorse
 from habeas.coalition.services._checks import clean_text, clean_title, require
 from habeas.coalition.services.grants import _grant_write
 from habeas.coalition.services.united_front import _position_write
+from habeas.core.pagecache import public_changed
 from habeas.core.slugs import unique_slug
 
 
@@ -66,6 +67,8 @@ def campaign_create(
         joined_at=now,
     )
     _grant_write(user=by, role=Role.COORDINATOR, organisation=None, campaign=campaign, by=by)
+    if campaign.status != Campaign.Status.DRAFT:
+        public_changed()
     return campaign
 
 
@@ -93,6 +96,9 @@ def campaign_update(
     if status not in Campaign.Status.values:
         raise ValidationError({"status": _("Choose draft, active or closed.")})
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    # A draft the public never sees changes no public page while it stays one.
+    if not campaign.status == status == Campaign.Status.DRAFT:
+        public_changed()
     campaign.title = title
     campaign.summary = clean_text(summary, field="summary", limit=5000, required=False)
     campaign.start_on = start_on
@@ -179,6 +185,9 @@ def membership_request(
             raise ValidationError(_("This organisation is already a member or has asked."))
         if membership.status == CampaignMembership.Status.INVITED:
             return membership_accept(by=by, membership=membership, endorses_common=True)
+        if membership.status == CampaignMembership.Status.LEFT:
+            # A former member asking again leaves the public list of former members.
+            public_changed()
         membership.status = CampaignMembership.Status.REQUESTED
         membership.created_at = timezone.now()
         membership.requested_by = by
@@ -209,6 +218,9 @@ def membership_invite(
             return membership_decide(by=by, membership=membership, approve=True)
         if membership.status == CampaignMembership.Status.ACTIVE:
             raise ValidationError(_("This organisation is already a member."))
+        if membership.status == CampaignMembership.Status.LEFT:
+            # A former member invited again leaves the public list of former members.
+            public_changed()
         membership.status = CampaignMembership.Status.INVITED
         membership.save(update_fields=["status"])
     return membership
@@ -262,6 +274,7 @@ def _activate(
     membership.joined_at = timezone.now()
     membership.left_at = None
     membership.save(update_fields=["status", "joined_at", "left_at"])
+    public_changed()
     return membership
 
 
@@ -283,4 +296,5 @@ def membership_leave(
     membership.left_at = timezone.now()
     membership.leave_notice = notice
     membership.save(update_fields=["status", "left_at", "leave_notice"])
+    public_changed()
     return membership

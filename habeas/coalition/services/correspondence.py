@@ -14,6 +14,7 @@ from habeas.coalition.models import (
     Organisation,
 )
 from habeas.coalition.services._checks import clean_text, clean_title, require
+from habeas.core.pagecache import public_changed
 from habeas.core.text import refuse_bidi_controls
 
 
@@ -50,6 +51,7 @@ def correspondence_publish(
         raise ValidationError(_("Open letters go to public campaigns only."))
     if to_organisation == organisation:
         raise ValidationError(_("An organisation cannot write an open letter to itself."))
+    public_changed()
     return Correspondence.objects.create(
         from_organisation=organisation,
         to_organisation=to_organisation,
@@ -70,6 +72,7 @@ def correspondence_correct(
     """Follow a published letter with a correction, shown with it; the letter is unchanged."""
     require(by, "coalition.edit_item", correspondence)
     body = clean_text(body, field="body", limit=20_000)
+    public_changed()
     return CorrespondenceCorrection.objects.create(
         correspondence=correspondence, body=body, published_by=by
     )

@@ -12,6 +12,7 @@ from habeas.accounts.models import User
 from habeas.coalition.models import Organisation, OrganisationVersion
 from habeas.coalition.services._checks import clean_title, require
 from habeas.core.images import clean_image
+from habeas.core.pagecache import public_changed
 from habeas.core.slugs import unique_slug
 from habeas.core.text import refuse_bidi_controls
 
@@ -46,6 +47,7 @@ def organisation_create(
     organisation.full_clean()
     organisation.save()
     _profile_version_write(organisation, by=by)
+    public_changed()
     return organisation
 
 
@@ -121,4 +123,5 @@ def organisation_update(
         storage = organisation.logo.storage
         transaction.on_commit(lambda: storage.delete(replaced))
     _profile_version_write(organisation, by=by)
+    public_changed()
     return organisation

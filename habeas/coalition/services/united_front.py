@@ -23,6 +23,7 @@ from habeas.coalition.models import (
     StatementVersion,
 )
 from habeas.coalition.services._checks import active_membership, clean_text, clean_title, require
+from habeas.core.pagecache import public_changed
 from habeas.core.tasks import send_email
 from habeas.core.text import render_markdown
 
@@ -47,6 +48,7 @@ def demand_propose(
     DemandVersion.objects.create(
         demand=demand, number=1, text=text, text_ur=text_ur, created_by=by
     )
+    public_changed()
     position_record(
         by=by, demand=demand, organisation=organisation, stance=Position.Stance.ENDORSES, reason=""
     )
@@ -78,6 +80,7 @@ def demand_reword(*, by: User, demand: Demand, text: str, text_ur: str = "") -> 
     DemandVersion.objects.create(
         demand=demand, number=demand.version, text=text, text_ur=text_ur, created_by=by
     )
+    public_changed()
     position_record(
         by=by,
         demand=demand,
@@ -96,6 +99,7 @@ def demand_withdraw(*, by: User, demand: Demand) -> Demand:
     if demand.withdrawn_at is None:
         demand.withdrawn_at = timezone.now()
         demand.save(update_fields=["withdrawn_at"])
+        public_changed()
     return demand
 
 
@@ -152,6 +156,9 @@ def _position_write(
     if current:
         current.is_current = False
         current.save(update_fields=["is_current"])
+    # Every position is public at once, whoever's service wrote it (a member
+    # joining endorses through here too).
+    public_changed()
     return Position.objects.create(
         demand=demand,
         organisation=organisation,
@@ -181,6 +188,7 @@ def statement_publish(
     StatementVersion.objects.create(
         statement=statement, number=1, title=title, body=body, created_by=by
     )
+    public_changed()
     return statement
 
 
@@ -203,6 +211,7 @@ def statement_edit(*, by: User, statement: Statement, title: str, body: str) -> 
     StatementVersion.objects.create(
         statement=statement, number=statement.version, title=title, body=body, created_by=by
     )
+    public_changed()
     return statement
 
 
@@ -213,6 +222,7 @@ def statement_withdraw(*, by: User, statement: Statement) -> Statement:
     if statement.withdrawn_at is None:
         statement.withdrawn_at = timezone.now()
         statement.save(update_fields=["withdrawn_at"])
+        public_changed()
     return statement
 
 
@@ -256,6 +266,7 @@ def item_hide(
         if standing.exists():
             raise ValidationError(_("This item is already hidden.")) from None
         raise
+    public_changed()
     admins = list(
         RoleGrant.objects.active()
         .filter(role=Role.ORG_ADMIN, organisation=organisation)
@@ -282,6 +293,7 @@ def notice_appeal(*, by: User, notice: HiddenNotice, text: str) -> Appeal:
     """The hidden item's organisation answers the notice; the appeal is public and kept."""
     require(by, "coalition.publish_for_organisation", notice.organisation)
     text = clean_text(text, field="text", limit=5000)
+    public_changed()
     return Appeal.objects.create(
         notice=notice, organisation=notice.organisation, text=text, created_by=by
     )
@@ -295,4 +307,5 @@ def notice_lift(*, by: User, notice: HiddenNotice) -> HiddenNotice:
         notice.lifted_at = timezone.now()
         notice.lifted_by = by
         notice.save(update_fields=["lifted_at", "lifted_by"])
+        public_changed()
     return notice

@@ -22,6 +22,7 @@ from habeas.accounts.models import User
 from habeas.coalition.models import Organisation
 from habeas.coalition.services._checks import clean_text, clean_title, require
 from habeas.core.countries import is_country
+from habeas.core.pagecache import public_changed
 from habeas.letters.models import Endorsement, Letter
 
 NAME_LIMIT = 200
@@ -57,6 +58,7 @@ def endorsement_add(*, by: User, letter: Letter, organisation: Organisation) -> 
     existing = _standing(letter, organisation)
     if existing is not None:
         return existing
+    public_changed()
     try:
         with transaction.atomic():
             return Endorsement.objects.create(
@@ -94,6 +96,7 @@ def endorsement_withdraw(*, by: User, endorsement: Endorsement) -> Endorsement:
     endorsement.decided_at = timezone.now()
     endorsement.decided_by = by
     endorsement.save(update_fields=["status", "decided_at", "decided_by"])
+    public_changed()
     return endorsement
 
 
@@ -187,4 +190,7 @@ def endorsement_decide(*, by: User, endorsement: Endorsement, verify: bool) -> E
     endorsement.decided_by = by
     endorsement.contact_email = ""
     endorsement.save(update_fields=["status", "decided_at", "decided_by", "contact_email"])
+    if verify:
+        # A rejected request was never shown, so only a verified one changes pages.
+        public_changed()
     return endorsement

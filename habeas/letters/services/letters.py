@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from habeas.accounts.models import User
 from habeas.coalition.models import Campaign, Organisation
 from habeas.coalition.services._checks import active_membership, clean_text, clean_title, require
+from habeas.core.pagecache import public_changed
 from habeas.core.slugs import unique_slug
 from habeas.core.text import render_markdown
 from habeas.letters.models import Letter, LetterText
@@ -253,6 +254,7 @@ def letter_publish(*, by: User, letter: Letter) -> Letter:
     if letter.opens_at is None:
         letter.opens_at = now
     letter.save(update_fields=["status", "published_at", "published_by", "opens_at"])
+    public_changed()
     return letter
 
 
@@ -273,4 +275,5 @@ def letter_close(*, by: User, letter: Letter) -> Letter:
     letter.closed_at = timezone.now()
     letter.closed_by = by
     letter.save(update_fields=["status", "closed_at", "closed_by"])
+    public_changed()
     return letter

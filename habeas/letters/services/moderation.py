@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habeas.accounts.models import User
+from habeas.core.pagecache import public_counts_changed
 from habeas.letters.models import Letter, Signature, SignatureInvalidation
 
 PERM = "letters.moderate_signatures"
@@ -160,6 +161,8 @@ def signatures_invalidate(
         invalidation=invalidation, tally_due=True
     )
     invalidation.save(update_fields=["matched"])
+    # Their names leave the public signatories now, the counts at the next fold.
+    public_counts_changed()
     return invalidation
 
 
@@ -175,6 +178,7 @@ def invalidation_undo(*, by: User, invalidation: SignatureInvalidation) -> Signa
     if invalidation.undone_at is not None:
         raise ValidationError(_("This batch was already undone."))
     Signature.objects.filter(invalidation=invalidation).update(invalidation=None, tally_due=True)
+    public_counts_changed()
     invalidation.undone_at = timezone.now()
     invalidation.undone_by = by
     invalidation.save(update_fields=["undone_at", "undone_by"])

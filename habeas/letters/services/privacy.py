@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from habeas.core.pagecache import public_counts_changed
 from habeas.letters.models import SIGNER_DATA_ERASED, Letter, Signature
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,8 @@ def letters_anonymise(now: datetime | None = None) -> Anonymised:
             Signature.objects.filter(personal, letter=letter), dict(ANONYMOUS)
         )
         Letter.objects.filter(pk=letter.pk).update(anonymised_at=now)
+        # The letter's signatories leave its public pages; its counts stay.
+        public_counts_changed()
         letters += 1
     return Anonymised(letters=letters, signatures=signatures)
 

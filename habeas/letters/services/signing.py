@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from habeas.core.pagecache import public_counts_changed
 from habeas.letters import abuse
 from habeas.letters.addresses import address_domain, address_key
 from habeas.letters.models import SIGNER_DATA_ERASED, Letter, Signature
@@ -145,6 +146,8 @@ def signature_confirm(*, signature: Signature) -> Signature:
         if not locked.send_updates:
             locked.email = ""
         locked.save(update_fields=["status", "confirmed_at", "mail_due_at", "tally_due", "email"])
+        # The name joins the public signatories now; the tally's fold moves the counts.
+        public_counts_changed()
         return locked
 
 
@@ -165,6 +168,9 @@ def signature_withdraw(*, signature: Signature) -> None:
                 **SIGNER_DATA_ERASED,
             )
         )
+        if updated:
+            # The name leaves the public signatories now, the counts at the next fold.
+            public_counts_changed()
     logger.info("Signature withdrawn: %s", "1" if updated else "0")
 
 
@@ -188,6 +194,8 @@ def signer_erase(*, signature: Signature) -> int:
                 **SIGNER_DATA_ERASED,
             )
         )
+        if erased:
+            public_counts_changed()
     logger.info("Signer erased: %d signatures", erased)
     return erased
 

@@ -27,6 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
+from habeas.core.pagecache import public_counts_changed
 from habeas.letters.models import Letter, Signature, SignatureCount
 
 logger = logging.getLogger("habeas.letters.tally")
@@ -121,6 +122,8 @@ def tally_fold(*, limit: int = FOLD_LIMIT) -> int:
     Signature.objects.filter(
         pk__in=now_uncounted, status__in=[Signature.Status.WITHDRAWN, Signature.Status.ERASED]
     ).delete()
+    if any(deltas.values()):
+        public_counts_changed()
     return len(rows)
 
 
@@ -170,6 +173,8 @@ def _reconcile_letter(letter_id: int) -> list[Difference]:
         was, rows = recorded.get((country, day), 0), actual.get((country, day), 0)
         if was != rows:
             differences.append(Difference(letter_id, country, day, was, rows))
+    if differences:
+        public_counts_changed()
     for difference in differences:
         SignatureCount.objects.update_or_create(
             letter_id=letter_id,
