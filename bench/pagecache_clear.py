@@ -1,14 +1,17 @@
-"""Clear the public page cache on request, for the public-pages benchmark.
+"""Make every public page render afresh on request, for the public-pages benchmark.
 
 Run in its own process with the environment Habeas is served with (the same
 HABEAS_VAR_DIR or DATABASE_URL, and REDIS_URL if set)::
 
-    python -m bench.pagecache_clear
+    python -m bench.pagecache_clear clear|publish
 
-Each line ``clear`` read from stdin forgets every stored page and generation
-exactly as ``habeas cache clear`` does (``habeas.core.pagecache.clear``) and
-answers ``cleared SECONDS`` on stdout once done; end of input ends it. One
-process for many clears spares the benchmark a Django start-up per sample.
+Each line ``next`` read from stdin makes every stored page stale and answers
+``done SECONDS`` on stdout once it is; end of input ends it. ``clear``
+forgets every stored page and generation exactly as ``habeas cache clear``
+does (``habeas.core.pagecache.clear``); ``publish`` replaces the generations
+as a publication does (``public_changed``), leaving the stale pages stored.
+One process for many rounds spares the benchmark a Django start-up per
+sample.
 """
 
 from __future__ import annotations
@@ -18,8 +21,12 @@ import sys
 import time
 
 
-def main() -> int:
-    """Answer ``clear`` lines until stdin ends; 2 on any other line."""
+def main(argv: list[str]) -> int:
+    """Answer ``next`` lines until stdin ends; 2 on a bad mode or any other line."""
+    mode = argv[0] if argv else ""
+    if mode not in {"clear", "publish"}:
+        print("usage: python -m bench.pagecache_clear clear|publish", file=sys.stderr)
+        return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "habeas.settings")
     import django
 
@@ -28,18 +35,20 @@ def main() -> int:
 
     from habeas.core import pagecache
 
+    # Outside a transaction, public_changed() replaces the generations at once.
+    action = pagecache.clear if mode == "clear" else pagecache.public_changed
     print("ready", flush=True)
     for line in sys.stdin:
-        if line.strip() != "clear":
+        if line.strip() != "next":
             print(f"unknown request {line.strip()!r}", file=sys.stderr)
             return 2
         started = time.perf_counter()
-        pagecache.clear()
-        # Commit and drop the connection's snapshot as a finished command would.
+        action()
+        # Drop the connection as a finished command would.
         connections.close_all()
-        print(f"cleared {time.perf_counter() - started:.6f}", flush=True)
+        print(f"done {time.perf_counter() - started:.6f}", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
