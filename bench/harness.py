@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,9 +212,12 @@ class Context:
         """The database vendor Habeas runs on in this run, e.g. ``sqlite``."""
         return database_vendor(self.database_url)
 
-    def load(self, url: str, *, concurrency: int | None = None) -> dict[str, Any]:
+    def load(
+        self, url: str, *, concurrency: int | None = None, headers: Sequence[str] = ()
+    ) -> dict[str, Any]:
         """Load ``url`` with ``python -m bench.loadgen`` in a separate process; its figures.
 
+        ``headers`` (``"Name: value"``) are sent with every request.
         Raises BenchError if the load generator fails or prints no figures.
         """
         settings = self.settings
@@ -231,6 +234,8 @@ class Context:
             "--warmup",
             str(settings.warmup),
         ]
+        for header in headers:
+            argv += ["--header", header]
         # The load generator bounds itself; this only guards against a hang.
         limit = settings.warmup + settings.duration + 60
         try:

@@ -4,14 +4,17 @@ Run as its own process, so the client never shares an interpreter with the
 server it measures::
 
     python -m bench.loadgen --url http://127.0.0.1:8000/ --concurrency 8 \\
-        --warmup 2 --duration 10
+        --warmup 2 --duration 10 [--header "Accept-Encoding: gzip"]
 
 Each of ``--concurrency`` clients sends one GET at a time on its own
 connection, reusing it while the server keeps it alive and reconnecting when
 the server closes it. After the warm-up (whose responses are discarded) the
 measured phase runs until ``--duration`` seconds have passed or
 ``--requests`` responses have been counted, whichever comes first. One JSON
-object of figures is printed to stdout.
+object of figures is printed to stdout, with the CPU time this process used
+in the measured phase (``client_cpu_fraction``: 1.0 is one core, the most a
+single event loop can use, so a figure near it means the client, not the
+server, set the pace) and how busy the whole machine was meanwhile.
 
 Only loopback addresses are accepted as targets. This module must not import
 Django, nor anything from Habeas.
@@ -25,16 +28,20 @@ import contextlib
 import ipaddress
 import json
 import math
+import re
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 MAX_HEADER_BYTES = 65_536
 MAX_HEADERS = 100
 READ_CHUNK = 65_536
 USER_AGENT = "habeas-bench-loadgen/1"
+# Headers the tool writes itself: framing and the target are not the caller's to change.
+OWN_HEADERS = frozenset({"host", "connection", "content-length", "transfer-encoding"})
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 class TargetError(ValueError):
@@ -53,18 +60,41 @@ class Target:
     host: str
     port: int
     path: str
+    headers: tuple[tuple[str, str], ...] = ()
 
     def request_bytes(self) -> bytes:
-        """The exact GET request sent, with a Host header naming the target."""
+        """The exact GET request sent, with a Host header naming the target.
+
+        ``headers`` come after the tool's own, in the order given.
+        """
         host = f"[{self.host}]" if ":" in self.host else self.host
+        extra = "".join(f"{name}: {value}\r\n" for name, value in self.headers)
         return (
             f"GET {self.path} HTTP/1.1\r\n"
             f"Host: {host}:{self.port}\r\n"
             f"User-Agent: {USER_AGENT}\r\n"
             "Accept: */*\r\n"
+            f"{extra}"
             "Connection: keep-alive\r\n"
             "\r\n"
         ).encode("ascii")
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """``Name: value`` as a pair; TargetError if malformed or one the tool writes itself.
+
+    Only printable ASCII is accepted, so no header can smuggle a line break
+    into the request.
+    """
+    name, colon, value = text.partition(":")
+    value = value.strip()
+    if not colon or not HEADER_NAME.fullmatch(name):
+        raise TargetError(f"not a header of the form 'Name: value': {text!r}")
+    if not all(" " <= char <= "~" for char in value):
+        raise TargetError(f"header value must be printable ASCII: {text!r}")
+    if name.lower() in OWN_HEADERS:
+        raise TargetError(f"the {name} header is the load generator's own")
+    return name, value
 
 
 def parse_target(url: str) -> Target:
@@ -356,10 +386,46 @@ def percentile(sorted_values: list[float], percent: float) -> float:
     return sorted_values[rank - 1]
 
 
-def summarise(tally: Tally, elapsed: float) -> dict[str, object]:
+def cpu_jiffies() -> tuple[int, int] | None:
+    """The machine's (busy, total) CPU time so far from /proc/stat; None where unreadable."""
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            fields = handle.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu":
+        return None
+    # user nice system idle iowait irq softirq steal; guest time is inside user.
+    values = [int(value) for value in fields[1:9]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """CPU use over a measured phase: this process's, and the machine's."""
+
+    client_cpu_s: float
+    machine_busy: float | None
+
+    @classmethod
+    def between(cls, cpu_before: float, jiffies_before: tuple[int, int] | None) -> Usage:
+        """The use since ``cpu_before`` (``time.process_time``) and ``jiffies_before``."""
+        client = time.process_time() - cpu_before
+        after = cpu_jiffies()
+        busy = None
+        if jiffies_before is not None and after is not None and after[1] > jiffies_before[1]:
+            busy = (after[0] - jiffies_before[0]) / (after[1] - jiffies_before[1])
+        return cls(client_cpu_s=client, machine_busy=busy)
+
+
+def summarise(tally: Tally, elapsed: float, usage: Usage | None = None) -> dict[str, object]:
     """The figures of a measured phase; latencies in milliseconds, None when nothing succeeded.
 
     ``requests_per_second`` counts successful (200) responses only.
+    ``client_cpu_fraction`` is this process's CPU time over the phase's wall
+    time (1.0 is one core); ``machine_cpu_busy_fraction`` is the share of all
+    the machine's CPUs that were busy, with anything, meanwhile.
     """
     latencies = sorted(tally.latencies)
 
@@ -381,13 +447,20 @@ def summarise(tally: Tally, elapsed: float) -> dict[str, object]:
         "max_ms": ms(latencies[-1]) if latencies else None,
         "mean_ms": ms(sum(latencies) / len(latencies)) if latencies else None,
         "mean_response_bytes": round(tally.body_bytes / tally.ok) if tally.ok else None,
+        "client_cpu_s": round(usage.client_cpu_s, 3) if usage else None,
+        "client_cpu_fraction": (
+            round(usage.client_cpu_s / elapsed, 3) if usage and elapsed > 0 else None
+        ),
+        "machine_cpu_busy_fraction": (
+            round(usage.machine_busy, 3) if usage and usage.machine_busy is not None else None
+        ),
     }
 
 
 async def run_phase(
     clients: list[Client], seconds: float, budget: int | None, args: argparse.Namespace
-) -> tuple[Tally, float]:
-    """Drive every client for one phase; return its tally and its wall-clock length."""
+) -> tuple[Tally, float, Usage]:
+    """Drive every client for one phase; return its tally, wall-clock length and CPU use."""
     loop = asyncio.get_running_loop()
     tally = Tally()
     limits = Limits(
@@ -396,9 +469,12 @@ async def run_phase(
         max_errors=args.max_errors,
         timeout=args.timeout,
     )
+    jiffies = cpu_jiffies()
+    cpu = time.process_time()
     started = time.perf_counter()
     await asyncio.gather(*(drive(client, tally, limits) for client in clients))
-    return tally, time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    return tally, elapsed, Usage.between(cpu, jiffies)
 
 
 async def load(target: Target, args: argparse.Namespace) -> dict[str, object]:
@@ -407,14 +483,15 @@ async def load(target: Target, args: argparse.Namespace) -> dict[str, object]:
     try:
         warmup_tally = None
         if args.warmup > 0:
-            warmup_tally, _ = await run_phase(clients, args.warmup, None, args)
-        tally, elapsed = await run_phase(clients, args.duration, args.requests, args)
+            warmup_tally, _, _ = await run_phase(clients, args.warmup, None, args)
+        tally, elapsed, usage = await run_phase(clients, args.duration, args.requests, args)
     finally:
         await asyncio.gather(*(client.close() for client in clients))
-    figures = summarise(tally, elapsed)
+    figures = summarise(tally, elapsed, usage)
     figures.update(
         {
             "url": target.url,
+            "request_headers": [f"{name}: {value}" for name, value in target.headers],
             "concurrency": args.concurrency,
             "warmup_s": args.warmup,
             "warmup_requests": warmup_tally.requests if warmup_tally else 0,
@@ -456,6 +533,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--max-errors", type=int, default=1000, help="stop a phase after this many errors"
     )
+    parser.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="add a request header, e.g. 'Accept-Encoding: gzip' (repeatable)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.concurrency <= 1024:
         parser.error("--concurrency must be between 1 and 1024")
@@ -475,6 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         target = parse_target(args.url)
+        target = replace(target, headers=tuple(parse_header(text) for text in args.header))
     except TargetError as error:
         print(f"loadgen: {error}", file=sys.stderr)
         return 2

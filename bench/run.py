@@ -253,7 +253,8 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "Latencies in milliseconds; req/s counts successful responses only (200; 303 for "
         "the sign form). The floor is a trivial WSGI app under the same gunicorn, loaded "
         "the same way, in the same run (for letters_flood.sign, a bare Django view "
-        "inserting one row).",
+        "inserting one row; for the public_pages pages, the site's stylesheet served "
+        "by the same Habeas, every request asking for gzip).",
         "",
         "| Benchmark | Database | Parameters | req/s | p50 | p99 | Errors "
         "| Floor req/s | Floor p50 | Floor p99 | req/s ÷ floor | Measured (UTC) |",
