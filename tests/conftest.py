@@ -74,20 +74,27 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
         controller.stop()
 
 
-@pytest.fixture
-def redis_queue(settings: Any) -> Iterator[Any]:
-    """An emptied Redis database for RQ; skipped loudly when no Redis answers."""
+def redis_for_tests(what: str) -> Any:
+    """A client for the tests' Redis database. When none answers, the test is skipped
+    with a banner naming ``what`` did not run, or fails under HABEAS_REQUIRE_REDIS=1."""
     import redis
 
     client = redis.Redis.from_url(REDIS_FOR_TESTS)
     try:
         client.ping()
     except redis.ConnectionError:
-        message = f"RQ TESTS NOT RUN: no Redis at {REDIS_FOR_TESTS}"
+        message = f"{what} NOT RUN: no Redis at {REDIS_FOR_TESTS}"
         print(f"\n{'!' * 72}\n{message}\n{'!' * 72}")
         if REQUIRE_REDIS:
             pytest.fail(message)
         pytest.skip(message)
+    return client
+
+
+@pytest.fixture
+def redis_queue(settings: Any) -> Iterator[Any]:
+    """An emptied Redis database for RQ; skipped loudly when no Redis answers."""
+    client = redis_for_tests("RQ TESTS")
     client.flushdb()
     settings.RQ_QUEUES = {"default": {"URL": REDIS_FOR_TESTS}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

@@ -44,7 +44,7 @@ from habeas.letters.models import Endorsement, Letter
 from habeas.letters.queries.public import ENDORSEMENTS_CAP
 from habeas.letters.services.tally import tally_fold_due
 from habeas.letters.views.signing import _started_at
-from tests.conftest import REDIS_FOR_TESTS, REQUIRE_REDIS
+from tests.conftest import REDIS_FOR_TESTS, redis_for_tests
 from tests.core import pagecache_urls
 from tests.factories import UserFactory, sign_in
 from tests.letters.public_data import sign
@@ -80,18 +80,7 @@ def _database_pages() -> int:
 
 def _redis_client() -> Any:
     """A client for the tests' Redis database; the test skips loudly when none answers."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_FOR_TESTS)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        message = f"REDIS PAGE-CACHE TESTS NOT RUN: no Redis at {REDIS_FOR_TESTS}"
-        print(f"\n{'!' * 72}\n{message}\n{'!' * 72}")
-        if REQUIRE_REDIS:
-            pytest.fail(message)
-        pytest.skip(message)
-    return client
+    return redis_for_tests("REDIS PAGE-CACHE TESTS")
 
 
 @pytest.fixture(params=["database", "redis"])

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from habeas.core import ratelimit
 from habeas.core.ratelimit import Check, Limit, hit, hits
-from tests.conftest import REDIS_FOR_TESTS, REQUIRE_REDIS
+from tests.conftest import REDIS_FOR_TESTS, redis_for_tests
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +26,7 @@ PER_DAY = Limit(5, 86_400)
 def backend(request: Any, settings: Any) -> Iterator[str]:
     """The database cache (the default) or Redis at db 15, skipped loudly when absent."""
     if request.param == "redis":
-        import redis
-
-        client = redis.Redis.from_url(REDIS_FOR_TESTS)
-        try:
-            client.ping()
-        except redis.ConnectionError:
-            message = f"REDIS RATE-LIMIT TESTS NOT RUN: no Redis at {REDIS_FOR_TESTS}"
-            print(f"\n{'!' * 72}\n{message}\n{'!' * 72}")
-            if REQUIRE_REDIS:
-                pytest.fail(message)
-            pytest.skip(message)
+        client = redis_for_tests("REDIS RATE-LIMIT TESTS")
         client.flushdb()
         settings.CACHES = {
             "default": {
