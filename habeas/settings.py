@@ -300,8 +300,16 @@ MEDIA_ROOT = Path(os.environ.get("HABEAS_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded files (organisation logos) are served by the front proxy in
 # production; `make run` has Django serve them itself.
 SERVE_MEDIA = env_bool("HABEAS_SERVE_MEDIA", default=DEBUG)
+# Files no page serves: photo originals kept on an uploader's request, for a
+# limited time. Outside MEDIA_ROOT, so the media server can never hand them out;
+# point it at a private bucket when media moves to object storage.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("HABEAS_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if DEBUG:

@@ -14,7 +14,7 @@ def actions_of(campaign: Campaign, limit: int = CAP) -> Capped[Action]:
     at most ``limit``, and how many there are (at most two queries)."""
     return capped(
         Action.objects.filter(campaign=campaign).order_by(
-            F("held_on").desc(nulls_last=True), "city", "title", "pk"
+            F("starts_at").desc(nulls_last=True), "city", "title", "pk"
         ),
         limit,
     )

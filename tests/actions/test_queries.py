@@ -21,13 +21,18 @@ def test_undated_actions_sort_after_dated_ones() -> None:
     source = Source.objects.create(title="Reports")
     for title, city, held_on in (
         ("Vigil", "Toronto", None),
-        ("Rally", "London", datetime.date(2025, 6, 1)),
+        ("Rally", "London", datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC)),
         ("March", "Berlin", None),
-        ("Picket", "New York", datetime.date(2025, 6, 14)),
-        ("Meeting", "Lahore", datetime.date(2024, 12, 31)),
+        ("Picket", "New York", datetime.datetime(2025, 6, 14, 12, tzinfo=datetime.UTC)),
+        ("Meeting", "Lahore", datetime.datetime(2024, 12, 31, 12, tzinfo=datetime.UTC)),
     ):
         Action.objects.create(
-            campaign=campaign, title=title, city=city, held_on=held_on, source=source
+            campaign=campaign,
+            title=title,
+            city=city,
+            starts_at=held_on,
+            time_zone="UTC" if held_on else "",
+            source=source,
         )
     order = ["New York", "London", "Lahore", "Berlin", "Toronto"]
     assert [action.city for action in actions_of(campaign)] == order

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 import pytest
@@ -174,7 +175,10 @@ def test_campaign_page_caps_its_actions() -> None:
             campaign=campaign,
             title=f"Vigil {n:03d}",
             city="Berlin",
-            held_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=n),
+            starts_at=datetime.datetime(2025, 1, 1, 12, tzinfo=datetime.UTC)
+            + datetime.timedelta(days=n),
+            time_zone="Europe/Berlin",
+            uid=uuid.uuid4(),
             source=source,
         )
         for n in range(300)

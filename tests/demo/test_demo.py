@@ -97,7 +97,7 @@ def test_unknown_facts_stay_unknown() -> None:
     """Nothing the letter does not say is filled in: no arrest dates, no Urdu names guessed."""
     load_demo()
     assert set(Person.objects.values_list("name_ur", flat=True)) == {""}
-    assert set(Action.objects.values_list("held_on", flat=True)) == {None}
+    assert set(Action.objects.values_list("starts_at", flat=True)) == {None}
 
 
 def test_coordinator_password_is_generated_not_fixed(settings: Any, tmp_path: Path) -> None:
