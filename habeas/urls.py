@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("habeas.coalition.urls")),
     path("", include("habeas.cases.urls")),
     path("", include("habeas.letters.urls")),
+    path("", include("habeas.actions.urls")),
     path("", views.home, name="home"),
     path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),

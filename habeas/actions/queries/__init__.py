@@ -1,4 +1,4 @@
-"""Reads of solidarity actions that pages need."""
+"""Reads of solidarity actions that pages need, with visibility applied (modules by area)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Pages of solidarity actions (modules by area: public, organisers, rsvps, reports, placards)."""
