@@ -1,0 +1,24 @@
+"""Parts of the action page that other parts of the app fill in: the RSVP form
+and the organisers' reports with their photos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from habeas.actions.models import Action
+
+register = template.Library()
+
+
+@register.inclusion_tag("actions/_rsvp.html", takes_context=True)
+def rsvp_form(context: dict[str, Any], action: Action) -> dict[str, Any]:
+    """The RSVP count and form of ``action`` (no cookie, no CSRF token: see origin.py)."""
+    return {"action": action, "request": context.get("request")}
+
+
+@register.inclusion_tag("actions/_reports.html", takes_context=True)
+def action_reports(context: dict[str, Any], action: Action) -> dict[str, Any]:
+    """The organising organisations' reports on ``action``, with their public photos."""
+    return {"action": action, "request": context.get("request")}
