@@ -48,7 +48,7 @@ def project(latitude: float, longitude: float) -> tuple[float, float]:
     return min(max(x, 0.0), float(width)), min(max(y, 0.0), float(height))
 
 
-def _list_path() -> str:
+def list_path() -> str:
     """The path of the public list of actions (/actions/ under the language prefix).
 
     The list is the public part's ``actions:list``; until it exists on this
@@ -61,10 +61,11 @@ def _list_path() -> str:
         return reverse("actions:map").removesuffix("map/")
 
 
-def city_list_url(country: str, city: str, list_path: str | None = None) -> str:
-    """The list of actions in this city: ``/actions/?country=XX&city=Name``."""
+def city_list_url(country: str, city: str, base: str | None = None) -> str:
+    """The list of actions in this city: ``/actions/?country=XX&city=Name``
+    (``base``: the list's path, if already known)."""
     query = urlencode({"country": country, "city": city})
-    return f"{list_path or _list_path()}?{query}"
+    return f"{base or list_path()}?{query}"
 
 
 def city_label(place: CityActions) -> str:
@@ -99,17 +100,16 @@ def world_map_svg(markers: Iterable[CityActions]) -> SafeString:
         f'<g fill="{LAND}" stroke="{BORDER}" stroke-width="0.5" aria-hidden="true">{paths}</g>',
         f'<g fill="{MARKER}" fill-opacity="0.8" stroke="#ffffff" stroke-width="1">',
     ]
-    list_path = _list_path()
+    base = list_path()
     for place in placed:
         if place.latitude is None or place.longitude is None:
             continue
         x, y = project(place.latitude, place.longitude)
         label = escape(city_label(place))
-        url = escape(city_list_url(place.country, place.city, list_path))
+        url = escape(city_list_url(place.country, place.city, base))
         parts.append(
-            f'<a href="{url}" aria-label="{label}">'
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{_radius(place.count):.1f}">'
-            f"<title>{label}</title></circle></a>"
+            f'<a href="{url}"><title>{label}</title>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{_radius(place.count):.1f}"/></a>'
         )
     parts.append("</g></svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)

@@ -18,8 +18,9 @@ from habeas.core.lists import Capped, capped
 
 When = Literal["upcoming", "past", "all"]
 WHENS: tuple[When, ...] = ("upcoming", "past", "all")
-# At most this many cities are placed and listed; the page says how many more there are.
-MAX_CITIES = 1000
+# At most this many cities are placed and listed (the page stays under 100 KB);
+# the page says how many more there are.
+MAX_CITIES = 200
 PLACES_FILE = Path(__file__).resolve().parent.parent / "data" / "places.json"
 
 

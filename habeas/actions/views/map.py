@@ -43,8 +43,9 @@ def _when(request: HttpRequest) -> When:
 
 def _by_country(places: list[CityActions]) -> list[CountryGroup]:
     groups: dict[str, list[CityRow]] = {}
+    base = worldmap.list_path()
     for place in places:
-        url = worldmap.city_list_url(place.country, place.city)
+        url = worldmap.city_list_url(place.country, place.city, base)
         groups.setdefault(place.country, []).append(CityRow(place, url))
     named = [
         CountryGroup(code, country_name(code) if code else "", sorted(rows, key=_city_name))
@@ -73,6 +74,7 @@ def world_map(request: HttpRequest) -> HttpResponse:
         "cities": markers.total,
         "more": markers.total - len(places),
         "actions": sum(place.count for place in places),
+        "list_url": worldmap.list_path(),
         "not_on_map": sum(1 for place in places if not place.on_map),
     }
     return shortcuts.render(request, "actions/map.html", context)
