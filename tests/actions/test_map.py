@@ -342,3 +342,19 @@ def test_a_signed_in_reader_sees_the_same_map() -> None:
     response = client.get("/actions/map/")
     assert response.status_code == 200
     assert len(_markers(_svg(response.content.decode()))) == 4
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_demo_campaigns_four_cities_are_on_the_map() -> None:
+    """`habeas demo`'s protests, of unknown date and coordinates, are four markers
+    on the map of all actions, placed from Natural Earth."""
+    for path in ("/actions/map/", "/ur/actions/map/"):
+        markers = _markers(_svg(_page(path)))
+        assert len(markers) == 4, path
+    titles = {title for _, title, *_ in _markers(_svg(_page()))}
+    assert titles == {
+        "London, United Kingdom — 1 action",
+        "New York, United States — 1 action",
+        "Berlin, Germany — 1 action",
+        "Toronto, Canada — 1 action",
+    }
