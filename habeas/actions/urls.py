@@ -3,7 +3,9 @@
 Fixed words come before ``<int:action_id>/`` pages.
 """
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from habeas.actions.views import map as map_views
 
 app_name = "actions"
 
@@ -16,5 +18,11 @@ urlpatterns: list[URLPattern] = []
 # --- Reports and photos (views/reports.py) ------------------------------------
 
 # --- Placards (views/placards.py) ---------------------------------------------
+
+# --- World map (views/map.py) -------------------------------------------------
+
+urlpatterns += [
+    path("actions/map/", map_views.world_map, name="map"),
+]
 
 # --- Public pages, calendars, map (views/public.py) ---------------------------
