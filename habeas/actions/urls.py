@@ -3,7 +3,9 @@
 Fixed words come before ``<int:action_id>/`` pages.
 """
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from habeas.actions.views import public
 
 app_name = "actions"
 
@@ -18,3 +20,10 @@ urlpatterns: list[URLPattern] = []
 # --- Placards (views/placards.py) ---------------------------------------------
 
 # --- Public pages, calendars, map (views/public.py) ---------------------------
+urlpatterns += [
+    path("actions/", public.action_list, name="list"),
+    path("actions/campaign/<slug:slug>/actions.ics", public.campaign_ics, name="campaign_ics"),
+    path("actions/<int:action_id>/", public.action_detail, name="detail"),
+    path("actions/<int:action_id>/flyer/", public.action_flyer, name="flyer"),
+    path("actions/<int:action_id>/action.ics", public.action_ics, name="ics"),
+]
