@@ -26,6 +26,7 @@ from habeas.coalition.models import Organisation
 from habeas.core.countries import country_name
 
 PRODID = "-//Habeas//Solidarity actions//EN"
+ZONE_MARGIN = datetime.timedelta(days=366)
 
 
 # --- Times ---------------------------------------------------------------------
@@ -135,9 +136,15 @@ def calendar_bytes(events: Iterable[icalendar.Event], name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    days: list[datetime.date] = []
     for event in events:
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+        days.append(event.decoded("dtstart").date())
+    if days:
+        # Transitions a year either side of the events: enough, and short.
+        calendar.add_missing_timezones(
+            first_date=min(days) - ZONE_MARGIN, last_date=max(days) + ZONE_MARGIN
+        )
     return bytes(calendar.to_ical())
 
 
