@@ -541,6 +541,7 @@ def test_the_public_action_pages_are_kept_for_visitors() -> None:
     CampaignFactory(slug="free-them")
     for path in (
         "/actions/",
+        "/ur/actions/",
         "/actions/?when=past&country=CA",
         f"/actions/{action.pk}/",
         f"/actions/{action.pk}/?tz=Asia/Karachi",

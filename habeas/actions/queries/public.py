@@ -144,7 +144,7 @@ def _in_time(when: str) -> QuerySet[Action]:
 def actions_list(query: QueryDict) -> ActionsPage:
     """One page (``?page=``, 25) of upcoming or past public actions (``?when=``), in
     one country (``?country=``) and city (``?city=``) if asked, with the countries and
-    cities there are actions in, for filter links: at most eight queries."""
+    cities there are actions in, for filter links: at most six queries."""
     chosen = ListFilter.from_query(query)
     in_time = _in_time(chosen.when)
     listed = in_time
@@ -152,12 +152,7 @@ def actions_list(query: QueryDict) -> ActionsPage:
         listed = listed.filter(country=chosen.country)
     if chosen.city:
         listed = listed.filter(city=chosen.city)
-    actions = paged(
-        listed.select_related("campaign").prefetch_related("organisations"),
-        query,
-        "page",
-        LIST_PAGE,
-    )
+    actions = paged(listed, query, "page", LIST_PAGE)
     countries = capped(
         in_time.exclude(country="")
         .order_by()
