@@ -6,7 +6,7 @@ from django import shortcuts
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
-from habeas.actions.queries import actions_of
+from habeas.actions.queries.public import campaign_actions
 from habeas.cases.queries import persons_affiliated_with, persons_defended_by
 from habeas.coalition import render
 from habeas.coalition.access import access_public_campaign, access_public_organisation
@@ -45,7 +45,7 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, obj
         "matrix_body": render.matrix_body(view, front),
         "reasons_list": render.reasons_list(view, front),
         "persons": persons_defended_by(campaign),
-        "actions": actions_of(campaign),
+        "actions": campaign_actions(campaign),
         "can_moderate": can_moderate,
         "can_coordinate": user.has_perm("coalition.coordinate_campaign", campaign),
         "editable_ids": editable_ids,

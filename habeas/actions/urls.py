@@ -6,6 +6,7 @@ Fixed words come before ``<int:action_id>/`` pages.
 from django.urls import URLPattern, path
 
 from habeas.actions.views import map as map_views
+from habeas.actions.views import public
 
 app_name = "actions"
 
@@ -26,3 +27,10 @@ urlpatterns += [
 ]
 
 # --- Public pages, calendars, map (views/public.py) ---------------------------
+urlpatterns += [
+    path("actions/", public.action_list, name="list"),
+    path("actions/campaign/<slug:slug>/actions.ics", public.campaign_ics, name="campaign_ics"),
+    path("actions/<int:action_id>/", public.action_detail, name="detail"),
+    path("actions/<int:action_id>/flyer/", public.action_flyer, name="flyer"),
+    path("actions/<int:action_id>/action.ics", public.action_ics, name="ics"),
+]

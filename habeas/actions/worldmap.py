@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -49,16 +49,8 @@ def project(latitude: float, longitude: float) -> tuple[float, float]:
 
 
 def list_path() -> str:
-    """The path of the public list of actions (/actions/ under the language prefix).
-
-    The list is the public part's ``actions:list``; until it exists on this
-    branch, its path is derived from the map's own (/actions/map/).
-    TODO(merge): return reverse("actions:list") only.
-    """
-    try:
-        return reverse("actions:list")
-    except NoReverseMatch:
-        return reverse("actions:map").removesuffix("map/")
+    """The path of the public list of actions (/actions/ under the language prefix)."""
+    return reverse("actions:list")
 
 
 def city_list_url(country: str, city: str, base: str | None = None) -> str:

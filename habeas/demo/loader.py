@@ -367,7 +367,14 @@ def load_demo() -> LoadReport:
             campaign=campaign,
             city=city,
             title=title,
-            defaults={"country": country, "source": source},
+            # The letter names the cities, not the dates: those stay unknown.
+            defaults={
+                "country": country,
+                "source": source,
+                "kind": Action.Kind.PROTEST,
+                "status": Action.Status.HAPPENED,
+                "starts_at": None,
+            },
         )
         report.count("action", created)
         if created:

@@ -167,27 +167,40 @@ def test_home_campaign_and_organisation_pages_stay_small_with_100000_persons() -
 
 
 def test_campaign_page_caps_its_actions() -> None:
-    """A campaign page shows its latest 24 actions and says how many there are."""
+    """A campaign page shows its 24 nearest upcoming actions and its 6 latest past ones,
+    and says how many there are of each."""
     campaign = CampaignFactory(slug="free-them")
     source = Source.objects.create(title="Report")
-    Action.objects.bulk_create(
-        Action(
-            campaign=campaign,
-            title=f"Vigil {n:03d}",
-            city="Berlin",
-            starts_at=datetime.datetime(2025, 1, 1, 12, tzinfo=datetime.UTC)
-            + datetime.timedelta(days=n),
-            time_zone="Europe/Berlin",
-            uid=uuid.uuid4(),
-            source=source,
+    now = timezone.now()
+
+    def actions(word: str, first: datetime.datetime, step: datetime.timedelta) -> None:
+        Action.objects.bulk_create(
+            Action(
+                campaign=campaign,
+                title=f"{word} {n:03d}",
+                city="Berlin",
+                starts_at=first + step * n,
+                time_zone="Europe/Berlin",
+                uid=uuid.uuid4(),
+                source=source,
+            )
+            for n in range(300)
         )
-        for n in range(300)
+
+    actions(
+        "Vigil", datetime.datetime(2025, 1, 1, 12, tzinfo=datetime.UTC), datetime.timedelta(days=1)
     )
+    actions("Rally", now + datetime.timedelta(days=1), datetime.timedelta(days=1))
     html = Client().get("/campaigns/free-them/").content.decode()
-    assert html.count("Vigil ") == 24
+    assert html.count("Rally ") == 24
+    assert "Rally 000" in html
+    assert "Rally 024" not in html
+    assert "The 24 nearest of 300 upcoming actions." in html
+    assert html.count("Vigil ") == 6
     assert "Vigil 299" in html
-    assert "Vigil 000" not in html
-    assert "The 24 latest of 300 actions." in html
+    assert "Vigil 293" not in html
+    assert "The 6 latest of 300 past actions." in html
+    assert html.index("Rally 000") < html.index("Vigil 299")
 
 
 def test_home_pages_the_other_campaigns() -> None:

@@ -34,9 +34,10 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 from freezegun import freeze_time
 
+from habeas.actions.models import Action
 from habeas.cases.models import Person
 from habeas.core.pagecache import VARIANTS_PER_PATH, PublicPageCacheMiddleware
 from habeas.core.ratelimit import Limit, hit
@@ -240,6 +241,14 @@ def test_no_public_page_sets_a_cookie_for_a_visitor(letter: Letter) -> None:
     never answered 5xx, leaves no session behind, and reaches every @public_page,
     each answered through the page cache."""
     public = _public_views()
+    # The demo's actions have no date, hence no calendar file: this one has both.
+    Action.objects.create(
+        campaign=letter.campaign,
+        title="Vigil",
+        city="Lahore",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        time_zone="Asia/Karachi",
+    )
     client = Client()
     sessions = Session.objects.count()
     # The "check your e-mail" page is reached by the sign form's redirect, not a link.
