@@ -611,3 +611,47 @@ def test_no_page_shows_an_rsvp_name_or_address(admin_client: Client) -> None:
         assert CANARY_EMAIL not in html
     assert "2 people are going." in pages[0]
     assert Rsvp not in admin.site._registry
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_clock_skips_the_reminders_the_first_holds() -> None:
+    """On PostgreSQL a claim skips rows another clock has locked, instead of waiting
+    for them or claiming them too."""
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite runs one writer at a time")
+    import threading
+
+    starts = NOW + timedelta(hours=10)
+    with freeze_time(NOW - timedelta(days=1)):
+        action = _dated(starts)
+        made = [
+            services.rsvp_submit(action=action, name="", email=f"p{n}@example.org", language="en")
+            for n in range(3)
+        ]
+    held = threading.Event()
+    release = threading.Event()
+
+    def first_clock() -> None:
+        try:
+            with transaction.atomic():
+                list(
+                    Rsvp.objects.select_for_update()
+                    .filter(pk__in=[made[0].pk, made[1].pk])
+                    .values_list("pk", flat=True)
+                )
+                held.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first_clock)
+    thread.start()
+    try:
+        assert held.wait(10)
+        claimed = services.rsvp_reminders_claim(now=NOW, limit=10)
+    finally:
+        release.set()
+        thread.join()
+    assert claimed == [made[2].pk]
