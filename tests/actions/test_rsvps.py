@@ -21,6 +21,7 @@ from freezegun import freeze_time
 
 from habeas.actions.models import Action, Rsvp
 from habeas.actions.services import rsvps as services
+from habeas.actions.tasks.rsvps import action_page_path
 from habeas.actions.tokens import rsvp_token
 from habeas.coalition.models import Campaign, Role
 from tests.conftest import Mailbox
@@ -146,12 +147,16 @@ def test_an_rsvp_is_counted_and_one_click_cancels_it_once() -> None:
 
 
 def test_an_rsvp_made_on_the_urdu_page_is_in_urdu() -> None:
-    """The RSVP keeps the page's language, for its mails."""
-    action = an_action()
+    """The RSVP keeps the page's language, for its mails; its page names the action
+    by its Urdu title."""
+    action = an_action(title_ur="قیدیوں کے لیے شمع")
     response = post_rsvp(Client(), action, "/ur", email="amina@example.org")
     assert response.status_code == 303
     assert response["Location"].startswith("/ur/actions/rsvp/")
     assert Rsvp.objects.get().language == "ur"
+    page = Client().get(response["Location"]).content.decode()
+    assert "قیدیوں کے لیے شمع" in page
+    assert 'dir="rtl"' in page
 
 
 def test_the_form_shows_the_count_and_optional_fields() -> None:
@@ -454,6 +459,8 @@ def test_the_reminder_goes_the_day_before_once_in_each_rsvps_language(
     assert "Hello Amina," in en_text
     link = re.search(r"http://testserver(/actions/rsvp/[^/\s]+/)", en_text)
     assert link
+    if action_page_path(action):  # once the public action page is routed
+        assert f"http://testserver/actions/{action.pk}/" in en_text
     ur = by_address["bilal@example.org"]
     ur_text = body(ur)
     assert "قیدیوں کے لیے شمع" in subject(ur)
@@ -526,6 +533,25 @@ def test_a_reminder_the_server_refused_is_owed_again(settings: Any) -> None:
     with freeze_time(NOW):
         assert services.rsvps_remind_due() == 1
         run_worker()
+    made.refresh_from_db()
+    assert made.reminded_at is None
+
+
+def test_a_claim_the_queue_refused_is_undone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the task cannot be queued, the reminders stay owed for the next minute."""
+    from habeas.actions.tasks import rsvps as tasks
+
+    with freeze_time(NOW - timedelta(days=1)):
+        action = _dated(NOW + timedelta(hours=10))
+        made = services.rsvp_submit(action=action, name="", email="p@example.org", language="en")
+
+    class Refusing:
+        def enqueue(self, **kwargs: Any) -> None:
+            raise ConnectionError("queue down")
+
+    monkeypatch.setattr(tasks, "send_rsvp_reminders", Refusing())
+    with freeze_time(NOW), pytest.raises(ConnectionError):
+        services.rsvps_remind_due()
     made.refresh_from_db()
     assert made.reminded_at is None
 

@@ -204,14 +204,21 @@ def rsvps_remind_due() -> int:
 
     Queues one task (ids only) for each REMINDER_BATCH claimed RSVPs, once
     the claim is committed; one task in any ordinary minute. Safe with two
-    clocks: each claims different rows. Returns how many were queued.
+    clocks: each claims different rows. If the queue refuses the task, the
+    claim is undone and the error raised (the clock logs it). Returns how
+    many were queued.
     """
     from habeas.actions.tasks.rsvps import send_rsvp_reminders
 
     now = timezone.now()
     queued = 0
     while ids := rsvp_reminders_claim(now=now, limit=REMINDER_BATCH):
-        send_rsvp_reminders.enqueue(rsvp_ids=ids)
+        try:
+            send_rsvp_reminders.enqueue(rsvp_ids=ids)
+        except Exception:
+            # The queue is down: the claim is undone, for the next minute's run.
+            rsvp_reminder_failed(rsvp_ids=ids)
+            raise
         queued += len(ids)
         if len(ids) < REMINDER_BATCH:
             break

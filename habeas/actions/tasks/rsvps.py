@@ -35,7 +35,7 @@ def action_page_path(action: Action) -> str | None:
     """The path of ``action``'s public page in the active language, or None
     while no such page is routed."""
     try:
-        return reverse("actions:action", kwargs={"action_id": action.pk})
+        return reverse("actions:detail", kwargs={"action_id": action.pk})
     except NoReverseMatch:
         return None
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from habeas.actions.access import access_public_action
 from habeas.actions.models import Action
 from habeas.actions.services import rsvps as services
-from habeas.actions.tasks.rsvps import action_page_path
+from habeas.actions.tasks.rsvps import action_page_path, action_title
 from habeas.actions.tokens import rsvp_for_token, rsvp_token
 from habeas.core.privacy import client_address_pseudonym
 from habeas.letters.origin import same_origin
@@ -63,6 +63,7 @@ def rsvp_part_context(action: Action, form: RsvpForm | None = None) -> dict[str,
         "rsvp_refusal": services.rsvp_refusal(action),
         "rsvp_form": form if form is not None else RsvpForm(),
         "action_path": action_page_path(action),
+        "title": action_title(action, get_language() or "en"),
     }
 
 
@@ -131,7 +132,12 @@ def rsvp_manage(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404
     action = found.action
-    context = {"rsvp": found, "action": action, "action_path": action_page_path(action)}
+    context = {
+        "rsvp": found,
+        "action": action,
+        "action_path": action_page_path(action),
+        "title": action_title(action, get_language() or "en"),
+    }
     if request.method != "POST":
         return _private(render(request, "actions/rsvp_manage.html", context))
     if not same_origin(request):
