@@ -6,7 +6,7 @@ Fixed words come before ``<int:action_id>/`` pages.
 from django.urls import URLPattern, path
 
 from habeas.actions.views import map as map_views
-from habeas.actions.views import public
+from habeas.actions.views import public, rsvps
 
 app_name = "actions"
 
@@ -15,6 +15,11 @@ urlpatterns: list[URLPattern] = []
 # --- Organisers: create, edit, cancel (views/organisers.py) -------------------
 
 # --- RSVPs (views/rsvps.py) ---------------------------------------------------
+
+urlpatterns += [
+    path("actions/rsvp/<str:token>/", rsvps.rsvp_manage, name="rsvp_manage"),
+    path("actions/<int:action_id>/rsvp/", rsvps.rsvp, name="rsvp"),
+]
 
 # --- Reports and photos (views/reports.py) ------------------------------------
 

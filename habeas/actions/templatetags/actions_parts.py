@@ -14,8 +14,11 @@ register = template.Library()
 
 @register.inclusion_tag("actions/_rsvp.html", takes_context=True)
 def rsvp_form(context: dict[str, Any], action: Action) -> dict[str, Any]:
-    """The RSVP count and form of ``action`` (no cookie, no CSRF token: see origin.py)."""
-    return {"action": action, "request": context.get("request")}
+    """The RSVP count and form of ``action`` (no cookie, no CSRF token: see origin.py),
+    or the sentence saying why it takes no RSVPs."""
+    from habeas.actions.views.rsvps import rsvp_part_context
+
+    return {**rsvp_part_context(action), "request": context.get("request")}
 
 
 @register.inclusion_tag("actions/_reports.html", takes_context=True)
