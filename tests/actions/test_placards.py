@@ -28,6 +28,7 @@ from habeas.coalition.models import (
 )
 from habeas.coalition.services.united_front import demand_withdraw, item_hide
 from tests.factories import CampaignFactory, OrganisationFactory, UserFactory, grant, sign_in
+from tests.pages import forget_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -259,6 +260,7 @@ def test_the_campaign_page_links_to_its_placards(client: Client, world: World) -
 
 
 def test_the_placards_page_answers_only_get_and_head(client: Client, world: World) -> None:
+    """Both placard pages only read: a POST is refused with 405."""
     assert client.post("/actions/placards/free-them/").status_code == 405
     assert client.post(pdf_url(world.campaign, world.own)).status_code == 405
 
@@ -453,6 +455,7 @@ def test_a_nul_byte_in_the_format_is_a_bad_request(client: Client, world: World)
     ],
 )
 def test_an_unknown_demand_is_404(client: Client, world: World, path: str) -> None:
+    """An id no demand has, one too large for the database, or no id at all: 404."""
     assert client.get(f"/actions/placards/free-them/{path}").status_code == 404
 
 
@@ -511,6 +514,17 @@ def test_a_withdrawn_slogan_leaves_the_kept_placards(client: Client, world: Worl
     assert client.get(url).status_code == 404
 
 
+def test_a_demand_whose_notice_is_lifted_is_printable_again(client: Client, world: World) -> None:
+    """Once a coordinator lifts the notice, the demand's placard is offered again."""
+    url = pdf_url(world.campaign, world.hidden)
+    assert client.get(url).status_code == 404
+    HiddenNotice.objects.filter(demand=world.hidden).update(
+        lifted_at=timezone.now(), lifted_by=world.coordinator
+    )
+    forget_pages()
+    assert client.get(url).status_code == 200
+
+
 # --- The queries and the layout ------------------------------------------------------
 
 
@@ -557,6 +571,7 @@ def test_user_text_is_never_markup_in_the_placard(world: World) -> None:
 def test_placard_format_knows_only_the_offered_formats(
     size: str, orientation: str, language: str, known: bool
 ) -> None:
+    """Only A4 and A3, portrait and landscape, English and Urdu are formats."""
     assert (placards.placard_format(size, orientation, language) is not None) is known
 
 
