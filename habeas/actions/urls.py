@@ -24,6 +24,19 @@ urlpatterns += [
 # --- Reports and photos (views/reports.py) ------------------------------------
 
 # --- Placards (views/placards.py) ---------------------------------------------
+# Imported here, not at the top, so each part's routes stay in its own section.
+from django.urls import path  # noqa: E402
+
+from habeas.actions.views import placards  # noqa: E402
+
+urlpatterns += [
+    path("actions/placards/<slug:slug>/", placards.placard_list, name="placards"),
+    path(
+        "actions/placards/<slug:slug>/<int:demand_id>-<str:size>-<str:orientation>-<str:lang>.pdf",
+        placards.placard_pdf,
+        name="placard_pdf",
+    ),
+]
 
 # --- World map (views/map.py) -------------------------------------------------
 

@@ -10,30 +10,29 @@ public signatories (in order of confirmation), and says that the full list
 is in the CSV. Its memory and time are bounded by that cap, not by the
 number of signatures (see bench/bench_letters_million.py).
 
-The PDF is made only from bundled files: its URL fetcher refuses every URL
-outside this app's static files (no network, no other file), so nothing a
-letter's text contains can make the server fetch anything.
+The PDF is made only from bundled files (``habeas.core.pdf``): its URL
+fetcher refuses every URL outside the static files (no network, no other
+file), so nothing a letter's text contains can make the server fetch anything.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import mimetypes
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from django.apps import apps
 from django.http import Http404
 from django.template.loader import render_to_string
-from weasyprint import HTML, Document
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint import Document
 
 from habeas.cases.export import spreadsheet_safe
 from habeas.coalition.queries import Visitor
+
+# The fetcher and its helpers are named here too, where the pack's tests look.
+from habeas.core.pdf import StaticFilesOnly as StaticFilesOnly
+from habeas.core.pdf import layout
+from habeas.core.pdf import static_file as static_file
+from habeas.core.pdf import static_root as static_root
 from habeas.letters.access import access_letter
 from habeas.letters.models import Letter
 from habeas.letters.queries.pack import (
@@ -76,40 +75,6 @@ def access_pack(user: Visitor, slug: str) -> Letter:
     return letter
 
 
-def static_root() -> Path:
-    """The directory of the bundled static files the PDF may read (fonts, CSS)."""
-    return (Path(apps.get_app_config("core").path) / "static").resolve()
-
-
-def static_file(url: str) -> Path | None:
-    """The file a ``file:`` URL names, if it is a bundled static file; None otherwise."""
-    parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        return None
-    root = static_root()
-    path = Path(unquote(parts.path)).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        return None
-    return path
-
-
-class StaticFilesOnly(URLFetcher):  # type: ignore[misc]
-    """A WeasyPrint URL fetcher that serves the bundled static files and refuses
-    everything else (http, https, data, ftp, any other file) with a ValueError,
-    which WeasyPrint logs and skips."""
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        path = static_file(url)
-        if path is None:
-            raise ValueError(f"the delivery pack reads only bundled static files, not {url!r}")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if path.suffix == ".woff2":
-            content_type = "font/woff2"
-        return URLFetcherResponse(
-            url, body=path.read_bytes(), headers={"Content-Type": content_type}
-        )
-
-
 def pack_html(letter: Letter, *, limit: int = PDF_SIGNATORIES) -> str:
     """The HTML the PDF is laid out from: texts, endorsements, counts and the first
     ``limit`` public signatories. Every value is escaped by the template."""
@@ -130,13 +95,7 @@ def pack_html(letter: Letter, *, limit: int = PDF_SIGNATORIES) -> str:
 
 def pack_document(letter: Letter, *, limit: int = PDF_SIGNATORIES) -> Document:
     """The pack laid out by WeasyPrint (pages and boxes), before it is written."""
-    fetcher = StaticFilesOnly()
-    html = HTML(
-        string=pack_html(letter, limit=limit),
-        base_url=static_root().as_uri() + "/",
-        url_fetcher=fetcher,
-    )
-    return html.render(font_config=FontConfiguration())
+    return layout(pack_html(letter, limit=limit))
 
 
 def pack_pdf(letter: Letter, *, limit: int = PDF_SIGNATORIES) -> bytes:
