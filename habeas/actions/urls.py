@@ -6,7 +6,7 @@ Fixed words come before ``<int:action_id>/`` pages.
 from django.urls import URLPattern, path
 
 from habeas.actions.views import map as map_views
-from habeas.actions.views import public, rsvps
+from habeas.actions.views import placards, public, rsvps
 
 app_name = "actions"
 
@@ -24,11 +24,6 @@ urlpatterns += [
 # --- Reports and photos (views/reports.py) ------------------------------------
 
 # --- Placards (views/placards.py) ---------------------------------------------
-# Imported here, not at the top, so each part's routes stay in its own section.
-from django.urls import path  # noqa: E402
-
-from habeas.actions.views import placards  # noqa: E402
-
 urlpatterns += [
     path("actions/placards/<slug:slug>/", placards.placard_list, name="placards"),
     path(
