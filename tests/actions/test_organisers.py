@@ -376,6 +376,9 @@ def test_the_service_checks_every_field(world: World) -> None:
         )
     assert set(refused.value.message_dict) == {"country", "longitude", "starts_at"}
     with pytest.raises(ValidationError) as refused:
+        world.action(time_zone="Mars/Olympus_Mons")
+    assert "We do not know this time zone." in refused.value.message_dict["time_zone"][0]
+    with pytest.raises(ValidationError) as refused:
         services.action_create(
             by=world.users["editor_a"],
             campaign=world.campaign,
@@ -464,12 +467,17 @@ def test_an_editor_never_drops_another_organisation(world: World) -> None:
     response = client.post(f"/actions/{action.pk}/edit/", form_data(world, title="Rally"))
     assert response.status_code == 302
     assert set(action.organisations.all()) == {world.a, world.b}
+    # The service refuses a list that drops an organisation the editor does not speak for.
+    fields: dict[str, Any] = {"title": "Vigil", "city": "Berlin", "country": "DE"}
+    with pytest.raises(PermissionDenied):
+        services.action_edit(
+            action=action, by=world.users["editor_a"], organisations=[world.a], **fields
+        )
+    assert set(action.organisations.all()) == {world.a, world.b}
     # Unticking a leaves b organising alone.
     client.post(f"/actions/{action.pk}/edit/", form_data(world, organisations=[]))
     assert set(action.organisations.all()) == {world.b}
-    # The service refuses a list that drops or adds an organisation the editor does not
-    # speak for.
-    fields: dict[str, Any] = {"title": "Vigil", "city": "Berlin", "country": "DE"}
+    # Nor may b's editor put a back, or add c.
     with pytest.raises(PermissionDenied):
         services.action_edit(
             action=action, by=world.users["editor_b"], organisations=[world.a], **fields
@@ -734,12 +742,18 @@ def test_a_new_time_is_mailed_to_those_coming_in_their_language(smtp_server: Mai
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_cancellation_is_mailed_with_the_organisers_note(smtp_server: Mailbox) -> None:
-    """Those coming hear the action is off, and why, in their language."""
+def test_a_cancellation_is_mailed_with_the_organisers_note(
+    smtp_server: Mailbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Those coming hear the action is off, and why, in their language: two mails, no
+    attempt at an RSVP without an address, and none again from the queued task."""
     world = make_world()
     action = world.action()
     rsvps(action)
     world.client("editor_a").post(f"/actions/{action.pk}/cancel/", {"note": "Banned by police."})
+    with caplog.at_level("WARNING", logger="habeas.actions"):
+        assert announce_change.call(change_id=ActionChange.objects.get().pk) == 2
+    assert not [r for r in caplog.records if r.name == "habeas.actions"]
     run_worker()
     assert len(smtp_server.messages) == 2
     english = next(m for m in smtp_server.messages if m["To"] == "ann@example.org")
