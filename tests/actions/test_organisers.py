@@ -13,7 +13,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from habeas.actions.models import Action, ActionChange, Photo, Report, Rsvp
@@ -798,3 +800,30 @@ def test_an_unreachable_mail_server_leaves_the_change_to_announce(settings: Any)
         announce_change.call(change_id=change.pk)
     change.refresh_from_db()
     assert change.announced_at is None
+
+
+def test_the_list_takes_the_same_queries_however_many_actions(world: World) -> None:
+    """No query per action: the list reads the same with 3 actions and with 9."""
+    client = world.client("editor_a")
+
+    def count(total: int) -> int:
+        while Action.objects.count() < total:
+            action = world.action(title=f"Action {Action.objects.count():02d}")
+            action.organisations.add(world.b)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/actions/mine/")
+        assert response.status_code == 200
+        assert f"Action {total - 1:02d}" in response.content.decode()
+        return len(queries.captured_queries)
+
+    assert count(3) == count(9)
+
+
+def test_with_no_campaign_to_organise_in_the_form_says_why(world: World) -> None:
+    """An editor whose organisations are in no open campaign is told, not given a form."""
+    CampaignMembership.objects.filter(organisation=world.b).update(
+        status=CampaignMembership.Status.LEFT
+    )
+    html = world.client("editor_b").get("/actions/new/").content.decode()
+    assert "None of your organisations is an active member of a campaign that is open." in html
+    assert '<form method="post" class="stacked"' not in html
