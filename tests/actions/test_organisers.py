@@ -560,8 +560,22 @@ def test_cancelling_asks_first_then_cancels(world: World) -> None:
     assert (change.kind, change.note) == (ActionChange.Kind.CANCELLED, "Police banned it.")
     # Twice is refused with a message, nothing more recorded.
     again = client.post(f"/actions/{action.pk}/cancel/", {"note": ""})
-    assert messages_of(again) == ["This action is already cancelled."]
+    assert messages_of(again) == ["Only a planned action can be cancelled."]
+    assert client.get(f"/actions/{action.pk}/cancel/").status_code == 302
+    assert client.get(f"/actions/{action.pk}/happened/").status_code == 302
     assert ActionChange.objects.count() == 1
+    with pytest.raises(ValidationError, match="already cancelled"):
+        services.action_cancel(action=action, by=world.users["editor_a"], note="")
+
+
+def test_the_pages_speak_urdu(world: World) -> None:
+    """Under /ur/ the organisers' pages answer in Urdu, right to left."""
+    action = world.action()
+    client = world.client("editor_a")
+    for path in ("/ur/actions/mine/", "/ur/actions/new/", f"/ur/actions/{action.pk}/edit/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert 'dir="rtl"' in response.content.decode()
 
 
 def test_a_cancelled_action_cannot_be_edited(world: World) -> None:

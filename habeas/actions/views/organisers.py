@@ -162,6 +162,9 @@ def edit(request: AuthedRequest, action_id: int) -> HttpResponse:
 def cancel(request: AuthedRequest, action_id: int) -> HttpResponse:
     """Ask, with a note for those coming; then cancel the action and tell them."""
     action = access_action(request.user, action_id, "actions.cancel_action")
+    if action.status != Action.Status.PLANNED:
+        messages.error(request, _("Only a planned action can be cancelled."))
+        return redirect("actions:mine")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,6 +198,9 @@ def cancel(request: AuthedRequest, action_id: int) -> HttpResponse:
 def happened(request: AuthedRequest, action_id: int) -> HttpResponse:
     """Ask, then record that the action took place."""
     action = access_action(request.user, action_id, "actions.edit_action")
+    if action.status != Action.Status.PLANNED:
+        messages.error(request, _("Only a planned action can be marked as happened."))
+        return redirect("actions:mine")
     if request.method == "POST":
         try:
             services.action_mark_happened(action=action, by=request.user)
