@@ -21,6 +21,7 @@ from habeas.actions.models import Action
 from habeas.actions.queries import organisers as queries
 from habeas.actions.services import actions as services
 from habeas.coalition.models import Organisation
+from habeas.core.countries import country_name
 from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
 
@@ -100,7 +101,7 @@ def _initial(action: Action, organisations: list[Organisation]) -> dict[str, obj
         "title_ur": action.title_ur,
         "kind": action.kind,
         "city": action.city,
-        "country": action.country,
+        "country": country_name(action.country) if action.country else "",
         "venue": action.venue,
         "address": action.address,
         "latitude": action.latitude,
