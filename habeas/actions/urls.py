@@ -6,13 +6,20 @@ Fixed words come before ``<int:action_id>/`` pages.
 from django.urls import URLPattern, path
 
 from habeas.actions.views import map as map_views
-from habeas.actions.views import placards, public, rsvps
+from habeas.actions.views import organisers, placards, public, rsvps
 
 app_name = "actions"
 
 urlpatterns: list[URLPattern] = []
 
 # --- Organisers: create, edit, cancel (views/organisers.py) -------------------
+urlpatterns += [
+    path("actions/mine/", organisers.mine, name="mine"),
+    path("actions/new/", organisers.create, name="create"),
+    path("actions/<int:action_id>/edit/", organisers.edit, name="edit"),
+    path("actions/<int:action_id>/cancel/", organisers.cancel, name="cancel"),
+    path("actions/<int:action_id>/happened/", organisers.happened, name="happened"),
+]
 
 # --- RSVPs (views/rsvps.py) ---------------------------------------------------
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -31,13 +31,9 @@ logger = logging.getLogger("habeas.actions")
 StrOrPromise = str | Promise
 
 
-def action_page_path(action: Action) -> str | None:
-    """The path of ``action``'s public page in the active language, or None
-    while no such page is routed."""
-    try:
-        return reverse("actions:detail", kwargs={"action_id": action.pk})
-    except NoReverseMatch:
-        return None
+def action_page_path(action: Action) -> str:
+    """The path of ``action``'s public page in the active language."""
+    return reverse("actions:detail", kwargs={"action_id": action.pk})
 
 
 def action_title(action: Action, language: str) -> str:
@@ -71,7 +67,7 @@ def _message(rsvp: Rsvp, template: str, subject: StrOrPromise) -> EmailMessage:
             "title": action_title(action, rsvp.language),
             "when": local_time(action),
             "place": place,
-            "action_url": settings.SITE_URL + page if page else "",
+            "action_url": settings.SITE_URL + page,
             "cancel_url": settings.SITE_URL
             + reverse("actions:rsvp_manage", kwargs={"token": rsvp_token(rsvp)}),
         }
