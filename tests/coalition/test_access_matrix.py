@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import URLPattern, resolve
 
+from habeas.actions import urls as actions_urls
 from habeas.cases import services as cases_services
 from habeas.cases import urls as cases_urls
 from habeas.coalition import services
@@ -220,6 +221,28 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     # The mailed link is the credential: anyone holding it may use it.
     ("confirm_signature", "pending_signature"): set(ACTORS),
     ("manage_signature", "confirmed_signature"): set(ACTORS),
+    # Solidarity actions: an action is its organising organisations' own (org_a
+    # organises one alone; org_a and org_b one together). No coordinator and no
+    # site admin plans, edits or cancels it.
+    ("view_my_actions", "self"): set(ACTORS) - {"anonymous"},
+    ("organise_action", "as_a"): {"editor_a", "admin_a"},
+    ("organise_action", "as_b"): {"editor_b", "admin_b"},
+    ("edit_action", "action_of_a"): {"editor_a", "admin_a"},
+    ("edit_action", "action_of_a_and_b"): {"editor_a", "admin_a", "editor_b", "admin_b"},
+    ("cancel_action", "action_of_a"): {"editor_a", "admin_a"},
+    ("mark_action_happened", "started_action_of_a"): {"editor_a", "admin_a"},
+    # A visitor's pages: anyone, with or without an account.
+    ("view_actions", "site"): set(ACTORS),
+    ("view_actions_map", "site"): set(ACTORS),
+    ("view_action", "action_of_a"): set(ACTORS),
+    ("view_action_flyer", "action_of_a"): set(ACTORS),
+    ("view_action_ics", "action_of_a"): set(ACTORS),
+    ("view_campaign_actions_ics", "campaign_c"): set(ACTORS),
+    ("view_placards", "campaign_c"): set(ACTORS),
+    ("view_placard_pdf", "common_demand_of_c"): set(ACTORS),
+    ("rsvp_action", "action_of_a"): set(ACTORS),
+    # The mailed link is the credential for one's own RSVP.
+    ("manage_rsvp", "rsvp_to_action_of_a"): set(ACTORS),
 }
 
 # Actions with no page of their own (the page that calls them has its row).
@@ -380,6 +403,7 @@ def world(db: None) -> World:
         expires_at="2999-01-01T00:00:00Z",
     )
     target.update(_letters_world(campaign_c, org_a, users))
+    target.update(_actions_world(campaign_c, org_a, org_b, users))
     inviter = users["admin_a"]
     invitations = {
         key: Invitation.objects.create(
@@ -462,6 +486,45 @@ def _letters_world(campaign: Any, org_a: Any, users: dict[str, Any]) -> dict[str
         ),
         "pending_signature": signature("pending@example.org", Signature.Status.PENDING),
         "confirmed_signature": signature("confirmed@example.org", Signature.Status.CONFIRMED),
+    }
+
+
+def _actions_world(campaign: Any, org_a: Any, org_b: Any, users: dict[str, Any]) -> dict[str, Any]:
+    """Actions in campaign C: one planned by org_a, one by org_a and org_b together,
+    one of org_a's that has started; an RSVP with an address; a demand every member
+    endorses (a common demand, printed on placards)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from habeas.actions.models import Action, Rsvp
+    from habeas.coalition.models import Demand
+
+    def action(title: str, starts_in: datetime.timedelta, *organisers: Any) -> Action:
+        made = Action.objects.create(
+            campaign=campaign,
+            title=title,
+            city="London",
+            country="GB",
+            starts_at=timezone.now() + starts_in,
+            time_zone="Europe/London",
+        )
+        made.organisations.add(*organisers)
+        return made
+
+    of_a = action("A's vigil", datetime.timedelta(days=10), org_a)
+    common = Demand.objects.create(campaign=campaign, proposed_by=org_a, text="Free them all")
+    common.versions.create(number=1, text="Free them all")
+    for organisation in (org_a, org_b):
+        common.positions.create(organisation=organisation, stance="ENDORSES", version=1)
+    return {
+        "action_of_a": of_a,
+        "action_of_a_and_b": action("A and B's rally", datetime.timedelta(days=12), org_a, org_b),
+        "started_action_of_a": action("A's picket", -datetime.timedelta(hours=1), org_a),
+        "rsvp_to_action_of_a": Rsvp.objects.create(
+            action=of_a, name="Comrade", email="comrade@example.org", language="en"
+        ),
+        "common_demand_of_c": common,
     }
 
 
@@ -831,6 +894,69 @@ def _letters_attempt(action: str, obj: str, world: World) -> Attempt:
             token = tokens.manage_token(o[obj])
             data = {"action": "withdraw"}
             return Attempt("post", f"/letters/signature/{token}/", data, headers=SAME_ORIGIN)
+    return _actions_attempt(action, obj, world)
+
+
+def _action_form(world: World, *organisations: str, title: str = "Matrix march") -> dict[str, Any]:
+    o = world.objects
+    return {
+        "campaign": str(o["campaign_c"].pk),
+        "organisations": [str(o[name].pk) for name in organisations],
+        "title": title,
+        "kind": "PROTEST",
+        "city": "Berlin",
+        "country": "DE",
+        "time_zone": "Europe/Berlin",
+        "starts_at": "2999-05-01T18:00",
+        "ends_at": "2999-05-01T20:00",
+    }
+
+
+def _actions_attempt(action: str, obj: str, world: World) -> Attempt:
+    from habeas.actions.tokens import rsvp_token
+
+    o = world.objects
+    pk = getattr(o.get(obj), "pk", 0)
+    match action:
+        case "view_my_actions":
+            return Attempt("get", "/actions/mine/")
+        case "organise_action":
+            organiser = {"as_a": "org_a", "as_b": "org_b"}[obj]
+            return Attempt("post", "/actions/new/", _action_form(world, organiser))
+        case "edit_action":
+            # Each editor ticks only their own organisations; on the shared
+            # action none is ticked, which leaves the others organising it.
+            organisers = [] if obj == "action_of_a_and_b" else ["org_a"]
+            data = _action_form(world, *organisers, title="Renamed")
+            del data["campaign"]
+            return Attempt("post", f"/actions/{pk}/edit/", data)
+        case "cancel_action":
+            return Attempt("post", f"/actions/{pk}/cancel/", {"note": "Rain"})
+        case "mark_action_happened":
+            return Attempt("post", f"/actions/{pk}/happened/", {})
+        case "view_actions":
+            return Attempt("get", "/actions/", public=True)
+        case "view_actions_map":
+            return Attempt("get", "/actions/map/", public=True)
+        case "view_action":
+            return Attempt("get", f"/actions/{pk}/", public=True)
+        case "view_action_flyer":
+            return Attempt("get", f"/actions/{pk}/flyer/", public=True)
+        case "view_action_ics":
+            return Attempt("get", f"/actions/{pk}/action.ics", public=True)
+        case "view_campaign_actions_ics":
+            return Attempt("get", "/actions/campaign/campaign-c/actions.ics", public=True)
+        case "view_placards":
+            return Attempt("get", "/actions/placards/campaign-c/", public=True)
+        case "view_placard_pdf":
+            path = f"/actions/placards/campaign-c/{pk}-a4-portrait-en.pdf"
+            return Attempt("get", path, public=True)
+        case "rsvp_action":
+            data = {"name": "", "email": ""}
+            return Attempt("post", f"/actions/{pk}/rsvp/", data, headers=SAME_ORIGIN)
+        case "manage_rsvp":
+            token = rsvp_token(o[obj])
+            return Attempt("post", f"/actions/rsvp/{token}/", {}, headers=SAME_ORIGIN)
     raise AssertionError(f"no attempt for {action}")
 
 
@@ -889,7 +1015,7 @@ def _named_patterns(module: Any) -> set[str]:
 
 
 def test_every_page_has_a_row(world: World) -> None:
-    """Each named page of the coalition and the register is tried by the matrix,
+    """Each named page of the coalition, the register, letters and actions is tried by the matrix,
     so a new page without a row fails the suite."""
     tried = {
         resolve(_attempt(action, obj, world).path).view_name
@@ -900,6 +1026,7 @@ def test_every_page_has_a_row(world: World) -> None:
         _named_patterns(cases_urls)
         | _named_patterns(coalition_urls)
         | _named_patterns(letters_urls)
+        | _named_patterns(actions_urls)
     )
     assert pages - tried == set()
 
@@ -1175,6 +1302,61 @@ SERVICE_CALLS.update(
         "manage_signature": lambda w, user, obj: _letter_service("signature_withdraw")(
             signature=w.objects[obj]
         ),
+    }
+)
+
+
+def _actions_service(name: str) -> Callable[..., Any]:
+    from habeas.actions.services import actions, rsvps
+
+    for module in (actions, rsvps):
+        if hasattr(module, name):
+            found: Callable[..., Any] = getattr(module, name)
+            return found
+    raise AssertionError(name)
+
+
+def _service_action_fields(w: World, *organisations: str) -> dict[str, Any]:
+    import datetime
+
+    starts = datetime.datetime(2999, 5, 1, 16, tzinfo=datetime.UTC)
+    return {
+        "organisations": [w.objects[name] for name in organisations],
+        "title": "Svc march",
+        "city": "Berlin",
+        "country": "DE",
+        "time_zone": "Europe/Berlin",
+        "starts_at": starts,
+        "ends_at": starts + datetime.timedelta(hours=2),
+    }
+
+
+SERVICE_CALLS.update(
+    {
+        "organise_action": lambda w, user, obj: _actions_service("action_create")(
+            by=user,
+            campaign=w.objects["campaign_c"],
+            **_service_action_fields(w, {"as_a": "org_a", "as_b": "org_b"}[obj]),
+        ),
+        "edit_action": lambda w, user, obj: _actions_service("action_edit")(
+            by=user,
+            action=w.objects[obj],
+            **_service_action_fields(
+                w, *(["org_a", "org_b"] if obj == "action_of_a_and_b" else ["org_a"])
+            ),
+        ),
+        "cancel_action": lambda w, user, obj: _actions_service("action_cancel")(
+            by=user, action=w.objects[obj], note="Svc"
+        ),
+        "mark_action_happened": lambda w, user, obj: _actions_service("action_mark_happened")(
+            by=user, action=w.objects[obj]
+        ),
+        # A visitor's acts take no account: the action taking RSVPs, or the
+        # mailed token the page checks, is what allows them.
+        "rsvp_action": lambda w, user, obj: _actions_service("rsvp_submit")(
+            action=w.objects[obj], name="", email="", language="en"
+        ),
+        "manage_rsvp": lambda w, user, obj: _actions_service("rsvp_cancel")(rsvp=w.objects[obj]),
     }
 )
 
