@@ -222,6 +222,8 @@ class Photo(models.Model):
     blur_regions = models.JSONField(default=list, blank=True)
     blur_reason = models.TextField(_("why it was blurred"), max_length=2000, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Why its organisation withdrew it (for its editors; never on a public page).
+    withdrawn_reason = models.TextField(_("why it was withdrawn"), max_length=2000, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -3,7 +3,7 @@
 Fixed words come before ``<int:action_id>/`` pages.
 """
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
 app_name = "actions"
 
@@ -14,6 +14,13 @@ urlpatterns: list[URLPattern] = []
 # --- RSVPs (views/rsvps.py) ---------------------------------------------------
 
 # --- Reports and photos (views/reports.py) ------------------------------------
+from habeas.actions.views import reports  # noqa: E402
+
+urlpatterns += [
+    path("actions/<int:action_id>/report/<slug:org_slug>/", reports.report, name="report"),
+    path("actions/photos/<int:photo_id>/blur/", reports.photo_blur, name="photo_blur"),
+    path("actions/photos/<int:photo_id>/withdraw/", reports.photo_withdraw, name="photo_withdraw"),
+]
 
 # --- Placards (views/placards.py) ---------------------------------------------
 
