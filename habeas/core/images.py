@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import struct
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -119,16 +120,21 @@ def clean_photo(
     )
     not_an_image = ValidationError({field: _("The file is not a JPEG, PNG or WebP image.")})
     broken = ValidationError({field: _("The image is damaged or incomplete.")})
+    upload.seek(0)
+    # At most max_bytes: Pillow reads a copy, so closing the image never closes the upload.
+    source = io.BytesIO(upload.read(max_bytes + 1))
+    upload.seek(0)
     try:
-        upload.seek(0)
         with warnings.catch_warnings():
             # Pillow only warns between its limit and twice it: refuse those too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload, formats=PHOTO_FORMATS)
+            image = Image.open(source, formats=PHOTO_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise too_many_pixels from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except UnidentifiedImageError as error:
         raise not_an_image from error
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as error:
+        raise broken from error
     try:
         source_format = str(image.format)
         if source_format not in PHOTO_FORMATS:
@@ -140,6 +146,8 @@ def clean_photo(
             raise too_many_pixels
         if getattr(image, "is_animated", False) or getattr(image, "n_frames", 1) > 1:
             raise ValidationError({field: _("Animated images are not accepted: send a still.")})
+        if not _complete(source.getvalue(), source_format):
+            raise broken
         if source_format == "JPEG":
             # Decode a big JPEG at a smaller scale straight away (never below max_side).
             image.draft("RGB", (max_side, max_side))
@@ -148,17 +156,15 @@ def clean_photo(
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 image.load()
                 upright = ImageOps.exif_transpose(image)
+            lowest_alpha = upright.convert("RGBA").getchannel("A").getextrema()[0]
+            transparent = upright.has_transparency_data and lowest_alpha != 255
+            pixels = upright.convert("RGBA" if transparent else "RGB")
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise too_many_pixels from error
         except (OSError, SyntaxError, ValueError, EOFError) as error:
             raise broken from error
     finally:
         image.close()
-        upload.seek(0)
-    transparent = upright.has_transparency_data and (
-        upright.convert("RGBA").getchannel("A").getextrema()[0] < 255
-    )
-    pixels = upright.convert("RGBA" if transparent else "RGB")
     pixels.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     public, extension = encode_pixels_only(pixels, transparent=transparent)
     return CleanPhoto(
@@ -167,6 +173,43 @@ def clean_photo(
         height=pixels.height,
         source_format=source_format,
     )
+
+
+def _complete(data: bytes, image_format: str) -> bool:
+    """Whether a JPEG or PNG file runs to its end marker, checked without decoding.
+
+    Pillow would fill a truncated image with grey without a word once any
+    module sets ``ImageFile.LOAD_TRUNCATED_IMAGES`` (WeasyPrint does, for the
+    whole process), so completeness is checked here. WebP's decoder refuses
+    a truncated file by itself.
+    """
+    from PIL import Image
+
+    if image_format == "PNG":
+        try:
+            with Image.open(io.BytesIO(data), formats=["PNG"]) as png:
+                png.verify()  # Every chunk's checksum, up to IEND.
+        except (OSError, SyntaxError, ValueError, EOFError, struct.error):
+            return False
+        return True
+    if image_format != "JPEG":
+        return True
+    # Walk the segments to the first scan (skipping APP segments, which may hold
+    # a whole thumbnail JPEG), then look for the end-of-image marker after it:
+    # inside scan data a 0xFF byte is always stuffed, so 0xFFD9 is the marker.
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return False
+        marker = data[position + 1]
+        if marker == 0xFF:
+            position += 1
+            continue
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        if marker == 0xDA:
+            return data.find(b"\xff\xd9", position + 2 + length) != -1
+        position += 2 + length
+    return False
 
 
 def encode_pixels_only(pixels: Any, *, transparent: bool) -> tuple[bytes, str]:

@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, default_storage, storages
+from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -201,7 +201,7 @@ def _withdraw(photo: Photo, *, reason: str) -> None:
     public_name = photo.image.name
     photo.withdrawn_at = timezone.now()
     photo.withdrawn_reason = reason[:2000]
-    photo.image = ""  # type: ignore[assignment]
+    photo.image = ""
     photo.save(update_fields=["withdrawn_at", "withdrawn_reason", "image"])
     _delete_on_commit(default_storage, public_name or "")
 
@@ -352,7 +352,6 @@ def photo_originals_expire(*, now: datetime.datetime | None = None, batch: int =
     """
     now = now or timezone.now()
     done = 0
-    private = storages["private"]
     with transaction.atomic():
         due = list(
             Photo.objects.select_for_update(skip_locked=True)
@@ -361,10 +360,10 @@ def photo_originals_expire(*, now: datetime.datetime | None = None, batch: int =
             .order_by("original_delete_after", "pk")[:batch]
         )
         for photo in due:
-            name = photo.original.name
-            photo.original = ""  # type: ignore[assignment]
+            name, storage = photo.original.name, photo.original.storage
+            photo.original = ""
             photo.original_delete_after = None
             photo.save(update_fields=["original", "original_delete_after"])
-            _delete_on_commit(private, name or "")
+            _delete_on_commit(storage, name or "")
             done += 1
     return done

@@ -76,7 +76,7 @@ def report(request: AuthedRequest, action_id: int, org_slug: str) -> HttpRespons
         status = 400
     elif part == "photo":
         if current is None:
-            photo_form.add_error(None, _("Write the report first, then add its photos."))
+            messages.error(request, _("Write the report first, then add its photos."))
         elif photo_form.is_valid():
             try:
                 services.photo_add(
