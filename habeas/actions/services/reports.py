@@ -133,6 +133,11 @@ def photo_add(
     """
     if not by.has_perm("actions.edit_report", report):
         raise PermissionDenied
+    caption, alt_text = caption.strip(), alt_text.strip()
+    if len(caption) > 300 or len(alt_text) > 300:
+        raise ValidationError(_("A caption and a description may be at most 300 characters."))
+    # Locked so two uploads at once cannot pass the limit together.
+    report = Report.objects.select_for_update().get(pk=report.pk)
     live = Photo.objects.filter(report=report, withdrawn_at__isnull=True).count()
     if live >= MAX_PHOTOS_PER_REPORT:
         raise ValidationError(
@@ -150,8 +155,8 @@ def photo_add(
         report=report,
         width=cleaned.width,
         height=cleaned.height,
-        caption=caption.strip(),
-        alt_text=alt_text.strip(),
+        caption=caption,
+        alt_text=alt_text,
         uploaded_by=by,
         uploaded_at=now,
     )
