@@ -15,7 +15,6 @@ a rolled-back change never leaves a row pointing at a missing file.
 from __future__ import annotations
 
 import datetime
-import math
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from habeas.actions.models import Action, Photo, Report
 from habeas.coalition.models import Organisation
-from habeas.core.images import clean_photo, encode_pixels_only
+from habeas.core.images import blur_boxes, clean_photo, encode_pixels_only
 from habeas.core.pagecache import public_changed
 
 # A report holds at most this many photos that are not withdrawn (pages stay bounded).
@@ -264,31 +263,6 @@ def _clean_regions(regions: Any, *, width: int, height: int) -> list[Region]:
     return cleaned
 
 
-def blur_pixels(image: Any, regions: list[Region]) -> Any:
-    """``image`` (a Pillow image) with each region destroyed beyond recovery.
-
-    Each region is shrunk to at most 8 cells on its long side (every detail
-    smaller than a cell is averaged away), grown back and blurred, so no
-    letter of a placard and no face survives in it.
-    """
-    from PIL import Image, ImageFilter
-
-    result = image.copy()
-    for region in regions:
-        box = (region.x, region.y, region.x + region.width, region.y + region.height)
-        area = result.crop(box)
-        cell = max(8, math.ceil(max(region.width, region.height) / 8))
-        small = area.resize(
-            (max(1, math.ceil(region.width / cell)), max(1, math.ceil(region.height / cell))),
-            Image.Resampling.BOX,
-        )
-        smeared = small.resize(area.size, Image.Resampling.BILINEAR).filter(
-            ImageFilter.GaussianBlur(radius=max(2, cell // 2))
-        )
-        result.paste(smeared, box[:2])
-    return result
-
-
 @transaction.atomic
 def photo_blur(*, photo: Photo, by: Any, regions: Any, reason: str) -> Photo:
     """Publish a blurred copy of ``photo`` in its place, with a public note of why.
@@ -320,7 +294,9 @@ def photo_blur(*, photo: Photo, by: Any, regions: Any, reason: str) -> Photo:
         cleaned = _clean_regions(regions, width=image.width, height=image.height)
         transparent = image.mode in {"RGBA", "LA"} or "transparency" in image.info
         pixels = image.convert("RGBA" if transparent else "RGB")
-    blurred = blur_pixels(pixels, cleaned)
+    blurred = blur_boxes(
+        pixels, [(region.x, region.y, region.width, region.height) for region in cleaned]
+    )
     data, extension = encode_pixels_only(blurred, transparent=transparent)
     derivative = Photo(
         report=photo.report,
