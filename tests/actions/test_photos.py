@@ -785,3 +785,14 @@ def test_reports_render_in_bounded_queries(
     world.report(world.b, "editor_b")
     with django_assert_max_num_queries(3):
         reports_html(world.action)
+
+
+@pytest.mark.parametrize("value", ["ninety", "0"])
+def test_a_bad_retention_is_a_startup_error(tmp_path: Path, value: str) -> None:
+    from tests.core.test_settings import _django_setup
+
+    result = _django_setup(
+        {"HABEAS_DEBUG": "1", "HABEAS_ACTIONS_ORIGINAL_RETENTION_DAYS": value}, tmp_path
+    )
+    assert result.returncode != 0
+    assert "HABEAS_ACTIONS_ORIGINAL_RETENTION_DAYS must be" in result.stderr
