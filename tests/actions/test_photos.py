@@ -796,3 +796,35 @@ def test_a_bad_retention_is_a_startup_error(tmp_path: Path, value: str) -> None:
     )
     assert result.returncode != 0
     assert "HABEAS_ACTIONS_ORIGINAL_RETENTION_DAYS must be" in result.stderr
+
+
+def _site_generation() -> str:
+    from habeas.core import pagecache
+
+    return pagecache.generations([pagecache.SITE])[0][pagecache.SITE]
+
+
+def test_every_change_the_public_sees_renews_the_kept_pages(world: World) -> None:
+    """Reports and photos appear, change and go on cached pages at once."""
+    steps = [
+        lambda: world.report(),
+        lambda: services.report_edit(
+            report=Report.objects.get(), by=world.users["editor_a"], body="Changed."
+        ),
+        lambda: world.photo(files.plain_png(400, 300)),
+        lambda: services.photo_blur(
+            photo=Photo.objects.get(),
+            by=world.users["editor_a"],
+            regions=[REGION],
+            reason="A face",
+        ),
+        lambda: services.photo_withdraw(
+            photo=Photo.objects.get(withdrawn_at__isnull=True),
+            by=world.users["editor_a"],
+            reason="",
+        ),
+    ]
+    for step in steps:
+        before = _site_generation()
+        step()
+        assert _site_generation() != before
