@@ -349,6 +349,29 @@ def test_a_50_megabyte_upload_is_refused_through_the_page(world: World) -> None:
     assert world.stored() == []
 
 
+def test_a_photo_over_the_limit_is_refused_by_the_service_too(world: World) -> None:
+    """Called without the page (an API, a command), the service says the size."""
+    data = b"\xff\xd8\xff\xe0" + b"\x00" * (16 * 1000 * 1000)
+    with pytest.raises(ValidationError, match=r"16\.0 MB; a photo may be at most 15\.0 MB"):
+        world.photo(data, keep=True)
+    assert world.stored() == []
+
+
+def test_the_upload_page_still_checks_csrf(world: World) -> None:
+    """A signed-in organiser's forms carry a CSRF token, and a post without one fails."""
+    world.report()
+    client = sign_in(Client(enforce_csrf_checks=True), world.users["editor_a"])
+    response = client.post(
+        report_url(world),
+        {"part": "photo", "image": SimpleUploadedFile("a.png", files.plain_png())},
+    )
+    assert response.status_code == 403
+    assert not Photo.objects.exists()
+    response = client.post(report_url(world), {"part": "report", "body": "Forged."})
+    assert response.status_code == 403
+    assert Report.objects.get().body != "Forged."
+
+
 def test_a_pixel_bomb_is_refused_before_decoding(world: World, monkeypatch: Any) -> None:
     """The declared size alone refuses it: no pixel is ever decoded."""
     from PIL import ImageFile
