@@ -216,6 +216,8 @@ CLOCK_JOBS: list[tuple[str, float, str]] = [
     # Reminders to those who RSVPed, the day before; their data 14 days after.
     ("actions-reminders", 60, "habeas.actions.services.rsvps.rsvps_remind_due"),
     ("actions-rsvp-erase", 86400, "habeas.actions.services.rsvps.rsvps_erase_due"),
+    # Photo originals kept on request are deleted once their retention ends.
+    ("actions-photo-originals", 86400, "habeas.actions.services.reports.photo_originals_expire"),
 ]
 
 # --- E-mail ---------------------------------------------------------------
@@ -366,6 +368,10 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "habeas.core.views.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
+# A file part of a multipart POST never counts against DATA_UPLOAD_MAX_MEMORY_SIZE:
+# past FILE_UPLOAD_MAX_MEMORY_SIZE it goes to a temporary file, and the form
+# that receives it checks its size (actions' photos: ACTIONS_PHOTO_MAX_BYTES).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Nothing may come from another origin: no CDN, no inline code.
 CONTENT_SECURITY_POLICY = {
@@ -382,6 +388,24 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- Actions: report photos -------------------------------------------------
+
+ACTIONS_PHOTO_MAX_BYTES = 15 * 1000 * 1000
+ACTIONS_PHOTO_MAX_PIXELS = 40_000_000
+# The public copy's long side, in pixels.
+ACTIONS_PHOTO_MAX_SIDE = 2400
+# How long an original kept on the uploader's request stays in the private storage.
+try:
+    ACTIONS_ORIGINAL_RETENTION = datetime.timedelta(
+        days=int(os.environ.get("HABEAS_ACTIONS_ORIGINAL_RETENTION_DAYS", "") or "90")
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "HABEAS_ACTIONS_ORIGINAL_RETENTION_DAYS must be a whole number of days."
+    ) from error
+if not datetime.timedelta(days=1) <= ACTIONS_ORIGINAL_RETENTION <= datetime.timedelta(days=3650):
+    raise ImproperlyConfigured("HABEAS_ACTIONS_ORIGINAL_RETENTION_DAYS must be 1 to 3650.")
 
 # --- Logging --------------------------------------------------------------
 

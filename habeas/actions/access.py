@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from habeas.actions.models import Action, Photo
-from habeas.coalition.models import Campaign
+from habeas.coalition.models import Campaign, Organisation
 from habeas.coalition.queries import Visitor
 
 
@@ -59,3 +59,24 @@ def access_photo(user: Visitor, photo_id: int, perm: str = "actions.manage_photo
     if not user.has_perm(perm, photo):
         raise PermissionDenied
     return photo
+
+
+def access_reporting(user: Visitor, action_id: int, org_slug: str) -> tuple[Action, Organisation]:
+    """The action ``action_id`` and its organising organisation ``org_slug`` if
+    ``user`` edits for that organisation (who alone writes its report).
+
+    Raises Http404 for an unknown action, an organisation that does not organise
+    it, or an action of a draft campaign the user does not report on;
+    PermissionDenied for a visible one the user may not report on.
+    """
+    action = Action.objects.select_related("campaign").filter(pk=action_id).first()
+    organisation = (
+        Organisation.objects.filter(slug=org_slug, actions=action).first() if action else None
+    )
+    if action is None or organisation is None:
+        raise Http404
+    if user.has_perm("actions.organise_for_organisation", organisation):
+        return action, organisation
+    if action.campaign.status == Campaign.Status.DRAFT:
+        raise Http404
+    raise PermissionDenied

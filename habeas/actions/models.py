@@ -16,18 +16,39 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.models import Source
 
 
-def _private_storage():  # type: ignore[no-untyped-def]
-    from django.core.files.storage import storages
+class _PrivateStorage(LazyObject):  # type: ignore[type-arg]
+    """The ``private`` storage, looked up when first used and again after
+    settings.STORAGES changes (as Django's ``default_storage`` is), so a test
+    that moves it elsewhere moves the photo originals too."""
 
-    return storages["private"]
+    def _setup(self) -> None:
+        from django.core.files.storage import storages
+
+        self._wrapped = storages["private"]
+
+
+private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_changed(*, setting: str, **kwargs: object) -> None:
+    if setting == "STORAGES":
+        private_storage._wrapped = empty  # type: ignore[assignment]
+
+
+def _private_storage():  # type: ignore[no-untyped-def]
+    return private_storage
 
 
 class Action(models.Model):
@@ -222,6 +243,8 @@ class Photo(models.Model):
     blur_regions = models.JSONField(default=list, blank=True)
     blur_reason = models.TextField(_("why it was blurred"), max_length=2000, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Why its organisation withdrew it (for its editors; never on a public page).
+    withdrawn_reason = models.TextField(_("why it was withdrawn"), max_length=2000, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -6,7 +6,7 @@ Fixed words come before ``<int:action_id>/`` pages.
 from django.urls import URLPattern, path
 
 from habeas.actions.views import map as map_views
-from habeas.actions.views import organisers, placards, public, rsvps
+from habeas.actions.views import organisers, placards, public, reports, rsvps
 
 app_name = "actions"
 
@@ -29,6 +29,12 @@ urlpatterns += [
 ]
 
 # --- Reports and photos (views/reports.py) ------------------------------------
+
+urlpatterns += [
+    path("actions/<int:action_id>/report/<slug:org_slug>/", reports.report, name="report"),
+    path("actions/photos/<int:photo_id>/blur/", reports.photo_blur, name="photo_blur"),
+    path("actions/photos/<int:photo_id>/withdraw/", reports.photo_withdraw, name="photo_withdraw"),
+]
 
 # --- Placards (views/placards.py) ---------------------------------------------
 urlpatterns += [

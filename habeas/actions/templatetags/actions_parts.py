@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from habeas.actions.models import Action
+from habeas.actions.queries.reports import organisations_reporting_for, reports_public
 
 register = template.Library()
 
@@ -23,5 +24,14 @@ def rsvp_form(context: dict[str, Any], action: Action) -> dict[str, Any]:
 
 @register.inclusion_tag("actions/_reports.html", takes_context=True)
 def action_reports(context: dict[str, Any], action: Action) -> dict[str, Any]:
-    """The organising organisations' reports on ``action``, with their public photos."""
-    return {"action": action, "request": context.get("request")}
+    """The organising organisations' reports on ``action``, with their public photos
+    and blur notices; for a signed-in editor of an organiser, links to its
+    report page (cached pages are kept for visitors who are not signed in only)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "action": action,
+        "request": request,
+        "reports": reports_public(action),
+        "reporting_for": organisations_reporting_for(user, action) if user else [],
+    }
