@@ -241,6 +241,13 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("view_placards", "campaign_c"): set(ACTORS),
     ("view_placard_pdf", "common_demand_of_c"): set(ACTORS),
     ("rsvp_action", "action_of_a"): set(ACTORS),
+    # A report and its photos are their organisation's own: org_b reports on the
+    # action it organised with org_a, but neither blurs nor withdraws the other's
+    # photos (the anti-censorship rule), and no coordinator or site admin does.
+    ("write_report", "happened_action_of_a_and_b_as_b"): {"editor_b", "admin_b"},
+    ("add_photo", "report_of_a"): {"editor_a", "admin_a"},
+    ("blur_photo", "photo_of_a"): {"editor_a", "admin_a"},
+    ("withdraw_photo", "photo_of_a"): {"editor_a", "admin_a"},
     # The mailed link is the credential for one's own RSVP.
     ("manage_rsvp", "rsvp_to_action_of_a"): set(ACTORS),
 }
@@ -256,7 +263,16 @@ class World:
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(db: None, settings: Any, tmp_path: Any) -> World:
+    # Photos are written where the test can throw them away.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
     org_a, org_b = OrganisationFactory(slug="org-a"), OrganisationFactory(slug="org-b")
     campaign_c, campaign_d = CampaignFactory(slug="campaign-c"), CampaignFactory(slug="campaign-d")
     for organisation in (org_a, org_b):
@@ -513,6 +529,25 @@ def _actions_world(campaign: Any, org_a: Any, org_b: Any, users: dict[str, Any])
         return made
 
     of_a = action("A's vigil", datetime.timedelta(days=10), org_a)
+    happened = action("A and B's march", -datetime.timedelta(days=2), org_a, org_b)
+    Action.objects.filter(pk=happened.pk).update(status=Action.Status.HAPPENED)
+    happened.refresh_from_db()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from habeas.actions.services.reports import photo_add, report_post
+    from tests.actions.photo_files import plain_png
+
+    report = report_post(
+        action=happened, organisation=org_a, by=users["editor_a"], body="We marched."
+    )
+    photo = photo_add(
+        report=report,
+        by=users["editor_a"],
+        upload=SimpleUploadedFile("march.png", plain_png()),
+        caption="The march",
+        alt_text="Marchers with placards",
+        keep_original=False,
+    )
     common = Demand.objects.create(campaign=campaign, proposed_by=org_a, text="Free them all")
     common.versions.create(number=1, text="Free them all")
     for organisation in (org_a, org_b):
@@ -525,6 +560,9 @@ def _actions_world(campaign: Any, org_a: Any, org_b: Any, users: dict[str, Any])
             action=of_a, name="Comrade", email="comrade@example.org", language="en"
         ),
         "common_demand_of_c": common,
+        "happened_action_of_a_and_b_as_b": happened,
+        "report_of_a": report,
+        "photo_of_a": photo,
     }
 
 
@@ -957,6 +995,28 @@ def _actions_attempt(action: str, obj: str, world: World) -> Attempt:
         case "manage_rsvp":
             token = rsvp_token(o[obj])
             return Attempt("post", f"/actions/rsvp/{token}/", {}, headers=SAME_ORIGIN)
+        case "write_report":
+            data = {"part": "report", "body": "We were there too."}
+            return Attempt("post", f"/actions/{pk}/report/org-b/", data)
+        case "add_photo":
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            from tests.actions.photo_files import plain_png
+
+            upload = SimpleUploadedFile("crowd.png", plain_png())
+            data = {"part": "photo", "image": upload, "caption": "Crowd", "alt_text": "A crowd"}
+            return Attempt("post", f"/actions/{o[obj].action_id}/report/org-a/", data)
+        case "blur_photo":
+            data = {
+                "r0_x": "0",
+                "r0_y": "0",
+                "r0_width": "20",
+                "r0_height": "20",
+                "reason": "Faces of people at risk",
+            }
+            return Attempt("post", f"/actions/photos/{pk}/blur/", data)
+        case "withdraw_photo":
+            return Attempt("post", f"/actions/photos/{pk}/withdraw/", {"reason": "Wrong photo"})
     raise AssertionError(f"no attempt for {action}")
 
 
@@ -1307,9 +1367,9 @@ SERVICE_CALLS.update(
 
 
 def _actions_service(name: str) -> Callable[..., Any]:
-    from habeas.actions.services import actions, rsvps
+    from habeas.actions.services import actions, reports, rsvps
 
-    for module in (actions, rsvps):
+    for module in (actions, rsvps, reports):
         if hasattr(module, name):
             found: Callable[..., Any] = getattr(module, name)
             return found
@@ -1357,8 +1417,35 @@ SERVICE_CALLS.update(
             action=w.objects[obj], name="", email="", language="en"
         ),
         "manage_rsvp": lambda w, user, obj: _actions_service("rsvp_cancel")(rsvp=w.objects[obj]),
+        "write_report": lambda w, user, obj: _actions_service("report_post")(
+            action=w.objects[obj], organisation=w.objects["org_b"], by=user, body="Svc"
+        ),
+        "add_photo": lambda w, user, obj: _actions_service("photo_add")(
+            report=w.objects[obj],
+            by=user,
+            upload=_svc_png(),
+            caption="Svc",
+            alt_text="Svc",
+            keep_original=False,
+        ),
+        "blur_photo": lambda w, user, obj: _actions_service("photo_blur")(
+            photo=w.objects[obj],
+            by=user,
+            regions=[{"x": 0, "y": 0, "width": 20, "height": 20}],
+            reason="Svc",
+        ),
+        "withdraw_photo": lambda w, user, obj: _actions_service("photo_withdraw")(
+            photo=w.objects[obj], by=user, reason="Svc"
+        ),
     }
 )
+
+
+def _svc_png() -> Any:
+    from tests.actions.photo_files import plain_png
+
+    return SimpleUploadedFile("svc.png", plain_png())
+
 
 SERVICE_CELLS = [
     pytest.param(actor, action, obj, id=f"{actor}-{action}-{obj}")
