@@ -590,3 +590,32 @@ def test_list_and_campaign_pages_cost_the_same_however_many_actions() -> None:
     few = [_queries(path) for path in paths]
     add(60, 120)
     assert [_queries(path) for path in paths] == few
+
+
+@pytest.mark.django_db
+def test_organisers_reach_their_pages_from_the_action_page() -> None:
+    """An organiser's editor finds "edit" and "cancel" on the action page; an
+    editor of another organisation, a coordinator and a visitor do not."""
+    from habeas.coalition.models import Role
+    from tests.factories import grant
+
+    campaign = CampaignFactory()
+    ours, theirs = OrganisationFactory(), OrganisationFactory()
+    member(campaign, ours)
+    member(campaign, theirs)
+    action = _action(campaign)
+    action.organisations.add(ours)
+    editor, other, coordinator = UserFactory(), UserFactory(), UserFactory()
+    grant(editor, Role.ORG_EDITOR, organisation=ours)
+    grant(other, Role.ORG_EDITOR, organisation=theirs)
+    grant(coordinator, Role.COORDINATOR, campaign=campaign)
+    edit = f"/actions/{action.pk}/edit/"
+    cancel = f"/actions/{action.pk}/cancel/"
+    html = sign_in(Client(), editor).get(f"/actions/{action.pk}/").content.decode()
+    assert edit in html
+    assert cancel in html
+    for user in (other, coordinator):
+        html = sign_in(Client(), user).get(f"/actions/{action.pk}/").content.decode()
+        assert edit not in html
+        assert cancel not in html
+    assert edit not in _page(f"/actions/{action.pk}/")

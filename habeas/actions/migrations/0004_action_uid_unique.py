@@ -7,7 +7,9 @@ from django.db import migrations, models
 def give_each_action_a_uid(apps, schema_editor):
     action = apps.get_model("actions", "Action")
     for pk in action.objects.filter(uid__isnull=True).values_list("pk", flat=True):
-        action.objects.filter(pk=pk).update(uid=uuid.uuid4())
+        # Before this release an action could only be recorded after the fact
+        # (the demo's past protests): none was planned.
+        action.objects.filter(pk=pk).update(uid=uuid.uuid4(), status="HAPPENED")
 
 
 class Migration(migrations.Migration):

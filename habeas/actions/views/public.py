@@ -98,6 +98,8 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
             "organisations": organisations,
             "changes": queries.action_changes(action),
             "json_ld": calendar.json_for_script(json_ld),
+            # Signed-in organisers only (visitors' copies are the cached ones).
+            "can_edit": request.user.has_perm("actions.edit_action", action),
         },
     )
 
