@@ -616,21 +616,27 @@ def test_a_cancelled_actions_rsvps_go_14_days_after_it_was_cancelled() -> None:
 
 
 def test_no_page_shows_an_rsvp_name_or_address(admin_client: Client) -> None:
-    """The action's RSVP part, the form page, another RSVP's page, the organisers'
-    pages and the admin never show a name or address given with an RSVP."""
+    """The action's page and RSVP part, the form page, another RSVP's page, the
+    organisers' pages and the admin never show a name or address given with an RSVP."""
     action = an_action()
     services.rsvp_submit(action=action, name=CANARY_NAME, email=CANARY_EMAIL, language="en")
     other = services.rsvp_submit(action=action, name="", email="", language="en")
     action.refresh_from_db()
     editor = UserFactory()
     grant(editor, Role.ORG_EDITOR, organisation=action.organisations.get())
+    organiser = sign_in(Client(), editor)
     responses = [
         Client().get(manage_url(other)),
         post_rsvp(Client(), action, name="x" * 300),
-        sign_in(Client(), editor).get(reverse("my_roles")),
+        organiser.get(reverse("my_roles")),
         admin_client.get("/admin/"),
+        Client().get(reverse("actions:detail", kwargs={"action_id": action.pk})),
+        organiser.get(reverse("actions:detail", kwargs={"action_id": action.pk})),
+        organiser.get(reverse("actions:mine")),
+        organiser.get(reverse("actions:edit", kwargs={"action_id": action.pk})),
+        admin_client.get(f"/admin/actions/action/{action.pk}/change/"),
     ]
-    assert [r.status_code for r in responses] == [200, 400, 200, 200]
+    assert [r.status_code for r in responses] == [200, 400, 200, 200, 200, 200, 200, 200, 200]
     pages = [render_part(action)] + [r.content.decode() for r in responses]
     for html in pages:
         assert CANARY_NAME not in html
