@@ -8,6 +8,7 @@ import secrets
 import struct
 import warnings
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -62,6 +63,13 @@ def clean_image(upload: Any, *, field: str, max_bytes: int, output: str) -> Cont
 # Formats accepted, by what the bytes are, never by name or declared type.
 PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
 PHOTO_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# The names a file of each format may carry. A name that says another type is
+# refused: the sender meant something else, and says so plainly.
+PHOTO_NAME_SUFFIXES = {
+    "JPEG": {".jpg", ".jpeg", ".jpe", ".jfif"},
+    "PNG": {".png"},
+    "WEBP": {".webp"},
+}
 
 
 @dataclass(frozen=True)
@@ -88,8 +96,9 @@ def clean_photo(
 ) -> CleanPhoto:
     """A JPEG, PNG or WebP upload made into a public copy that carries pixels only.
 
-    The type is read from the bytes (a PNG named .jpg is taken as the PNG it
-    is; an HTML file named .png is refused). Refused before any pixel is
+    The type is read from the bytes, and the file's name must not say another
+    type (a PNG named .jpg is refused, as is an HTML file named .png; a name
+    with no extension is judged by its bytes alone). Refused before any pixel is
     decoded: an empty file, one over ``max_bytes``, one whose header declares
     more than ``max_pixels`` (a decompression bomb is refused the same way,
     without allocating its pixels), an animated image. A truncated or broken
@@ -146,6 +155,22 @@ def clean_photo(
             raise too_many_pixels
         if getattr(image, "is_animated", False) or getattr(image, "n_frames", 1) > 1:
             raise ValidationError({field: _("Animated images are not accepted: send a still.")})
+        suffix = PurePath(str(getattr(upload, "name", "") or "")).suffix.lower()
+        if suffix and suffix not in PHOTO_NAME_SUFFIXES[source_format]:
+            raise ValidationError(
+                {
+                    field: _(
+                        "The file is a %(real)s image but its name ends in %(suffix)s: "
+                        "rename it to .%(extension)s, or save it again as the type its "
+                        "name says."
+                    )
+                    % {
+                        "real": source_format.replace("WEBP", "WebP"),
+                        "suffix": suffix,
+                        "extension": PHOTO_EXTENSIONS[source_format],
+                    }
+                }
+            )
         if not _complete(source.getvalue(), source_format):
             raise broken
         if source_format == "JPEG":

@@ -201,3 +201,12 @@ HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 def files_under(root: Path) -> list[Path]:
     """Every file below ``root`` (none if it does not exist)."""
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def name_for(data: bytes) -> str:
+    """A file name whose extension says what ``data`` is, as a camera would give it."""
+    if data.startswith(b"\x89PNG"):
+        return "photo.png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "photo.webp"
+    return "photo.jpg"

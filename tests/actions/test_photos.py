@@ -80,8 +80,9 @@ class World:
         return files.files_under(self.media) + files.files_under(self.private)
 
 
-def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg") -> Any:
-    return SimpleUploadedFile(name, data, content_type=content_type)
+def upload(data: bytes, name: str = "", content_type: str = "image/jpeg") -> Any:
+    """``data`` as an uploaded file, named for what its bytes are unless ``name`` says."""
+    return SimpleUploadedFile(name or files.name_for(data), data, content_type=content_type)
 
 
 @pytest.fixture
@@ -212,12 +213,12 @@ def test_public_copy_is_upright_downscaled_and_randomly_named(world: World, sett
     assert len(name.split(".")[0]) == 32
 
 
-def test_png_named_jpg_is_taken_as_the_png_it_is(world: World) -> None:
-    """The type comes from the bytes: a PNG named .jpg is accepted, read as PNG,
+def test_a_name_without_extension_is_judged_by_its_bytes(world: World) -> None:
+    """The type comes from the bytes: a PNG sent with no extension is read as PNG,
     and its kept original is named .png."""
     world.report()
     response = post_photo(
-        world, files.plain_png(), "holiday.jpg", type="image/jpeg", keep_original="on"
+        world, files.plain_png(), "holiday", type="image/jpeg", keep_original="on"
     )
     assert response.status_code == 302
     photo = Photo.objects.get()
@@ -297,6 +298,8 @@ def test_retention_job_is_a_clock_job(settings: Any) -> None:
 
 BAD_UPLOADS = [
     ("html named png", files.HTML, "photo.png", "not a JPEG, PNG or WebP image"),
+    ("png named jpg", files.plain_png(), "holiday.jpg", "a PNG image but its name ends in .jpg"),
+    ("jpeg named webp", files.jpeg_with_everything(), "x.webp", "a JPEG image but its name"),
     ("gif", files.gif(), "photo.gif", "not a JPEG, PNG or WebP image"),
     ("empty", b"", "photo.jpg", "The file is empty"),
     ("pixel bomb", files.png_declaring(30000, 30000), "bomb.png", "too many pixels"),
