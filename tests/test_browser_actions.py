@@ -82,6 +82,7 @@ def test_an_action_from_plan_to_photo(
     assert organiser.get_by_text("Action saved").is_visible()
     action = Action.objects.get()
     # Stored aware, read on the place's clock.
+    assert action.starts_at is not None
     local = action.starts_at.astimezone(zoneinfo.ZoneInfo("Europe/London"))
     assert (local.hour, local.minute) == (18, 0)
 
