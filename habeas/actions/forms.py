@@ -28,6 +28,7 @@ from habeas.actions.services.actions import (
     VENUE_LIMIT,
     time_zones,
 )
+from habeas.actions.services.rsvps import NAME_LIMIT as RSVP_NAME_LIMIT
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.countries import country_choices, is_country
 from habeas.core.text import validate_no_bidi_controls
@@ -261,3 +262,31 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Mailed to everyone who gave an address when saying they would come."),
     )
+
+
+class RsvpForm(forms.Form):
+    """An RSVP as a visitor writes it: every field optional."""
+
+    name = forms.CharField(
+        label=_("Your name (optional)"), max_length=RSVP_NAME_LIMIT, required=False
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "For a reminder the day before and news of changes; "
+            "deleted 14 days after the action. Never shown or published."
+        ),
+    )
+    # People never see this field (site.css hides .letters-hp); programs that
+    # fill in every field do, and their RSVP is not taken.
+    website = forms.CharField(label=_("Leave this empty"), max_length=200, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["website"].widget.attrs.update(
+            autocomplete="off", tabindex="-1", **{"aria-hidden": "true"}
+        )

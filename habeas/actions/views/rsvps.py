@@ -9,51 +9,22 @@ browser, never naming its address to another site.
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from habeas.actions.access import access_public_action
+from habeas.actions.forms import RsvpForm
 from habeas.actions.models import Action
 from habeas.actions.services import rsvps as services
 from habeas.actions.tasks.rsvps import action_page_path, action_title
 from habeas.actions.tokens import rsvp_for_token, rsvp_token
 from habeas.core.privacy import client_address_pseudonym
 from habeas.letters.origin import same_origin
-
-
-class RsvpForm(forms.Form):
-    """An RSVP as a visitor writes it: every field optional."""
-
-    name = forms.CharField(
-        label=_("Your name (optional)"), max_length=services.NAME_LIMIT, required=False
-    )
-    email = forms.EmailField(
-        label=_("Your e-mail address (optional)"),
-        max_length=254,
-        required=False,
-        help_text=_(
-            "For a reminder the day before and news of changes; "
-            "deleted 14 days after the action. Never shown or published."
-        ),
-    )
-    # People never see this field (site.css hides .letters-hp); programs that
-    # fill in every field do, and their RSVP is not taken.
-    website = forms.CharField(label=_("Leave this empty"), max_length=200, required=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["name"].widget.attrs.update(autocomplete="name")
-        self.fields["email"].widget.attrs.update(autocomplete="email")
-        self.fields["website"].widget.attrs.update(
-            autocomplete="off", tabindex="-1", **{"aria-hidden": "true"}
-        )
 
 
 def rsvp_part_context(action: Action, form: RsvpForm | None = None) -> dict[str, object]:
