@@ -184,11 +184,17 @@ def test_the_form_shows_the_count_and_optional_fields() -> None:
     ],
 )
 def test_the_part_says_why_an_action_takes_no_rsvps(fields: dict[str, Any], why: str) -> None:
-    """A cancelled, past or undated action shows the count and a plain sentence, no form."""
-    html = render_part(an_action(**fields))
-    assert "0 people are going." in html
+    """A cancelled, past or undated action shows a plain sentence and no form; its
+    count shows once someone had said they would come, never a bare "0"."""
+    action = an_action(**fields)
+    html = render_part(action)
+    assert "people are going" not in html
     assert why in html
     assert "<form" not in html
+    action.rsvp_count = 3
+    html = render_part(action)
+    assert "3 people are going." in html
+    assert why in html
 
 
 def render_part(action: Action) -> str:
