@@ -16,6 +16,7 @@ from typing import Any
 from habeas.cases.models import PublicRecord
 from habeas.cases.queries import latest_data
 from habeas.coalition.models import Organisation
+from habeas.core.text import spreadsheet_safe
 
 CHUNK = 2000
 CSV_COLUMNS = [
@@ -65,16 +66,6 @@ def _sources(data: dict[str, Any]) -> list[dict[str, Any]]:
 # A spreadsheet runs a cell that begins with one of these as a formula
 # (=HYPERLINK(...) sends the reader's data away); tab and carriage return
 # hide such a start. OWASP's advice: begin the cell with a quote instead.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """``value``, with a ``'`` before a text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def csv_rows() -> Iterator[str]:
     """The register as CSV text, one chunk of lines at a time; no cell runs as a formula."""
     buffer = io.StringIO()

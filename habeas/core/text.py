@@ -105,3 +105,14 @@ def is_invisible_only(text: str) -> bool:
         char.isspace() or unicodedata.category(char) == "Cf" or char in _INVISIBLE_OUTSIDE_CF
         for char in text
     )
+
+
+# A cell a spreadsheet would run as a formula begins with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """``value``, with a ``'`` before a text that a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

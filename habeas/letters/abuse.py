@@ -8,7 +8,7 @@ order (the first that applies names the reason):
 1. the honeypot, a field people cannot see, is filled in;
 2. the form came back sooner than ``MIN_FILL_SECONDS`` after it was served,
    or without a valid served-at time;
-3. the address is at a disposable-mail domain (``disposable_domains.txt``);
+3. the address is at a disposable-mail domain (``habeas/core/disposable_domains.txt``);
 4. its client address (pseudonym) signed too often;
 5. its e-mail domain signed too often.
 
@@ -28,13 +28,12 @@ dict from ``"ip"``, ``"domain"`` or ``"large_domain"`` to a list of
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
+from habeas.core.disposable import is_disposable
 from habeas.core.ratelimit import Check, Limit, hits
 from habeas.letters.models import Signature
 
@@ -79,8 +78,6 @@ LARGE_PROVIDERS = frozenset(
     }
 )
 
-DISPOSABLE_LIST = Path(__file__).resolve().parent / "disposable_domains.txt"
-
 
 def _configured() -> dict[str, Any]:
     value: dict[str, Any] = getattr(settings, "HABEAS_LETTER_LIMITS", None) or {}
@@ -107,22 +104,6 @@ def domain_limits(domain: str) -> tuple[Limit, ...]:
 
 def min_fill_seconds() -> float:
     return float(_configured().get("min_fill_seconds", MIN_FILL_SECONDS))
-
-
-@functools.cache
-def disposable_domains() -> frozenset[str]:
-    """The bundled list, read once a process (it changes only with a release)."""
-    lines = DISPOSABLE_LIST.read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
-    )
-
-
-def is_disposable(domain: str) -> bool:
-    """Whether ``domain`` or a domain above it (``x.mailinator.com``) is on the list."""
-    listed = disposable_domains()
-    labels = domain.strip().rstrip(".").lower().split(".")
-    return any(".".join(labels[i:]) in listed for i in range(len(labels) - 1))
 
 
 def assess(

@@ -25,7 +25,6 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from weasyprint import Document
 
-from habeas.cases.export import spreadsheet_safe
 from habeas.coalition.queries import Visitor
 
 # The fetcher and its helpers are named here too, where the pack's tests look.
@@ -33,6 +32,7 @@ from habeas.core.pdf import StaticFilesOnly as StaticFilesOnly
 from habeas.core.pdf import layout
 from habeas.core.pdf import static_file as static_file
 from habeas.core.pdf import static_root as static_root
+from habeas.core.text import spreadsheet_safe
 from habeas.letters.access import access_letter
 from habeas.letters.models import Letter
 from habeas.letters.queries.pack import (

@@ -71,7 +71,7 @@ def test_cells_a_spreadsheet_would_run_are_exported_with_a_leading_quote() -> No
 
 def test_only_text_that_starts_like_a_formula_is_prefixed() -> None:
     """Numbers, empty cells and text with a formula sign inside are left as they are."""
-    from habeas.cases.export import spreadsheet_safe
+    from habeas.core.text import spreadsheet_safe
 
     assert spreadsheet_safe(1990) == 1990
     assert spreadsheet_safe("") == ""

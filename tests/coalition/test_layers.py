@@ -41,3 +41,22 @@ def test_no_role_is_compared_by_hand() -> None:
         for match in pattern.finditer(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+PEER_APPS = ("cases", "letters", "actions")
+
+
+@pytest.mark.parametrize("app", PEER_APPS)
+def test_apps_depend_downwards_only(app: str) -> None:
+    """The campaign apps build on core, accounts and coalition, never on each other,
+    so each can change (or be left out) without breaking the others."""
+    others = "|".join(peer for peer in PEER_APPS if peer != app)
+    pattern = re.compile(
+        rf"^\s*(from|import)\s+habeas\.({others})\b|from habeas import ({others})\b", re.M
+    )
+    found = [
+        f"{path.relative_to(HABEAS)}: {match.group(0).strip()}"
+        for path in (HABEAS / app).glob("**/*.py")
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

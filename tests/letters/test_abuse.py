@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.cache import caches
 
+from habeas.core import disposable
 from habeas.core.ratelimit import Limit
 from habeas.letters import abuse
 from habeas.letters.abuse import assess
@@ -93,15 +94,15 @@ def test_a_disposable_domain_is_suspect(domain: str) -> None:
 )
 def test_ordinary_domains_are_not_disposable(domain: str) -> None:
     """The big providers and an organisation's own domain are not on the list."""
-    assert not abuse.is_disposable(domain)
+    assert not disposable.is_disposable(domain)
 
 
 def test_the_bundled_list_is_large_and_names_its_source() -> None:
     """The list comes from a named, versioned source and holds thousands of domains."""
-    head = abuse.DISPOSABLE_LIST.read_text(encoding="utf-8").splitlines()[0]
+    head = disposable.DISPOSABLE_LIST.read_text(encoding="utf-8").splitlines()[0]
     assert "disposable-email-domains" in head
-    assert len(abuse.disposable_domains()) > 1000
-    assert not abuse.disposable_domains() & abuse.LARGE_PROVIDERS
+    assert len(disposable.disposable_domains()) > 1000
+    assert not disposable.disposable_domains() & abuse.LARGE_PROVIDERS
 
 
 def test_the_first_reason_names_the_submission() -> None:

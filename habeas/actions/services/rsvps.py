@@ -24,11 +24,10 @@ from django.utils.translation import gettext as _
 
 from habeas.actions.models import Action, Rsvp
 from habeas.coalition.models import Campaign
+from habeas.core.disposable import is_disposable
 from habeas.core.pagecache import public_counts_changed
 from habeas.core.ratelimit import Limit, hit
 from habeas.core.text import refuse_bidi_controls
-from habeas.letters.abuse import is_disposable
-from habeas.letters.addresses import address_domain
 
 logger = logging.getLogger("habeas.actions")
 
@@ -113,7 +112,7 @@ def rsvp_submit(
         except ValidationError:
             errors.setdefault("email", []).append(_("Enter a valid e-mail address."))
         else:
-            if is_disposable(address_domain(email)):
+            if is_disposable(email.rpartition("@")[2]):
                 errors.setdefault("email", []).append(
                     _("Use an address that lasts until the action, or leave it empty.")
                 )

@@ -2,7 +2,7 @@
 
 The action page is kept for every visitor, so its RSVP form carries no CSRF
 token and sets no cookie: a POST is refused unless the browser says it came
-from this site (habeas.letters.origin). The manage page is one person's,
+from this site (habeas.core.origin). The manage page is one person's,
 reached only through the token in its link: never kept, never cached by a
 browser, never naming its address to another site.
 """
@@ -23,8 +23,8 @@ from habeas.actions.models import Action
 from habeas.actions.services import rsvps as services
 from habeas.actions.tasks.rsvps import action_page_path, action_title
 from habeas.actions.tokens import rsvp_for_token, rsvp_token
+from habeas.core.origin import same_origin
 from habeas.core.privacy import client_address_pseudonym
-from habeas.letters.origin import same_origin
 
 
 def rsvp_part_context(action: Action, form: RsvpForm | None = None) -> dict[str, object]:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from habeas.coalition.queries import editable_organisations
 from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
+from habeas.core.origin import same_origin
 from habeas.letters.access import access_letter, access_letter_for_reader
 from habeas.letters.forms import (
     EndorseForm,
@@ -30,7 +31,6 @@ from habeas.letters.forms import (
     LetterEditForm,
 )
 from habeas.letters.models import Letter
-from habeas.letters.origin import same_origin
 from habeas.letters.queries import organisers as queries
 from habeas.letters.services import endorsements as endorsement_services
 from habeas.letters.services import letters as letter_services
@@ -259,7 +259,7 @@ def _endorse_or_withdraw(request: AuthedRequest, letter: Letter, form: EndorseFo
         _report(request, error)
 
 
-@csrf_exempt  # a visitor's form: no cookie; checked by origin instead (habeas.letters.origin)
+@csrf_exempt  # a visitor's form: no cookie; checked by origin instead (habeas.core.origin)
 @require_http_methods(["GET", "HEAD", "POST"])
 def endorse_ask(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation not on Habeas asks to endorse; it shows once a coordinator verifies.

@@ -2,7 +2,7 @@
 
 These pages are a visitor's: they set no cookie and carry no CSRF token.
 A POST is refused unless the browser says it came from this site
-(habeas.letters.origin); confirming and withdrawing are bound by the token
+(habeas.core.origin); confirming and withdrawing are bound by the token
 in the mailed link besides.
 """
 
@@ -20,13 +20,13 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from habeas.core.origin import same_origin
 from habeas.core.pagecache import late_field, late_value, public_page
 from habeas.core.privacy import client_address_pseudonym
 from habeas.letters import tokens
 from habeas.letters.access import access_letter_for_reader, access_letter_to_sign
 from habeas.letters.forms import SignatureForm
 from habeas.letters.models import Letter
-from habeas.letters.origin import same_origin
 from habeas.letters.services import signing as services
 
 _STARTED_SALT = "habeas.letters.form-started"
