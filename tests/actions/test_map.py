@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import time
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Any
@@ -258,19 +257,11 @@ def test_a_campaign_limits_the_markers() -> None:
     assert city_markers("all").total == 5
 
 
-def test_the_map_renders_fast_and_small(capsys: pytest.CaptureFixture[str]) -> None:
-    """Four cities and 500 cities both render in well under a second (times printed);
-    with 500 the page shows the 200 with most actions, stays under 100 KB and says
-    how many more there are."""
+def test_the_map_of_500_cities_stays_small() -> None:
+    """With 500 cities the page shows the 200 with most actions, stays under 100 KB
+    and says how many more there are (its speed is bench/bench_actions.py's)."""
     campaign = _demo()
     client = Client()
-    client.get(
-        "/actions/map/?when=past"
-    )  # the first render of the process loads templates and data
-    forget_pages()
-    started = time.perf_counter()
-    client.get("/actions/map/")
-    four = time.perf_counter() - started
     countries = sorted({country for country, _city in bundled_places()})
     Action.objects.bulk_create(
         Action(
@@ -285,20 +276,12 @@ def test_the_map_renders_fast_and_small(capsys: pytest.CaptureFixture[str]) -> N
         for index in [*range(496), *range(10)]  # ten cities with two actions
     )
     forget_pages()
-    started = time.perf_counter()
     html = client.get("/actions/map/").content.decode()
-    many = time.perf_counter() - started
     assert len(_markers(_svg(html))) == 200
     assert "300 more cities are not shown." in html
     doubled = [title for _, title, *_ in _markers(_svg(html)) if title.endswith("2 actions")]
     assert len(doubled) == 10
-    size = len(html.encode())
-    assert size < 100 * 1024
-    with capsys.disabled():
-        print(f"map page size: 500 cities {size // 1024} KB")
-    with capsys.disabled():
-        print(f"\nmap page render: 4 cities {four * 1000:.0f} ms, 500 cities {many * 1000:.0f} ms")
-    assert many < 2.0
+    assert len(html.encode()) < 100 * 1024
 
 
 def test_the_pure_function_draws_no_marker_for_a_city_without_a_point() -> None:
