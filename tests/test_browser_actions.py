@@ -147,3 +147,93 @@ def test_an_action_from_plan_to_photo(
         assert marker not in body, marker
     organiser_context.close()
     visitor_context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_action_pages_fit_a_phone(chromium: Any, live_server: Any, isolated_media: Any) -> None:
+    """At 390 px no public or organiser page of actions is wider than the screen,
+    in English or Urdu."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from habeas.actions.services.reports import photo_add, report_post
+    from habeas.coalition.models import Demand
+    from tests.actions.photo_files import plain_png
+
+    campaign = CampaignFactory(slug="free-them", title="Free the prisoners")
+    organisation = OrganisationFactory(slug="rci", name="Revolutionary Internationalists")
+    member(campaign, organisation)
+    editor = UserFactory(username="editor")
+    grant(editor, Role.ORG_EDITOR, organisation=organisation)
+    demand = Demand.objects.create(
+        campaign=campaign, proposed_by=organisation, text="Free them all", text_ur="سب کو رہا کرو"
+    )
+    demand.versions.create(number=1, text=demand.text, text_ur=demand.text_ur)
+    demand.positions.create(organisation=organisation, stance="ENDORSES", version=1)
+    starts = timezone.now() + datetime.timedelta(days=3)
+    coming = Action.objects.create(
+        campaign=campaign,
+        title="Vigil outside the High Commission of a very long name indeed",
+        city="London",
+        country="GB",
+        venue="High Commission",
+        address="34-36 Lowndes Square, London SW1X 9JN",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        time_zone="Europe/London",
+    )
+    coming.organisations.add(organisation)
+    past = Action.objects.create(
+        campaign=campaign,
+        title="March",
+        city="Berlin",
+        country="DE",
+        status=Action.Status.HAPPENED,
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+        time_zone="Europe/Berlin",
+    )
+    past.organisations.add(organisation)
+    report = report_post(action=past, organisation=organisation, by=editor, body="We marched.")
+    photo = photo_add(
+        report=report,
+        by=editor,
+        upload=SimpleUploadedFile("march.png", plain_png(1600, 900)),
+        caption="The march",
+        alt_text="Marchers",
+        keep_original=False,
+    )
+    public = [
+        "/actions/",
+        "/actions/?when=past",
+        "/actions/map/",
+        f"/actions/{coming.pk}/",
+        f"/actions/{past.pk}/",
+        f"/actions/{coming.pk}/flyer/",
+        "/actions/placards/free-them/",
+    ]
+    organiser_pages = [
+        "/actions/mine/",
+        "/actions/new/",
+        f"/actions/{coming.pk}/edit/",
+        f"/actions/{coming.pk}/cancel/",
+        f"/actions/{past.pk}/report/rci/",
+        f"/actions/photos/{photo.pk}/blur/",
+        f"/actions/photos/{photo.pk}/withdraw/",
+    ]
+    context = chromium.new_context(
+        java_script_enabled=False, viewport={"width": 390, "height": 800}, base_url=live_server.url
+    )
+    try:
+        page = context.new_page()
+        for path in public:
+            for prefix in ("", "/ur"):
+                page.goto(prefix + path)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390, (prefix + path, width)
+        browser_sign_in(page, "editor", None)
+        for path in organiser_pages:
+            for prefix in ("", "/ur"):
+                page.goto(prefix + path)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390, (prefix + path, width)
+    finally:
+        context.close()
