@@ -213,6 +213,8 @@ CLOCK_JOBS: list[tuple[str, float, str]] = [
     ("letters-abuse-report", 3600, "habeas.letters.queries.moderation.hourly_report"),
     # Expiry of unconfirmed signatures, address hashes after 30 days, anonymisation.
     ("letters-privacy", 86400, "habeas.letters.services.privacy.daily_privacy"),
+    # Actions start and end at set times: cached public pages follow within 30 s.
+    ("actions-window", 30, "habeas.actions.services.window.actions_window_check"),
     # Reminders to those who RSVPed, the day before; their data 14 days after.
     ("actions-reminders", 60, "habeas.actions.services.rsvps.rsvps_remind_due"),
     ("actions-rsvp-erase", 86400, "habeas.actions.services.rsvps.rsvps_erase_due"),
