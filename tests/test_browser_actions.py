@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from habeas.actions.models import Action, Photo, Rsvp
 from habeas.coalition.models import Role
@@ -66,7 +67,9 @@ def test_an_action_from_plan_to_photo(
     organiser = organiser_context.new_page()
     browser_sign_in(organiser, "editor", None)
     organiser.get_by_role("link", name="Solidarity actions").click()
+    organiser.wait_for_url("**/actions/mine/")
     organiser.get_by_role("link", name="Organise an action").click()
+    organiser.wait_for_url("**/actions/new/")
     campaign_field = organiser.get_by_label("Campaign")
     if campaign_field.count():
         campaign_field.select_option(label="Free the prisoners")
@@ -79,7 +82,7 @@ def test_an_action_from_plan_to_photo(
     organiser.get_by_label("Starts at (the place's local time)").fill(f"{tomorrow}T18:00")
     organiser.get_by_label("Ends at (the place's local time)").fill(f"{tomorrow}T20:00")
     organiser.get_by_role("button", name="Save the action").click()
-    assert organiser.get_by_text("Action saved").is_visible()
+    expect(organiser.get_by_text("Action saved")).to_be_visible()
     action = Action.objects.get()
     # Stored aware, read on the place's clock.
     assert action.starts_at is not None
@@ -93,10 +96,12 @@ def test_an_action_from_plan_to_photo(
     visitor.on("request", lambda request: requested.append(request.url))
     visitor.goto("/actions/")
     visitor.get_by_role("link", name="Vigil outside the High Commission").click()
+    visitor.wait_for_url(f"**/actions/{action.pk}/")
+    expect(visitor.get_by_role("heading", name="When")).to_be_visible()
     assert "18:00" in visitor.content()
     visitor.get_by_label("Your name (optional)").fill("Amina")
     visitor.get_by_role("button", name="I will come").click()
-    assert visitor.get_by_role("button", name="Cancel my RSVP").is_visible()
+    expect(visitor.get_by_role("button", name="Cancel my RSVP")).to_be_visible()
     assert Rsvp.objects.get().action == action
     action.refresh_from_db()
     assert action.rsvp_count == 1
@@ -115,10 +120,12 @@ def test_an_action_from_plan_to_photo(
     organiser.goto("/actions/mine/")
     organiser.get_by_role("link", name="It happened").click()
     organiser.get_by_role("button", name="Yes, it happened").click()
+    expect(organiser.get_by_text("Marked as happened")).to_be_visible()
     organiser.goto(f"/actions/{action.pk}/")
     organiser.get_by_role("link", name=re.compile("Report and photos of")).click()
     organiser.get_by_label("What happened").fill("Forty comrades stood in the rain.")
     organiser.get_by_role("button", name="Publish the report").click()
+    expect(organiser.get_by_text("Your report is published")).to_be_visible()
     upload = tmp_path / "vigil.jpg"
     upload.write_bytes(jpeg_with_everything())
     organiser.get_by_label(re.compile("^Photo")).set_input_files(str(upload))
@@ -127,7 +134,7 @@ def test_an_action_from_plan_to_photo(
         "People holding placards"
     )
     organiser.get_by_role("button", name="Upload the photo").click()
-    assert organiser.get_by_text("without any of its metadata").is_visible()
+    expect(organiser.get_by_text("without any of its metadata")).to_be_visible()
 
     # The public sees the photo; its bytes, as served, carry no metadata at all.
     visitor.goto(f"/actions/{action.pk}/")
