@@ -7,10 +7,10 @@ cannot be made for another RSVP.
 
 from __future__ import annotations
 
-from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from habeas.actions.models import Rsvp
+from habeas.core.tokens import sign_id_and_binding, unsign_id_and_binding
 
 _SALT = "habeas.actions.rsvp"
 
@@ -25,23 +25,15 @@ def _binding(rsvp: Rsvp) -> str:
 
 def rsvp_token(rsvp: Rsvp) -> str:
     """A token that shows this RSVP and cancels it."""
-    return signing.Signer(salt=_SALT).sign_object([rsvp.pk, _binding(rsvp)])
+    return sign_id_and_binding(rsvp.pk, _binding(rsvp), salt=_SALT)
 
 
 def rsvp_for_token(token: str) -> Rsvp | None:
     """The RSVP this token manages, or None if the token is forged or the RSVP gone."""
-    try:
-        value = signing.Signer(salt=_SALT).unsign_object(token)
-    except signing.BadSignature:
+    found = unsign_id_and_binding(token, salt=_SALT)
+    if found is None:
         return None
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not isinstance(value[0], int)
-        or not isinstance(value[1], str)
-    ):
-        return None
-    rsvp = Rsvp.objects.select_related("action__campaign").filter(pk=value[0]).first()
-    if rsvp is None or not constant_time_compare(value[1], _binding(rsvp)):
+    rsvp = Rsvp.objects.select_related("action__campaign").filter(pk=found[0]).first()
+    if rsvp is None or not constant_time_compare(found[1], _binding(rsvp)):
         return None
     return rsvp

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from habeas.core.tokens import sign_id_and_binding, unsign_id_and_binding
 from habeas.letters.models import Signature
 
 CONFIRM_LIFETIME = timedelta(days=7)
@@ -32,38 +32,18 @@ def _binding(signature: Signature, *parts: str) -> str:
 
 def confirm_token(signature: Signature) -> str:
     """A token that confirms this pending signature once, for CONFIRM_LIFETIME."""
-    signer = signing.TimestampSigner(salt=_CONFIRM_SALT)
-    return signer.sign_object([signature.pk, _binding(signature, signature.status)])
+    binding = _binding(signature, signature.status)
+    return sign_id_and_binding(signature.pk, binding, salt=_CONFIRM_SALT, timed=True)
 
 
 def manage_token(signature: Signature) -> str:
     """A token that withdraws this signature or erases its signer's data."""
-    return signing.Signer(salt=_MANAGE_SALT).sign_object(
-        [signature.pk, _binding(signature, "manage")]
-    )
-
-
-def _unsigned(token: str, *, salt: str, max_age: timedelta | None) -> tuple[int, str] | None:
-    try:
-        if max_age is None:
-            value = signing.Signer(salt=salt).unsign_object(token)
-        else:
-            value = signing.TimestampSigner(salt=salt).unsign_object(token, max_age=max_age)
-    except signing.BadSignature:  # forged, altered or expired
-        return None
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not isinstance(value[0], int)
-        or not isinstance(value[1], str)
-    ):
-        return None
-    return value[0], value[1]
+    return sign_id_and_binding(signature.pk, _binding(signature, "manage"), salt=_MANAGE_SALT)
 
 
 def signature_for_confirm_token(token: str) -> Signature | None:
     """The pending signature this token confirms, or None if it is forged, expired or used."""
-    found = _unsigned(token, salt=_CONFIRM_SALT, max_age=CONFIRM_LIFETIME)
+    found = unsign_id_and_binding(token, salt=_CONFIRM_SALT, max_age=CONFIRM_LIFETIME)
     if found is None:
         return None
     signature = Signature.objects.select_related("letter").filter(pk=found[0]).first()
@@ -76,7 +56,7 @@ def signature_for_confirm_token(token: str) -> Signature | None:
 
 def signature_for_manage_token(token: str) -> Signature | None:
     """The signature this token manages, or None if forged or if it has been erased."""
-    found = _unsigned(token, salt=_MANAGE_SALT, max_age=None)
+    found = unsign_id_and_binding(token, salt=_MANAGE_SALT)
     if found is None:
         return None
     signature = Signature.objects.select_related("letter").filter(pk=found[0]).first()
