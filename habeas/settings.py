@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "habeas.cases",
     "habeas.letters",
     "habeas.actions",
+    "habeas.fund",
     "habeas.demo",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("habeas.cases.urls")),
     path("", include("habeas.letters.urls")),
     path("", include("habeas.actions.urls")),
+    path("fund/", include("habeas.fund.urls")),
     path("", views.home, name="home"),
     path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),

@@ -1,0 +1,21 @@
+"""The fund's addresses: the public page and pledges, then the treasurers' pages."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path  # noqa: F401
+
+app_name = "fund"
+
+# The public fund page, its chart and its ledger download.
+public_patterns: list[URLPattern] = []
+
+
+# Pledges: made, confirmed and cancelled without an account.
+pledge_patterns: list[URLPattern] = []
+
+
+# The treasurers' and coordinators' pages.
+treasury_patterns: list[URLPattern] = []
+
+
+urlpatterns = [*public_patterns, *pledge_patterns, *treasury_patterns]
