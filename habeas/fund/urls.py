@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from habeas.fund.views import pledges, treasury
 
 app_name = "fund"
 
@@ -11,11 +13,15 @@ public_patterns: list[URLPattern] = []
 
 
 # Pledges: made, confirmed and cancelled without an account.
-pledge_patterns: list[URLPattern] = []
+pledge_patterns: list[URLPattern] = [
+    path("<slug:slug>/pledge/", pledges.pledge, name="pledge"),
+]
 
 
 # The treasurers' and coordinators' pages.
-treasury_patterns: list[URLPattern] = []
+treasury_patterns: list[URLPattern] = [
+    path("<slug:slug>/treasury/", treasury.treasury, name="treasury"),
+]
 
 
 urlpatterns = [*public_patterns, *pledge_patterns, *treasury_patterns]
