@@ -43,7 +43,7 @@ def test_no_role_is_compared_by_hand() -> None:
     assert found == []
 
 
-PEER_APPS = ("cases", "letters", "actions")
+PEER_APPS = ("cases", "letters", "actions", "fund")
 
 
 @pytest.mark.parametrize("app", PEER_APPS)
