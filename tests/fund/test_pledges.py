@@ -636,6 +636,45 @@ def test_forged_links_confirm_and_cancel_nothing(fund: Books) -> None:
     assert promised.status == Pledge.Status.CONFIRMED
 
 
+def test_a_link_works_only_for_the_row_it_was_made_for(fund: Books) -> None:
+    """A link is bound to its pledge's address and times, not just its id: once the row
+    under that id is another (SQLite reuses the ids of deleted rows), it works no more."""
+    pending = make(fund, email="first@example.org")
+    confirm = confirm_url(pending)
+    Pledge.objects.filter(pk=pending.pk).update(
+        email="second@example.org", created_at=pending.created_at + timedelta(seconds=1)
+    )
+    assert Client().get(confirm).status_code == 404
+    promised = confirmed(fund, email="third@example.org")
+    manage = manage_url(promised)
+    assert Client().get(manage).status_code == 200
+    Pledge.objects.filter(pk=promised.pk).update(email="fourth@example.org")
+    assert Client().get(manage).status_code == 404
+    assert Client().post(manage, **ORIGIN).status_code == 404
+    promised.refresh_from_db()
+    assert promised.status == Pledge.Status.CONFIRMED
+
+
+def test_a_second_confirmation_racing_the_first_changes_nothing(
+    fund: Books, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two presses of the confirm button at once: the link is checked again under the
+    row's lock, so the second is refused and the first's page (bound to its time of
+    confirmation) keeps working."""
+    pledge = make(fund)
+    token = tokens.confirm_token(pledge)
+    stale = tokens.pledge_for_confirm_token(token)  # read before the first press commits
+    first = services.pledge_confirm(token=token)
+    manage = manage_url(first)
+    monkeypatch.setattr(services.tokens, "pledge_for_confirm_token", lambda _token: stale)
+    with pytest.raises(ValidationError) as caught:
+        services.pledge_confirm(token=token)
+    assert caught.value.code == "link"
+    pledge.refresh_from_db()
+    assert pledge.confirmed_at == first.confirmed_at
+    assert Client().get(manage).status_code == 200
+
+
 def test_a_pending_pledge_has_no_manage_link(fund: Books) -> None:
     """Only a confirmed pledge can be seen or cancelled through its own page."""
     pending = make(fund)
@@ -816,7 +855,11 @@ def test_a_treasurer_reaches_only_their_own_funds_pledges(fund: Books) -> None:
         name_public=False,
         language="en",
     )
+    services.pledge_confirm(token=tokens.confirm_token(other))
     client = sign_in(Client(), fund.ta)
+    listed = client.get("/fund/free-them/treasury/pledges/").content.decode()
+    assert f"P-{pledge.pk}<" in listed
+    assert f"P-{other.pk}<" not in listed
     assert client.get(received_url(other)).status_code == 404
     assert client.get("/fund/free-them/treasury/pledges/999999/received/").status_code == 404
     assert client.get("/fund/no-such/treasury/pledges/").status_code == 404
@@ -901,7 +944,7 @@ def test_the_receive_service_refuses_what_the_page_cannot_send(fund: Books) -> N
     common = {"by": fund.ta, "organisation": fund.a, "received_on": fund.today}
     with pytest.raises(ValidationError, match="Only a confirmed pledge"):
         services.pledge_receive(pledge=pending, account=fund.bank, **common)
-    with pytest.raises(ValidationError, match="holds USD only"):
+    with pytest.raises(ValidationError, match="holds USD only; this pledge is in GBP"):
         services.pledge_receive(pledge=pledge, account=usd, **common)
     for wrong in (fund.legal, fund.account("pledges-receivable")):
         with pytest.raises(ValidationError, match="bank or cash account"):

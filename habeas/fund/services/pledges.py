@@ -288,7 +288,8 @@ def pledge_receive(
     contribution, and its address is erased; the fund's record notes it.
 
     Raises PermissionDenied unless ``by`` is treasurer for ``organisation`` in
-    the pledge's fund, or for an account of another fund; ValidationError
+    the pledge's fund, or for an account of another fund (post_contribution's
+    check); ValidationError
     for a pledge that is not CONFIRMED, an account that is not a bank or
     cash account of the pledge's currency, an amount that is not a positive
     amount of that currency, or a future date. Posting locks the fund.
@@ -304,8 +305,6 @@ def pledge_receive(
             _("Only a confirmed pledge can be marked received; this one is %(status)s.")
             % {"status": locked.get_status_display().lower()}
         )
-    if account.fund_id != fund.pk:
-        raise PermissionDenied
     if account.kind not in {Account.Kind.BANK, Account.Kind.CASH}:
         raise ValidationError({"account": _("Choose the bank or cash account it arrived in.")})
     if account.currency != locked.currency:
