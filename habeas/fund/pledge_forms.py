@@ -53,9 +53,13 @@ class PledgeForm(forms.Form):
     website = forms.CharField(label=_("Leave this empty"), max_length=200, required=False)
 
     def __init__(self, *args: Any, currency: str = "", **kwargs: Any) -> None:
+        # Its own ids: the public fund page may hold other forms beside it.
+        kwargs.setdefault("auto_id", "pledge-%s")
         super().__init__(*args, **kwargs)
         if currency:
             self.fields["currency"].initial = currency
+        # A list takes no maxlength; the service refuses what is not a currency.
+        self.fields["currency"].widget.attrs.pop("maxlength", None)
         self.fields["amount"].widget.attrs.update(inputmode="decimal", autocomplete="off")
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["email"].widget.attrs.update(autocomplete="email")

@@ -571,6 +571,10 @@ def test_the_form_part_carries_nothing_of_any_visitor(fund: Books) -> None:
     assert 'class="letters-hp"' in html
     assert "csrfmiddlewaretoken" not in html
     assert "never asks for card details" in html
+    # Its own ids, its help text announced, and no maxlength on the list.
+    assert '<select name="currency" id="pledge-currency">' in html
+    assert 'aria-describedby="pledge-email_helptext"' in html
+    assert 'id="pledge-email_helptext"' in html
     assert Template("{% load fund_pledge %}{{ pledge|pledge_reference }}").render(
         Context({"pledge": Pledge(pk=42)})
     ) == ("P-42")
@@ -666,7 +670,7 @@ def test_a_second_confirmation_racing_the_first_changes_nothing(
     stale = tokens.pledge_for_confirm_token(token)  # read before the first press commits
     first = services.pledge_confirm(token=token)
     manage = manage_url(first)
-    monkeypatch.setattr(services.tokens, "pledge_for_confirm_token", lambda _token: stale)
+    monkeypatch.setattr(tokens, "pledge_for_confirm_token", lambda _token: stale)
     with pytest.raises(ValidationError) as caught:
         services.pledge_confirm(token=token)
     assert caught.value.code == "link"
