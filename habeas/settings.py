@@ -221,6 +221,10 @@ CLOCK_JOBS: list[tuple[str, float, str]] = [
     ("actions-rsvp-erase", 86400, "habeas.actions.services.rsvps.rsvps_erase_due"),
     # Photo originals kept on request are deleted once their retention ends.
     ("actions-photo-originals", 86400, "habeas.actions.services.reports.photo_originals_expire"),
+    # The one reminder to pledgers who have not paid, 14 days after confirming.
+    ("fund-pledge-reminders", 3600, "habeas.fund.services.pledges.pledges_remind_due"),
+    # Unconfirmed pledges deleted after 7 days; unpaid ones lapse after 90, address erased.
+    ("fund-pledge-expiry", 86400, "habeas.fund.services.pledges.pledges_expire_due"),
 ]
 
 # --- E-mail ---------------------------------------------------------------
@@ -409,6 +413,15 @@ except ValueError as error:
     ) from error
 if not datetime.timedelta(days=1) <= ACTIONS_ORIGINAL_RETENTION <= datetime.timedelta(days=3650):
     raise ImproperlyConfigured("HABEAS_ACTIONS_ORIGINAL_RETENTION_DAYS must be 1 to 3650.")
+
+# --- Fund: pledges ----------------------------------------------------------
+
+# How long a pledge waits for its confirmation link (then it is deleted);
+# when its one reminder goes; when an unpaid pledge lapses and its address is
+# erased. The last two count from confirmation.
+FUND_PLEDGE_CONFIRM_WITHIN = datetime.timedelta(days=7)
+FUND_PLEDGE_REMIND_AFTER = datetime.timedelta(days=14)
+FUND_PLEDGE_EXPIRE_AFTER = datetime.timedelta(days=90)
 
 # --- Logging --------------------------------------------------------------
 

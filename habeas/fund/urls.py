@@ -14,7 +14,17 @@ public_patterns: list[URLPattern] = []
 
 # Pledges: made, confirmed and cancelled without an account.
 pledge_patterns: list[URLPattern] = [
+    path("pledge/confirm/<str:token>/", pledges.pledge_confirm, name="pledge_confirm"),
+    path("pledge/manage/<str:token>/", pledges.pledge_manage, name="pledge_manage"),
     path("<slug:slug>/pledge/", pledges.pledge, name="pledge"),
+    path("<slug:slug>/pledge/sent/", pledges.pledge_sent, name="pledge_sent"),
+    # The treasurers' side of pledges.
+    path("<slug:slug>/treasury/pledges/", pledges.pledges, name="pledges"),
+    path(
+        "<slug:slug>/treasury/pledges/<int:pledge_id>/received/",
+        pledges.pledge_received,
+        name="pledge_received",
+    ),
 ]
 
 

@@ -1,0 +1,1 @@
+"""Background work for the fund: mail to pledgers."""
