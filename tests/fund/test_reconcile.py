@@ -6,11 +6,17 @@ refused with a message naming the line, and nothing is recorded."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import html
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
+from habeas.fund.models import FundEvent, Reconciliation
 from habeas.fund.reconcile import (
     MAX_BYTES,
     MAX_LINES,
@@ -19,6 +25,10 @@ from habeas.fund.reconcile import (
     match_lines,
     parse_statement,
 )
+from habeas.fund.services.contributions import contribution_record
+from habeas.fund.services.disbursements import disbursement_approve, disbursement_request
+from tests.factories import sign_in
+from tests.fund.conftest import Books
 
 D = datetime.date
 
@@ -174,3 +184,129 @@ def test_ledger_lines_outside_the_period_may_match_but_are_not_listed_as_missing
     statement = [s_line(2, 10, 100)]
     ledger = [l_line(1, 8, 100), l_line(2, 7, 5), l_line(3, 12, 5)]
     assert matched(statement, ledger, (10, 10)) == ([(2, 1)], [], [])
+
+
+# --- Through the page -------------------------------------------------------------------------
+
+
+def books_with_money(books: Books) -> None:
+    contribution_record(
+        fund=books.fund,
+        by=books.ta,
+        organisation=books.a,
+        amount="100.00",
+        currency="GBP",
+        account=books.bank,
+        method="BANK_TRANSFER",
+        donor_name="Amina",
+        received_on=books.today,
+    )
+    disbursement = disbursement_request(
+        fund=books.fund,
+        by=books.ta,
+        organisation=books.a,
+        amount="60.00",
+        currency="GBP",
+        account=books.bank,
+        category=books.legal,
+        purpose="Court fee",
+    )
+    disbursement_approve(disbursement=disbursement, by=books.tb, organisation=books.b)
+    contribution_record(
+        fund=books.fund,
+        by=books.ta,
+        organisation=books.a,
+        amount="5.00",
+        currency="GBP",
+        account=books.bank,
+        method="CASH",
+        received_on=books.today - datetime.timedelta(days=1),
+    )
+
+
+def post_statement(client: Client, books: Books, data: bytes, account: Any = None) -> Any:
+    return client.post(
+        reverse("fund:reconcile", kwargs={"slug": "free-them"}),
+        {
+            "organisation": books.a.pk,
+            "account": (account or books.bank).pk,
+            "statement": SimpleUploadedFile("statement.csv", data, content_type="text/csv"),
+        },
+    )
+
+
+def test_a_statement_is_matched_and_only_its_digest_and_counts_are_kept(books: Books) -> None:
+    """The contribution and the payment match (one two days off); the bank's fee is not
+    in the ledger; the £5 in the ledger is not on the statement. The record keeps the
+    counts and the file's digest, never its lines or the names in them."""
+    books_with_money(books)
+    day = books.today
+    data = (
+        "Date,Description,Paid in,Paid out\n"
+        f"{(day - datetime.timedelta(days=2)).strftime('%d/%m/%Y')},Amina Secret-Name,100.00,\n"
+        f"{day.strftime('%d/%m/%Y')},Advocate,,60.00\n"
+        f"{day.strftime('%d/%m/%Y')},Bank charge,,1.50\n"
+    ).encode()
+    response = post_statement(sign_in(Client(), books.ta), books, data)
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Statement checked: 2 of 3 lines matched." in page
+    missing = page.split("Statement lines not in the ledger")[1].split("Ledger lines in")[0]
+    assert "Bank charge" in missing
+    assert "GBP 1.50" in missing
+    extra = page.split("Ledger lines in the period not on the statement")[1].split("Matched")[0]
+    assert "GBP 5.00" in extra
+    done = Reconciliation.objects.get()
+    assert (
+        done.statement_lines,
+        done.matched,
+        done.unmatched_statement,
+        done.unmatched_ledger,
+    ) == (
+        3,
+        2,
+        1,
+        1,
+    )
+    assert done.statement_sha256 == hashlib.sha256(data).hexdigest()
+    assert (done.period_from, done.period_to) == (day - datetime.timedelta(days=2), day)
+    event = FundEvent.objects.get(kind=FundEvent.Kind.RECONCILED)
+    assert event.organisation == books.a
+    assert "Secret-Name" not in event.summary
+    assert "Bank charge" not in event.summary
+    listing = sign_in(Client(), books.tb).get(
+        reverse("fund:reconcile", kwargs={"slug": "free-them"})
+    )
+    assert "2 / 3" in listing.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty"),
+        (b"Date,Amount,Who\n2025-06-01,5,x\n", "Line 1: the column “Who” is not one Habeas reads"),
+        (b"Date,Amount\n2025-06-01,5\n01/06/2025,5\n", "Line 3: this date is written"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "This is not a text file"),
+    ],
+)
+def test_a_strange_statement_is_refused_through_the_page_and_nothing_recorded(
+    books: Books, data: bytes, message: str
+) -> None:
+    books_with_money(books)
+    response = post_statement(sign_in(Client(), books.ta), books, data)
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+    assert not Reconciliation.objects.exists()
+    assert not FundEvent.objects.filter(kind=FundEvent.Kind.RECONCILED).exists()
+
+
+def test_only_bank_accounts_of_the_fund_are_reconciled(books: Books) -> None:
+    data = b"Date,Amount\n2025-06-01,5\n"
+    ta = sign_in(Client(), books.ta)
+    for account in (books.cash, books.account("bank-gbp", books.other_fund)):
+        response = post_statement(ta, books, data, account)
+        assert response.status_code == 400
+        assert "Choose one of the fund&#x27;s bank accounts." in response.content.decode()
+    for user in (books.tx, books.editor, books.coordinator):
+        assert post_statement(sign_in(Client(), user), books, data).status_code == 403
+    assert not Reconciliation.objects.exists()
