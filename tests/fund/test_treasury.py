@@ -249,6 +249,34 @@ def test_the_dashboard_links_to_every_treasurers_page(books: Books) -> None:
         assert f'href="{url(name)}"' in page, name
 
 
+# --- The roles page -----------------------------------------------------------------
+
+
+def test_the_roles_page_leads_treasurers_and_coordinators_to_the_fund(books: Books) -> None:
+    """A treasurer finds the books, a coordinator the settings; before a campaign has a
+    fund, its coordinator is offered to open one and its treasurers told to wait."""
+    roles = reverse("my_roles")
+    page = client_for(books, "ta").get(roles).content.decode()
+    assert "Defence fund: keep the books" in page
+    assert f'href="{url("treasury")}"' in page
+    page = client_for(books, "coordinator").get(roles).content.decode()
+    assert "Defence fund settings" in page
+    assert f'href="{url("settings")}"' in page
+    assert "keep the books" not in client_for(books, "editor").get(roles).content.decode()
+
+    fresh = CampaignFactory(slug="fresh", title="A fresh campaign")
+    starter = UserFactory(username="starter")
+    grant(starter, Role.COORDINATOR, campaign=fresh)
+    page = sign_in(Client(), starter).get(roles).content.decode()
+    assert "Open a defence fund" in page
+    assert f'href="{url("open", "fresh")}"' in page
+    books.a.memberships.create(campaign=fresh)
+    waiting = UserFactory(username="waiting")
+    grant(waiting, Role.TREASURER, organisation=books.a, campaign=fresh)
+    page = sign_in(Client(), waiting).get(roles).content.decode()
+    assert "the campaign's coordinator opens it" in page
+
+
 # --- Money in ---------------------------------------------------------------------------
 
 

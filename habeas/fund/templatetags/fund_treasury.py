@@ -1,4 +1,4 @@
-"""Template helpers for the treasurers' pages."""
+"""Template helpers for the treasurers' pages, and the fund's links on the roles page."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from habeas.coalition.models import Role
 from habeas.fund.forms import account_label
 from habeas.fund.money import format_money
+from habeas.fund.queries.treasury import fund_of
 
 register = template.Library()
 
@@ -38,3 +40,17 @@ def fund_public_url(slug: str) -> str:
         return reverse("fund:public", kwargs={"slug": slug})
     except NoReverseMatch:
         return ""
+
+
+@register.inclusion_tag("fund/treasury_roles.html")
+def fund_role_links(grant: Any) -> dict[str, Any]:
+    """For a treasurer's or coordinator's grant: the link to the campaign's books or
+    fund settings, or, before the fund is opened, what to do (one query)."""
+    if grant.role not in {Role.TREASURER, Role.COORDINATOR} or grant.campaign is None:
+        return {"show": False}
+    return {
+        "show": True,
+        "treasurer": grant.role == Role.TREASURER,
+        "campaign": grant.campaign,
+        "fund": fund_of(grant.campaign),
+    }
