@@ -216,6 +216,7 @@ class DeclineForm(ActingForm):
     reason = forms.CharField(
         label=_("Why it is declined"),
         max_length=REASON_LIMIT,
+        error_messages={"required": _("Say why it is declined.")},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -233,6 +234,7 @@ class ReverseForm(ActingForm):
     reason = forms.CharField(
         label=_("Why it is reversed"),
         max_length=REASON_LIMIT,
+        error_messages={"required": _("Say why this entry is reversed.")},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept with the reversal, for the other treasurers to read."),
     )

@@ -11,7 +11,7 @@ import html
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -27,6 +27,7 @@ from habeas.fund.reconcile import (
 )
 from habeas.fund.services.contributions import contribution_record
 from habeas.fund.services.disbursements import disbursement_approve, disbursement_request
+from habeas.fund.services.reconcile import statement_reconcile
 from tests.factories import sign_in
 from tests.fund.conftest import Books
 
@@ -167,7 +168,7 @@ def test_the_nearest_date_is_matched_first() -> None:
 
 def test_matching_needs_the_same_amount_and_direction_within_three_days() -> None:
     statement = [s_line(2, 10, 100), s_line(3, 10, -60), s_line(4, 20, 5)]
-    ledger = [l_line(1, 13, 100), l_line(2, 10, 60), l_line(3, 15, 5)]
+    ledger = [l_line(1, 13, 100), l_line(2, 10, 60), l_line(3, 16, 5)]
     assert matched(statement, ledger, (1, 30)) == ([(2, 1)], [3, 4], [2, 3])
 
 
@@ -184,6 +185,34 @@ def test_ledger_lines_outside_the_period_may_match_but_are_not_listed_as_missing
     statement = [s_line(2, 10, 100)]
     ledger = [l_line(1, 8, 100), l_line(2, 7, 5), l_line(3, 12, 5)]
     assert matched(statement, ledger, (10, 10)) == ([(2, 1)], [], [])
+
+
+def test_the_service_checks_the_treasurer_and_the_account(books: Books) -> None:
+    """Refused, and nothing recorded: someone who keeps no books, a treasurer acting for
+    another organisation, another fund's account, an account that is not a bank's."""
+    data = b"Date,Amount\n2025-06-01,5\n"
+    for user, organisation in (
+        (books.editor, books.a),
+        (books.tx, books.outsider),
+        (books.ta, books.b),
+    ):
+        with pytest.raises(PermissionDenied):
+            statement_reconcile(
+                fund=books.fund, by=user, organisation=organisation, account=books.bank, data=data
+            )
+    with pytest.raises(PermissionDenied):
+        statement_reconcile(
+            fund=books.fund,
+            by=books.ta,
+            organisation=books.a,
+            account=books.account("bank-gbp", books.other_fund),
+            data=data,
+        )
+    with pytest.raises(ValidationError, match="checked against a bank account"):
+        statement_reconcile(
+            fund=books.fund, by=books.ta, organisation=books.a, account=books.cash, data=data
+        )
+    assert not Reconciliation.objects.exists()
 
 
 # --- Through the page -------------------------------------------------------------------------

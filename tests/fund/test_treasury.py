@@ -197,6 +197,10 @@ def test_the_object_pages_are_for_the_campaigns_treasurers_only(
             assert client_for(books, name).get(address).status_code == 403, (address, name)
     tx = client_for(books, "tx")
     assert tx.get(url("request", "another", disbursement_id=disbursement.pk)).status_code == 404
+    assert tx.get(url("receipt", "another", disbursement_id=disbursement.pk)).status_code == 404
+    for name in ("request_approve", "request_decline", "request_withdraw"):
+        address = url(name, "another", disbursement_id=disbursement.pk)
+        assert tx.post(address, {"organisation": books.outsider.pk}).status_code == 404
     assert tx.get(url("entry_reverse", "another", entry_id=entry.pk)).status_code == 404
 
 
@@ -247,6 +251,63 @@ def test_the_dashboard_links_to_every_treasurers_page(books: Books) -> None:
     page = client_for(books, "ta").get(url("treasury")).content.decode()
     for name in BOOK_PAGES:
         assert f'href="{url(name)}"' in page, name
+
+
+def test_no_one_but_a_treasurer_writes_to_the_books(books: Books) -> None:
+    """Every form's address refuses a post from anyone who does not keep the books
+    (anonymous visitors are sent to sign in), whatever organisation they name."""
+    money_in(books)
+    disbursement = ask(books)
+    entry = Entry.objects.get()
+    writes = {
+        url("contribution_new"): contribution_data(books),
+        url("request_new"): request_data(books),
+        url("transfer"): {"organisation": books.a.pk},
+        url("accounts"): {"organisation": books.a.pk, "kind": "CASH", "name": "x"},
+        url("rates"): {"organisation": books.a.pk, "currency": "PKR", "rate": "1"},
+        url("reconcile"): {"organisation": books.a.pk},
+        url("entry_reverse", entry_id=entry.pk): {"organisation": books.a.pk, "reason": "x"},
+        url("request_approve", disbursement_id=disbursement.pk): {"organisation": books.b.pk},
+        url("request_decline", disbursement_id=disbursement.pk): {
+            "organisation": books.b.pk,
+            "reason": "x",
+        },
+        url("request_withdraw", disbursement_id=disbursement.pk): {"organisation": books.a.pk},
+    }
+    events = FundEvent.objects.count()
+    for address, data in writes.items():
+        response = client_for(books, "anonymous").post(address, data)
+        assert response.status_code == 302, address
+        assert response["Location"].startswith(reverse("accounts:login"))
+        for name in NOT_TREASURERS:
+            assert client_for(books, name).post(address, data).status_code == 403, (address, name)
+    assert FundEvent.objects.count() == events
+    assert Entry.objects.count() == 1
+    disbursement.refresh_from_db()
+    assert disbursement.status == Disbursement.Status.REQUESTED
+    settings = {"goal": "1", "approvals_required": "2", "how_to_pay": "", "how_to_pay_ur": ""}
+    for name in [*TREASURERS, "tx", "editor", "site_admin", "nobody"]:
+        client = client_for(books, name)
+        assert client.post(url("settings"), settings).status_code == 403, name
+        assert client.post(url("open"), {"reporting_currency": "GBP"}).status_code == 403, name
+    assert Fund.objects.get(pk=books.fund.pk).goal_minor is None
+
+
+def test_a_treasurer_of_several_organisations_chooses_whom_to_act_for(books: Books) -> None:
+    """With one organisation the choice is fixed and named; with two, a select offers
+    both, and the entry is posted for the one chosen."""
+    page = client_for(books, "tb").get(url("contribution_new")).content.decode()
+    assert 'type="hidden" name="organisation"' in page
+    assert "Acting for:" in page
+    grant(books.tb, Role.TREASURER, organisation=books.c, campaign=books.campaign)
+    tb = client_for(books, "tb")
+    page = tb.get(url("contribution_new")).content.decode()
+    assert '<select name="organisation"' in page
+    assert f'<option value="{books.b.pk}">' in page
+    assert f'<option value="{books.c.pk}">' in page
+    response = tb.post(url("contribution_new"), contribution_data(books, organisation=books.c.pk))
+    assert response.status_code == 302
+    assert Entry.objects.get().posted_for == books.c
 
 
 # --- The roles page -----------------------------------------------------------------
@@ -494,7 +555,7 @@ def test_declining_and_withdrawing(books: Books) -> None:
         url("request_decline", disbursement_id=first.pk),
         {"organisation": books.b.pk, "reason": ""},
     )
-    assert said(response) == ["This field is required."]
+    assert said(response) == ["Say why it is declined."]
     response = tb.post(
         url("request_decline", disbursement_id=first.pk),
         {"organisation": books.b.pk, "reason": "No invoice yet"},
@@ -607,6 +668,7 @@ def test_a_posted_entry_has_no_edit_page_and_is_reversed_once(books: Books) -> N
 
     response = ta.post(url("entry_reverse", entry_id=entry.pk), {"organisation": books.a.pk})
     assert response.status_code == 400
+    assert "Say why this entry is reversed." in text(response)
     assert Entry.objects.count() == 1
     response = ta.post(
         url("entry_reverse", entry_id=entry.pk),
