@@ -215,6 +215,28 @@ def test_the_service_checks_the_treasurer_and_the_account(books: Books) -> None:
     assert not Reconciliation.objects.exists()
 
 
+def test_a_ledger_line_just_before_the_statement_still_matches(books: Books) -> None:
+    """Money booked two days before the statement's first line is a candidate for it."""
+    contribution_record(
+        fund=books.fund,
+        by=books.ta,
+        organisation=books.a,
+        amount="40.00",
+        currency="GBP",
+        account=books.bank,
+        method="CASH",
+        received_on=books.today - datetime.timedelta(days=2),
+    )
+    result = statement_reconcile(
+        fund=books.fund,
+        by=books.ta,
+        organisation=books.a,
+        account=books.bank,
+        data=f"Date,Amount\n{books.today.isoformat()},40.00\n".encode(),
+    )
+    assert (result.reconciliation.matched, result.reconciliation.unmatched_ledger) == (1, 0)
+
+
 # --- Through the page -------------------------------------------------------------------------
 
 

@@ -324,6 +324,10 @@ def test_the_roles_page_leads_treasurers_and_coordinators_to_the_fund(books: Boo
     assert "Defence fund settings" in page
     assert f'href="{url("settings")}"' in page
     assert "keep the books" not in client_for(books, "editor").get(roles).content.decode()
+    moderator = UserFactory(username="moderator")
+    grant(moderator, Role.MODERATOR, campaign=books.campaign)
+    page = sign_in(Client(), moderator).get(roles).content.decode()
+    assert "Defence fund" not in page
 
     fresh = CampaignFactory(slug="fresh", title="A fresh campaign")
     starter = UserFactory(username="starter")
@@ -497,6 +501,30 @@ def test_the_requesters_own_organisation_cannot_approve_twice(books: Books) -> N
     )
     assert disbursement.approvals.count() == 1
     assert Entry.objects.count() == 1
+
+
+def test_a_treasurer_of_two_organisations_approves_once(books: Books) -> None:
+    """Where three organisations must approve, tb (treasurer of B and C) approving as B
+    may not approve again as C: the form is gone and a posted approval is refused."""
+    Fund.objects.filter(pk=books.fund.pk).update(approvals_required=3)
+    grant(books.tb, Role.TREASURER, organisation=books.c, campaign=books.campaign)
+    money_in(books)
+    disbursement = ask(books)
+    tb = client_for(books, "tb")
+    approve = url("request_approve", disbursement_id=disbursement.pk)
+    assert said(tb.post(approve, {"organisation": books.b.pk})) == [
+        "Approved. It waits for other organisations' approval."
+    ]
+    page = text(tb.get(url("request", disbursement_id=disbursement.pk)))
+    assert "Approve this payment" not in page
+    assert "You have approved it: a treasurer of another organisation must approve it too." in page
+    assert said(tb.post(approve, {"organisation": books.c.pk})) == [
+        "You have already approved this payment."
+    ]
+    assert disbursement.approvals.count() == 2
+    assert said(client_for(books, "tc").post(approve, {"organisation": books.c.pk}))[0].startswith(
+        "Approved. Enough organisations have approved it"
+    )
 
 
 def test_no_one_approves_their_own_request_alone(books: Books) -> None:
