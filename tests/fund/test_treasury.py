@@ -248,9 +248,17 @@ def test_every_page_is_in_urdu_too(books: Books) -> None:
 
 
 def test_the_dashboard_links_to_every_treasurers_page(books: Books) -> None:
+    """Every page of the books, and the pledges list and the public page where those
+    are built in this tree."""
     page = client_for(books, "ta").get(url("treasury")).content.decode()
     for name in BOOK_PAGES:
         assert f'href="{url(name)}"' in page, name
+    for name in ("pledges", "public"):
+        try:
+            address = url(name)
+        except NoReverseMatch:
+            continue
+        assert f'href="{address}"' in page, name
 
 
 def test_no_one_but_a_treasurer_writes_to_the_books(books: Books) -> None:

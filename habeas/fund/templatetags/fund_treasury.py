@@ -34,10 +34,12 @@ def account_name(account: Any) -> str:
 
 
 @register.simple_tag
-def fund_public_url(slug: str) -> str:
-    """The public fund page's address, or "" where that page is not built."""
+def fund_url_if_built(name: str, slug: str) -> str:
+    """The address of the fund's page ``name`` for campaign ``slug``, or "" where that
+    page is not built in this tree (the public page and the pledges list are other
+    parts of the fund, built apart)."""
     try:
-        return reverse("fund:public", kwargs={"slug": slug})
+        return reverse(f"fund:{name}", kwargs={"slug": slug})
     except NoReverseMatch:
         return ""
 
