@@ -28,9 +28,28 @@ pledge_patterns: list[URLPattern] = [
 ]
 
 
-# The treasurers' and coordinators' pages.
+# The treasurers' and coordinators' pages (views/treasury.py).
+_books = "<slug:slug>/treasury/"
+_request = _books + "payments/<int:disbursement_id>/"
 treasury_patterns: list[URLPattern] = [
-    path("<slug:slug>/treasury/", treasury.treasury, name="treasury"),
+    path(_books, treasury.treasury, name="treasury"),
+    path(_books + "contributions/new/", treasury.contribution_new, name="contribution_new"),
+    path(_books + "payments/", treasury.requests, name="requests"),
+    path(_books + "payments/new/", treasury.request_new, name="request_new"),
+    path(_request, treasury.request_detail, name="request"),
+    path(_request + "approve/", treasury.request_approve, name="request_approve"),
+    path(_request + "decline/", treasury.request_decline, name="request_decline"),
+    path(_request + "withdraw/", treasury.request_withdraw, name="request_withdraw"),
+    path(_request + "receipt/", treasury.receipt, name="receipt"),
+    path(_books + "entries/", treasury.entries, name="entries"),
+    path(_books + "entries/<int:entry_id>/reverse/", treasury.entry_reverse, name="entry_reverse"),
+    path(_books + "transfer/", treasury.transfer, name="transfer"),
+    path(_books + "accounts/", treasury.accounts, name="accounts"),
+    path(_books + "rates/", treasury.rates, name="rates"),
+    path(_books + "reconcile/", treasury.reconcile, name="reconcile"),
+    path(_books + "activity/", treasury.activity, name="activity"),
+    path("<slug:slug>/settings/", treasury.settings, name="settings"),
+    path("<slug:slug>/open/", treasury.open_fund, name="open"),
 ]
 
 
