@@ -16,35 +16,13 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.db import models
-from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.models import Source
-
-
-class _PrivateStorage(LazyObject):  # type: ignore[type-arg]
-    """The ``private`` storage, looked up when first used and again after
-    settings.STORAGES changes (as Django's ``default_storage`` is), so a test
-    that moves it elsewhere moves the photo originals too."""
-
-    def _setup(self) -> None:
-        from django.core.files.storage import storages
-
-        self._wrapped = storages["private"]
-
-
-private_storage = _PrivateStorage()
-
-
-@receiver(setting_changed)
-def _private_storage_changed(*, setting: str, **kwargs: object) -> None:
-    if setting == "STORAGES":
-        private_storage._wrapped = empty  # type: ignore[assignment]
+from habeas.core.storage import private_storage
 
 
 def _private_storage():  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habeas.coalition.models import Campaign, Organisation
+from habeas.core.storage import private_storage
 from habeas.fund.money import CURRENCY_CHOICES
 
 CURRENCY_LENGTH = 3
@@ -29,9 +30,7 @@ MIN_APPROVALS = 2
 
 
 def _private_storage() -> Any:
-    from django.core.files.storage import storages
-
-    return storages["private"]
+    return private_storage
 
 
 class Fund(models.Model):

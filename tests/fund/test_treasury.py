@@ -7,7 +7,6 @@ import html
 from typing import Any
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -68,11 +67,15 @@ def balance(account: Any, currency: str = "GBP") -> int:
 
 
 @pytest.fixture
-def receipts(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Receipts stored under the test's own directory (the field's storage is bound
-    when the model loads, so settings.STORAGES cannot move it)."""
-    field = Disbursement._meta.get_field("receipt")
-    monkeypatch.setattr(field, "storage", FileSystemStorage(location=str(tmp_path / "private")))
+def receipts(tmp_path: Any, settings: Any) -> Any:
+    """Receipts stored under the test's own directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
     return tmp_path
 
 
