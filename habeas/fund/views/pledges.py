@@ -30,12 +30,12 @@ from habeas.core.http import AuthedRequest
 from habeas.core.origin import same_origin
 from habeas.core.pagecache import public_page
 from habeas.core.privacy import client_address_pseudonym
-from habeas.fund import pledge_queries as queries
 from habeas.fund import tokens
 from habeas.fund.access import access_fund, access_pledge, access_public_fund
 from habeas.fund.models import Fund, Pledge
 from habeas.fund.money import format_money
 from habeas.fund.pledge_forms import PledgeForm, PledgeReceivedForm
+from habeas.fund.queries import pledges as queries
 from habeas.fund.rules import treasurer_organisations
 from habeas.fund.services import pledges as services
 from habeas.fund.tasks.pledges import campaign_title, fund_page_path, how_to_pay
