@@ -276,6 +276,9 @@ def _decide(
     form = form_class(request.POST, organisations=_acting(request, fund))
     if form.is_valid():
         return disbursement, form
+    if form.has_error("organisation", "invalid_choice"):
+        # Deciding in the name of an organisation one keeps no books for.
+        raise PermissionDenied
     _errors_to_messages(request, form)
     return disbursement, None
 
