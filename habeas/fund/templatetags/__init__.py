@@ -1,0 +1,1 @@
+"""Template tags for the fund's pages."""
