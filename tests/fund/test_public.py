@@ -509,9 +509,12 @@ def test_a_draft_campaigns_fund_and_unknown_slugs_are_404(books: Books, path: st
 
 
 def test_payments_and_donors_are_paged(books: Books) -> None:
+    """Payments come 25 to a page, numbered; named donors 25 at a time, each page
+    starting where the one before ended, with a way back to the newest."""
     give(books, "10000", donor_name="Donor 000", name_public=True)
     for n in range(1, PAGE_SIZE + 1):
         give(books, "1", donor_name=f"Donor {n:03d}", name_public=True)
+    give(books, "1", donor_name=HIDDEN_DONOR)
     for n in range(PAGE_SIZE + 1):
         pay(books, "1", purpose=f"Payment {n:03d}")
     first = _page()
@@ -523,9 +526,20 @@ def test_payments_and_donors_are_paged(books: Books) -> None:
     assert "Payment 000" in second
     assert "Payment 001" not in second
     assert "Donor 025" in second  # the donors' list stays on its first page
-    donors = _page(donors="2")
+    assert first.count("Donor 0") == PAGE_SIZE
+    assert "Donor 000" not in first
+    assert "Newest donors" not in first
+    older = re.findall(r'href="\?donors=(\d+)#donors-heading">Older donors', first)
+    assert older == [str(2)]  # Donor 001's entry, the oldest shown
+    donors = _page(donors=older[0], payments="2")
     assert "Donor 000" in donors
     assert "Donor 001" not in donors
+    assert "Older donors" not in donors
+    assert 'href="?payments=2#donors-heading">Newest donors' in donors
+    assert "Payment 000" in donors  # the payments' page is kept
+    # A number past the last entry, or garbage, shows the newest donors.
+    for value in ("abc", "0", "-3", "99999", "99999999999"):
+        assert "Donor 025" in _page(donors=value)
 
 
 def _queries(path: str) -> int:

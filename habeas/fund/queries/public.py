@@ -21,27 +21,30 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from django.core.paginator import Paginator
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     Count,
     Exists,
     F,
     OuterRef,
+    QuerySet,
     Subquery,
     Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import QueryDict
 from django.utils import timezone
 
 from habeas.coalition.models import Campaign
-from habeas.core.lists import Paged, paged
+from habeas.core.lists import Paged
 from habeas.core.text import spreadsheet_safe
 from habeas.fund.models import (
     Account,
@@ -427,29 +430,55 @@ def _reversal_of(entry: str) -> Any:
     return Entry.objects.filter(reverses_id=OuterRef(entry))
 
 
+class _Counted:
+    """A list for Django's Paginator that counts with one query and reads a page with
+    another, so the count need not carry the page's joins and subqueries."""
+
+    def __init__(self, counting: QuerySet[Any], rows: QuerySet[Any]) -> None:
+        self._counting = counting
+        self._rows = rows
+
+    def count(self) -> int:
+        return self._counting.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        return list(self._rows[index])
+
+
+def _newest_first(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Newest posting first, by the row's own indexed ``entry_id``: within a fund entry
+    ids rise with entry numbers (both are taken under the fund's lock), and
+    ordering by a joined column would sort every row of a long ledger."""
+    return queryset.order_by("-entry_id")
+
+
 def payments_paid(fund: Fund, query: QueryDict) -> Paged:
     """One page (``?payments=N``, PAGE_SIZE rows) of the fund's paid payments, newest
     first, as PublicPayment rows: date, purpose, category, amount, the names of
     the organisations that approved it, the payee and the person it serves only
     where each agreed, and the entry that reversed it. Three queries."""
-    rows = (
-        Disbursement.objects.filter(fund=fund, status=Disbursement.Status.PAID)
-        .order_by("-entry__number")
-        .values(
-            "pk",
-            "entry__number",
-            "entry__booked_on",
-            "purpose",
-            "category__name",
-            "category__name_ur",
-            "amount_minor",
-            "currency",
-            payee_shown=_shown_if("payee", "payee_public"),
-            serves_shown=_shown_if("serves", "serves_public"),
-            reversed_by=Subquery(_reversal_of("entry_id").values("number")[:1]),
-        )
+    paid = Disbursement.objects.filter(fund=fund, status=Disbursement.Status.PAID)
+    rows = _newest_first(paid).values(
+        "pk",
+        "entry__number",
+        "entry__booked_on",
+        "purpose",
+        "category__name",
+        "category__name_ur",
+        "amount_minor",
+        "currency",
+        payee_shown=_shown_if("payee", "payee_public"),
+        serves_shown=_shown_if("serves", "serves_public"),
+        reversed_by=Subquery(_reversal_of("entry_id").values("number")[:1]),
     )
-    result = paged(rows, query, PAYMENTS_PARAM, PAGE_SIZE)
+    result = Paged(
+        Paginator(cast(Any, _Counted(paid, rows)), PAGE_SIZE).get_page(query.get(PAYMENTS_PARAM)),
+        PAYMENTS_PARAM,
+        query,
+    )
     found = list(result.page.object_list)
     approvals: dict[int, list[str]] = defaultdict(list)
     if found:
@@ -477,33 +506,81 @@ def payments_paid(fund: Fund, query: QueryDict) -> Paged:
     return result
 
 
-def donors_named(fund: Fund, query: QueryDict) -> Paged:
-    """One page (``?donors=N``, PAGE_SIZE rows) of the contributions whose donor agreed
-    to be named, newest first, as NamedDonor rows; a contribution later reversed
-    is left out. Two queries."""
-    rows = (
-        Contribution.objects.filter(fund=fund, name_public=True)
-        .filter(~Exists(_reversal_of("entry_id")))
-        .order_by("-entry__number")
-        .values(
+@dataclass(frozen=True)
+class DonorsPage:
+    """Named donors, newest first, from the newest or from before an entry; with the
+    links to the next older page and back to the newest (empty when there is none)."""
+
+    rows: list[NamedDonor]
+    older_link: str
+    newest_link: str
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def __iter__(self) -> Iterator[NamedDonor]:
+        return iter(self.rows)
+
+
+def _entry_number(value: str | None) -> int | None:
+    if value is None or not value.isdigit() or len(value) > 10:
+        return None
+    return int(value) or None
+
+
+def donors_named(fund: Fund, query: QueryDict) -> DonorsPage:
+    """PAGE_SIZE contributions whose donor agreed to be named, newest first, as
+    NamedDonor rows, from entries before number ``?donors=N`` (or the newest); a
+    contribution later reversed is left out. One query, as fast for the last
+    page as for the first: it starts where the page before ended, rather than
+    counting its way there."""
+    before = _entry_number(query.get(DONORS_PARAM))
+    named = Contribution.objects.filter(fund=fund, name_public=True).filter(
+        ~Exists(_reversal_of("entry_id"))
+    )
+    if before is not None:
+        # Entries from number ``before`` on; past the last, every entry.
+        first_left_out = Entry.objects.filter(fund=fund, number__gte=before).order_by("number")
+        named = named.filter(
+            entry_id__lt=Coalesce(
+                Subquery(first_left_out.values("pk")[:1]),
+                Value(2**62),
+                output_field=BigIntegerField(),
+            )
+        )
+    rows = list(
+        _newest_first(named).values(
             "donor_name",
             "donor_organisation__name",
             "amount_minor",
             "currency",
             "entry__booked_on",
-        )
+            "entry__number",
+        )[: PAGE_SIZE + 1]
     )
-    result = paged(rows, query, DONORS_PARAM, PAGE_SIZE)
-    result.page.object_list = [
-        NamedDonor(
-            name=row["donor_name"],
-            organisation=row["donor_organisation__name"] or "",
-            amount=Amount(row["amount_minor"], row["currency"]),
-            given_on=row["entry__booked_on"],
-        )
-        for row in result.page.object_list
-    ]
-    return result
+    shown = rows[:PAGE_SIZE]
+    older_link = newest_link = ""
+    if len(rows) > PAGE_SIZE:
+        older = query.copy()
+        older[DONORS_PARAM] = str(shown[-1]["entry__number"])
+        older_link = "?" + older.urlencode()
+    if before is not None:
+        newest = query.copy()
+        newest.pop(DONORS_PARAM, None)
+        newest_link = "?" + newest.urlencode()
+    return DonorsPage(
+        rows=[
+            NamedDonor(
+                name=row["donor_name"],
+                organisation=row["donor_organisation__name"] or "",
+                amount=Amount(row["amount_minor"], row["currency"]),
+                given_on=row["entry__booked_on"],
+            )
+            for row in shown
+        ],
+        older_link=older_link,
+        newest_link=newest_link,
+    )
 
 
 # --- The public ledger download --------------------------------------------------------
@@ -542,6 +619,10 @@ def ledger_csv(fund: Fund) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
+    # An entry's cells are made once for its lines, an account's once for the file.
+    entry_cells: tuple[Any, ...] = ()
+    entry_number = None
+    account_cells: dict[tuple[str, str, str], tuple[Any, ...]] = {}
     for n, (
         number,
         booked_on,
@@ -553,20 +634,27 @@ def ledger_csv(fund: Fund) -> Iterator[str]:
         amount,
         reverses,
     ) in enumerate(_ledger_lines(fund), 1):
-        value = to_decimal(abs(amount), currency)
-        writer.writerow(
-            [
+        if number != entry_number:
+            entry_number = number
+            entry_cells = (
                 number,
                 booked_on.isoformat(),
                 spreadsheet_safe(kind),
                 spreadsheet_safe(description),
-                spreadsheet_safe(account),
-                spreadsheet_safe(account_kind),
-                spreadsheet_safe(currency),
+            )
+        key = (account, account_kind, currency)
+        cells = account_cells.get(key)
+        if cells is None:
+            cells = account_cells[key] = tuple(spreadsheet_safe(cell) for cell in key)
+        value = to_decimal(abs(amount), currency)
+        writer.writerow(
+            (
+                *entry_cells,
+                *cells,
                 value if amount > 0 else "",
                 value if amount < 0 else "",
                 reverses or "",
-            ]
+            )
         )
         if n % CSV_FLUSH_ROWS == 0:
             yield buffer.getvalue()
