@@ -21,9 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -44,7 +43,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from habeas.coalition.models import Campaign
-from habeas.core.lists import Paged
+from habeas.core.lists import Paged, paged
 from habeas.core.text import spreadsheet_safe
 from habeas.fund.models import (
     Account,
@@ -430,24 +429,6 @@ def _reversal_of(entry: str) -> Any:
     return Entry.objects.filter(reverses_id=OuterRef(entry))
 
 
-class _Counted:
-    """A list for Django's Paginator that counts with one query and reads a page with
-    another, so the count need not carry the page's joins and subqueries."""
-
-    def __init__(self, counting: QuerySet[Any], rows: QuerySet[Any]) -> None:
-        self._counting = counting
-        self._rows = rows
-
-    def count(self) -> int:
-        return self._counting.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[Any]:
-        return list(self._rows[index])
-
-
 def _newest_first(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Newest posting first, by the row's own indexed ``entry_id``: within a fund entry
     ids rise with entry numbers (both are taken under the fund's lock), and
@@ -459,31 +440,35 @@ def payments_paid(fund: Fund, query: QueryDict) -> Paged:
     """One page (``?payments=N``, PAGE_SIZE rows) of the fund's paid payments, newest
     first, as PublicPayment rows: date, purpose, category, amount, the names of
     the organisations that approved it, the payee and the person it serves only
-    where each agreed, and the entry that reversed it. Three queries."""
+    where each agreed, and the entry that reversed it. Four queries: the count
+    and the page's ids read the payments alone, then the page's details and
+    approvals are read by id, so a late page joins no more rows than the first."""
     paid = Disbursement.objects.filter(fund=fund, status=Disbursement.Status.PAID)
-    rows = _newest_first(paid).values(
-        "pk",
-        "entry__number",
-        "entry__booked_on",
-        "purpose",
-        "category__name",
-        "category__name_ur",
-        "amount_minor",
-        "currency",
-        payee_shown=_shown_if("payee", "payee_public"),
-        serves_shown=_shown_if("serves", "serves_public"),
-        reversed_by=Subquery(_reversal_of("entry_id").values("number")[:1]),
+    result = paged(
+        _newest_first(paid).values_list("pk", flat=True), query, PAYMENTS_PARAM, PAGE_SIZE
     )
-    result = Paged(
-        Paginator(cast(Any, _Counted(paid, rows)), PAGE_SIZE).get_page(query.get(PAYMENTS_PARAM)),
-        PAYMENTS_PARAM,
-        query,
-    )
-    found = list(result.page.object_list)
+    ids = list(result.page.object_list)
+    details: dict[int, Any] = {}
     approvals: dict[int, list[str]] = defaultdict(list)
-    if found:
+    if ids:
+        details = {
+            row["pk"]: row
+            for row in Disbursement.objects.filter(pk__in=ids).values(
+                "pk",
+                "entry__number",
+                "entry__booked_on",
+                "purpose",
+                "category__name",
+                "category__name_ur",
+                "amount_minor",
+                "currency",
+                payee_shown=_shown_if("payee", "payee_public"),
+                serves_shown=_shown_if("serves", "serves_public"),
+                reversed_by=Subquery(_reversal_of("entry_id").values("number")[:1]),
+            )
+        }
         for disbursement_id, name in (
-            Approval.objects.filter(disbursement_id__in=[row["pk"] for row in found])
+            Approval.objects.filter(disbursement_id__in=ids)
             .order_by("approved_at", "pk")
             .values_list("disbursement_id", "organisation__name")
         ):
@@ -501,7 +486,7 @@ def payments_paid(fund: Fund, query: QueryDict) -> Paged:
             serves=row["serves_shown"],
             reversed_by=row["reversed_by"],
         )
-        for row in found
+        for row in (details[pk] for pk in ids)
     ]
     return result
 
@@ -531,7 +516,7 @@ def _entry_number(value: str | None) -> int | None:
 def donors_named(fund: Fund, query: QueryDict) -> DonorsPage:
     """PAGE_SIZE contributions whose donor agreed to be named, newest first, as
     NamedDonor rows, from entries before number ``?donors=N`` (or the newest); a
-    contribution later reversed is left out. One query, as fast for the last
+    contribution later reversed is left out. Two queries, as fast for the last
     page as for the first: it starts where the page before ended, rather than
     counting its way there."""
     before = _entry_number(query.get(DONORS_PARAM))
@@ -550,19 +535,24 @@ def donors_named(fund: Fund, query: QueryDict) -> DonorsPage:
         )
     rows = list(
         _newest_first(named).values(
-            "donor_name",
-            "donor_organisation__name",
-            "amount_minor",
-            "currency",
-            "entry__booked_on",
-            "entry__number",
+            "entry_id", "donor_name", "donor_organisation__name", "amount_minor", "currency"
         )[: PAGE_SIZE + 1]
     )
     shown = rows[:PAGE_SIZE]
+    # The entries' numbers and dates, by id: joined in the query above, the
+    # database would walk the entries from the newest down to the page.
+    entries: dict[int, tuple[int, datetime.date]] = {}
+    if shown:
+        entries = {
+            pk: (number, booked_on)
+            for pk, number, booked_on in Entry.objects.filter(
+                pk__in=[row["entry_id"] for row in shown]
+            ).values_list("pk", "number", "booked_on")
+        }
     older_link = newest_link = ""
     if len(rows) > PAGE_SIZE:
         older = query.copy()
-        older[DONORS_PARAM] = str(shown[-1]["entry__number"])
+        older[DONORS_PARAM] = str(entries[shown[-1]["entry_id"]][0])
         older_link = "?" + older.urlencode()
     if before is not None:
         newest = query.copy()
@@ -574,7 +564,7 @@ def donors_named(fund: Fund, query: QueryDict) -> DonorsPage:
                 name=row["donor_name"],
                 organisation=row["donor_organisation__name"] or "",
                 amount=Amount(row["amount_minor"], row["currency"]),
-                given_on=row["entry__booked_on"],
+                given_on=entries[row["entry_id"]][1],
             )
             for row in shown
         ],
