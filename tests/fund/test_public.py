@@ -212,6 +212,14 @@ def test_balances_raised_against_the_goal_and_the_rates_used(books: Books) -> No
     assert "left out of the total" in page
     assert "PKR 2,000.00" in page
     assert "Money promised" in page
+    # Promised money is not money held.
+    held = re.search(r"In the fund's bank and cash accounts:(.*?)</p>", page, re.S)
+    assert held is not None
+    assert "GBP 100.00" in held[1]
+    assert "PKR" not in held[1]
+    accounts = re.search(r'<table class="grid stack-narrow fund-accounts">.*?</table>', page, re.S)
+    assert accounts is not None
+    assert "Pledges receivable" not in accounts[0]
     # Each account's balance, from its Balance row.
     assert re.search(r"Bank \(GBP\).*?GBP 100\.00", page, re.S)
     assert re.search(r"Bank \(USD\).*?USD 50\.00", page, re.S)
@@ -258,13 +266,14 @@ def test_how_to_pay_is_plain_text_with_its_date_of_change(books: Books) -> None:
     set_goal(
         books,
         "",
-        how_to_pay="Account: 12345678\nSort code: 01-02-03\n<script>alert(1)</script>",
+        how_to_pay="Account: 12345678\nSort code: 01-02-03\n<script>alert(1)</script>\nRef \u202e",
         how_to_pay_ur="اکاؤنٹ: 12345678",
     )
     response = Client().get(PAGE)
     raw = response.content.decode()
     assert "Account: 12345678<br>Sort code: 01-02-03<br>&lt;script&gt;" in raw
     assert "<script>alert" not in raw
+    assert "\u202e" not in raw
     assert "These details last changed on" in raw
     urdu = _page(URDU_PAGE)
     assert "اکاؤنٹ: 12345678" in urdu
@@ -381,6 +390,29 @@ def test_named_donors_are_listed_and_a_reversed_gift_is_not(books: Books) -> Non
     assert HIDDEN_DONOR not in page
 
 
+def test_another_funds_money_stays_on_its_own_page(books: Books) -> None:
+    """Each fund's page and download show its own ledger only."""
+    contribution_record(
+        fund=books.other_fund,
+        by=books.tx,
+        organisation=books.outsider,
+        amount="77.77",
+        currency="GBP",
+        account=books.account("bank-gbp", books.other_fund),
+        method="CASH",
+        donor_name="Other Fund Donor",
+        name_public=True,
+        received_on=books.today,
+    )
+    page = _page()
+    assert "77.77" not in page
+    assert "Other Fund Donor" not in page
+    assert "Nothing has been recorded yet" in page
+    assert _csv() == []
+    assert "Other Fund Donor" in _page("/fund/another/")
+    assert len(_csv("/fund/another/ledger.csv")) == 2
+
+
 # --- The CSV -------------------------------------------------------------------------------
 
 
@@ -478,7 +510,7 @@ def test_month_chart_draws_negative_months_and_long_spans_within_its_box() -> No
             datetime.date(
                 start.year + (start.month - 1 + n) // 12, (start.month - 1 + n) % 12 + 1, 1
             ),
-            (n + 1) * 123_456 * (-1 if n == 5 else 1),
+            (n + 1) * 123_456 * (-10 if n == 5 else 1),
             n * 10_000,
         )
         for n in range(36)
@@ -488,11 +520,14 @@ def test_month_chart_draws_negative_months_and_long_spans_within_its_box() -> No
     labels = list(root.iter("{http://www.w3.org/2000/svg}text"))
     month_labels = [t for t in labels if t.get("text-anchor") == "middle"]
     assert 1 < len(month_labels) <= 12
+    # Every shape within the 720 x 280 box, the negative month's bar too.
     for element in root.iter():
-        for name in ("x", "y", "width", "height"):
+        for name, limit in (("x", 720), ("width", 720), ("y", 280), ("height", 280)):
             value = element.get(name)
             if value is not None:
-                assert 0 <= float(value) <= 720, (element.tag, name, value)
+                assert 0 <= float(value) <= limit, (element.tag, name, value)
+        if element.get("y") is not None and element.get("height") is not None:
+            assert float(element.get("y", 0)) + float(element.get("height", 0)) <= 280
     assert "T &lt;&amp;&gt;" in svg
     assert chart.month_chart([], currency="GBP", title="x") == ""
 
