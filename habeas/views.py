@@ -20,6 +20,7 @@ from habeas.coalition.queries import (
 )
 from habeas.core.lists import paged
 from habeas.core.pagecache import public_page
+from habeas.fund.queries.public import campaign_fund
 from habeas.letters.queries.organisers import endorsements_of_organisation
 from habeas.letters.queries.public import letters_open_of
 
@@ -46,6 +47,7 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, obj
         "reasons_list": render.reasons_list(view, front),
         "persons": persons_defended_by(campaign),
         "actions": campaign_actions(campaign),
+        "fund": campaign_fund(campaign),
         "can_moderate": can_moderate,
         "can_coordinate": user.has_perm("coalition.coordinate_campaign", campaign),
         "editable_ids": editable_ids,

@@ -31,7 +31,9 @@ no cookie. A signed-in user's request never touches the cache, and is never
 compressed here (BREACH needs a secret in the page; public pages hold none).
 
 The ETag is a digest of the key and the generations, so a repeat visit is
-answered ``304`` after one cache read and no render.
+answered ``304`` after one cache read and no render. A streamed response
+(a large download) is never stored, but is sent with the same ETag, so a
+repeat download of unchanged data is answered ``304`` too.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ import gzip
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 from uuid import uuid4
 
@@ -50,12 +52,19 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import TooManyFieldsSent
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 CACHE_ALIAS = "pages"
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 SITE = "site"
 COUNTS = "counts"
 # How long a stored page may live at most; the day in its key ends it sooner.
@@ -329,6 +338,10 @@ class PublicPageCacheMiddleware:
             return self._answer(request, stored[1], etag, policy)
         response = self.get_response(request)
         if not isinstance(response, HttpResponse):
+            # A streamed body (a whole ledger) is never stored, but it carries the
+            # same validators: a repeat visit is answered 304 after one cache read.
+            if isinstance(response, StreamingHttpResponse) and self._storable(request, response):
+                return self._finish(response, etag, policy)
             return response
         if not self._storable(request, response):
             response.content = _fill_late(response.content)
@@ -354,7 +367,7 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
-    def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
         if response.status_code != 200 or response.cookies:
             return False
         cache_control = response.get("Cache-Control", "")
@@ -417,7 +430,7 @@ class PublicPageCacheMiddleware:
         return False
 
     @staticmethod
-    def _finish(response: HttpResponse, etag: str, policy: Policy) -> HttpResponse:
+    def _finish(response: _Response, etag: str, policy: Policy) -> _Response:
         response["ETag"] = etag
         response["Cache-Control"] = (
             f"public, max-age={policy.max_age}, s-maxage={PROXY_SECONDS}, must-revalidate"

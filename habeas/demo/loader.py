@@ -3,8 +3,10 @@
 Every organisation, person, demand and action below is named in the letter,
 and each cites it as its source. Facts the letter does not state (dates of
 arrest, charges, places of detention, kinds of organisation it does not name)
-are left blank. Loading is idempotent: records are found by natural keys and
-only created when missing, so a second run changes nothing.
+are left blank. The campaign's defence fund, which the letter offers to
+contribute to, is opened with its accounts and nothing else: no goal, no
+payment details, no transaction. Loading is idempotent: records are found by
+natural keys and only created when missing, so a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ from habeas.coalition.services import grant_create_at_console
 from habeas.core.models import Source
 from habeas.core.pagecache import public_changed
 from habeas.core.text import render_markdown
+from habeas.fund.models import Account, Fund
+from habeas.fund.services.setup import fund_create
 from habeas.letters.models import Letter, LetterText
 
 LETTER_PATH = Path(__file__).resolve().parent / "letter" / "open-letter-2025-05-30.md"
@@ -111,6 +115,11 @@ OPEN_LETTER_SLUG = "united-class-struggle-defence-2025-05-30"
 OPEN_LETTER_AUTHOR = "sl-b"
 OPEN_LETTER_ADDRESSEES = "The Revolutionary Communist International"
 LETTER_DATE = datetime.datetime(2025, 5, 30, 12, tzinfo=datetime.UTC)
+# "If there is a defence fund, we would be happy to contribute": the offer comes
+# from London (the letter's sender writes from a London address), so the demo
+# fund reports in pounds. The letter says nothing else about money: no goal, no
+# bank details, no contribution; the ledger starts empty, with its accounts.
+FUND_CURRENCY = "GBP"
 
 
 @dataclass(frozen=True)
@@ -380,6 +389,10 @@ def load_demo() -> LoadReport:
         if created:
             action.organisations.add(organisations["rci"], organisations["sl-b"])
 
+    had_fund = Fund.objects.filter(campaign=campaign).exists()
+    fund_create(campaign=campaign, reporting_currency=FUND_CURRENCY)
+    report.count("fund", not had_fund)
+
     coordinator = _ensure_coordinator(report, campaign)
     _ensure_open_letter(report, campaign, organisations[OPEN_LETTER_AUTHOR], coordinator)
     if report.total:
@@ -403,5 +416,7 @@ def demo_counts() -> dict[str, int]:
         "correspondence": Correspondence,
         "open letter": Letter,
         "open letter text": LetterText,
+        "fund": Fund,
+        "fund account": Account,
     }
     return {kind: model._default_manager.count() for kind, model in kinds.items()}

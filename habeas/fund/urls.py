@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from habeas.fund.views import pledges, treasury
+from habeas.fund.views import pledges, public, treasury
 
 app_name = "fund"
 
 # The public fund page, its chart and its ledger download.
-public_patterns: list[URLPattern] = []
+public_patterns: list[URLPattern] = [
+    path("<slug:slug>/", public.fund_page, name="public"),
+    path("<slug:slug>/ledger.csv", public.ledger_csv, name="ledger_csv"),
+]
 
 
 # Pledges: made, confirmed and cancelled without an account.

@@ -51,6 +51,8 @@ def test_demo_loads_twice_without_duplicates(settings: Any, tmp_path: Path) -> N
         "correspondence": 1,
         "open letter": 1,
         "open letter text": 1,
+        "fund": 1,
+        "fund account": 9,
     }
 
 
