@@ -33,6 +33,7 @@ from habeas.coalition import urls as coalition_urls
 from habeas.coalition.models import Invitation, Organisation, Role
 from habeas.core import services as core_services
 from habeas.core.models import Source
+from habeas.fund import urls as fund_urls
 from habeas.letters import urls as letters_urls
 from tests.factories import (
     CampaignFactory,
@@ -250,6 +251,48 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("withdraw_photo", "photo_of_a"): {"editor_a", "admin_a"},
     # The mailed link is the credential for one's own RSVP.
     ("manage_rsvp", "rsvp_to_action_of_a"): set(ACTORS),
+    # The defence fund (campaign C's): its books are kept by the treasurers of its
+    # member organisations (treasurer_a for org_a), each acting for their own
+    # organisation alone; editors, coordinators and site admins touch no money.
+    # A coordinator sets the goal, the approvals needed and the payment details.
+    ("view_treasury", "fund_c"): {"treasurer_a"},
+    ("view_fund_payments", "fund_c"): {"treasurer_a"},
+    ("view_fund_entries", "fund_c"): {"treasurer_a"},
+    ("view_fund_activity", "fund_c"): {"treasurer_a"},
+    ("view_fund_accounts", "fund_c"): {"treasurer_a"},
+    ("view_fund_rates", "fund_c"): {"treasurer_a"},
+    ("view_fund_reconcile", "fund_c"): {"treasurer_a"},
+    ("view_fund_pledges", "fund_c"): {"treasurer_a"},
+    ("view_contribution_form", "fund_c"): {"treasurer_a"},
+    ("view_payment_form", "fund_c"): {"treasurer_a"},
+    ("view_transfer_form", "fund_c"): {"treasurer_a"},
+    ("view_payment", "request_of_b"): {"treasurer_a"},
+    ("view_receipt", "request_of_b"): {"treasurer_a"},
+    ("record_contribution", "as_a"): {"treasurer_a"},
+    # treasurer_a naming org_b as the organisation it acts for: nobody.
+    ("record_contribution", "as_b"): set(),
+    ("request_payment", "as_a"): {"treasurer_a"},
+    ("approve_payment", "request_of_b"): {"treasurer_a"},
+    ("approve_payment", "as_b_on_request_of_b"): set(),
+    ("decline_payment", "request_of_b"): {"treasurer_a"},
+    ("withdraw_payment", "request_of_a"): {"treasurer_a"},
+    ("reverse_entry", "entry_of_c"): {"treasurer_a"},
+    ("post_transfer", "as_a"): {"treasurer_a"},
+    ("add_account", "as_a"): {"treasurer_a"},
+    ("record_rate", "as_a"): {"treasurer_a"},
+    ("reconcile_statement", "as_a"): {"treasurer_a"},
+    ("mark_pledge_received", "confirmed_pledge"): {"treasurer_a"},
+    ("fund_settings", "fund_c"): {"coordinator_c"},
+    ("open_fund", "campaign_d"): {"coordinator_d"},
+    # The fund's public pages, and pledging without an account: anyone.
+    ("view_fund", "fund_c"): set(ACTORS),
+    ("view_fund_csv", "fund_c"): set(ACTORS),
+    ("view_pledge_form", "fund_c"): set(ACTORS),
+    ("view_pledge_sent", "fund_c"): set(ACTORS),
+    ("pledge", "fund_c"): set(ACTORS),
+    # The mailed link is the credential for one's own pledge.
+    ("confirm_pledge", "pending_pledge"): set(ACTORS),
+    ("manage_pledge", "confirmed_pledge_to_cancel"): set(ACTORS),
 }
 
 # Actions with no page of their own (the page that calls them has its row).
@@ -420,6 +463,7 @@ def world(db: None, settings: Any, tmp_path: Any) -> World:
     )
     target.update(_letters_world(campaign_c, org_a, users))
     target.update(_actions_world(campaign_c, org_a, org_b, users))
+    target.update(_fund_world(campaign_c, org_a, org_b, users))
     inviter = users["admin_a"]
     invitations = {
         key: Invitation.objects.create(
@@ -563,6 +607,70 @@ def _actions_world(campaign: Any, org_a: Any, org_b: Any, users: dict[str, Any])
         "happened_action_of_a_and_b_as_b": happened,
         "report_of_a": report,
         "photo_of_a": photo,
+    }
+
+
+def _fund_world(campaign: Any, org_a: Any, org_b: Any, users: dict[str, Any]) -> dict[str, Any]:
+    """Campaign C's fund holding GBP 1,000 (no fund for D): a payment request by
+    org_b (with a receipt) and one by org_a, each made by a treasurer who is not an
+    actor; a pending pledge, and two confirmed ones."""
+    import datetime
+
+    from habeas.fund.models import Pledge
+    from habeas.fund.services.contributions import contribution_record
+    from habeas.fund.services.disbursements import disbursement_request
+    from habeas.fund.services.setup import fund_create
+
+    fund = fund_create(campaign=campaign, reporting_currency="GBP")
+    other_a, treasurer_b = UserFactory(), UserFactory()
+    grant(other_a, Role.TREASURER, organisation=org_a, campaign=campaign)
+    grant(treasurer_b, Role.TREASURER, organisation=org_b, campaign=campaign)
+    bank = fund.accounts.get(code="bank-gbp")
+    legal = fund.accounts.get(code="legal-fees")
+    contribution = contribution_record(
+        fund=fund,
+        by=treasurer_b,
+        organisation=org_b,
+        amount="1000",
+        currency="GBP",
+        account=bank,
+        method="BANK_TRANSFER",
+        received_on=datetime.date(2026, 1, 5),
+    )
+
+    def request(by: Any, organisation: Any, receipt: Any = None) -> Any:
+        return disbursement_request(
+            fund=fund,
+            by=by,
+            organisation=organisation,
+            amount="10",
+            currency="GBP",
+            account=bank,
+            category=legal,
+            purpose="Court fees",
+            receipt=receipt,
+        )
+
+    def pledge(status: str) -> Pledge:
+        return Pledge.objects.create(
+            fund=fund,
+            amount_minor=500,
+            currency="GBP",
+            email=f"{status.lower()}@example.org",
+            language="en",
+            status=status,
+        )
+
+    return {
+        "fund_c": fund,
+        "entry_of_c": contribution.entry,
+        "request_of_b": request(
+            treasurer_b, org_b, SimpleUploadedFile("bill.pdf", b"%PDF-1.4 matrix receipt")
+        ),
+        "request_of_a": request(other_a, org_a),
+        "pending_pledge": pledge(Pledge.Status.PENDING),
+        "confirmed_pledge": pledge(Pledge.Status.CONFIRMED),
+        "confirmed_pledge_to_cancel": pledge(Pledge.Status.CONFIRMED),
     }
 
 
@@ -1017,7 +1125,153 @@ def _actions_attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt("post", f"/actions/photos/{pk}/blur/", data)
         case "withdraw_photo":
             return Attempt("post", f"/actions/photos/{pk}/withdraw/", {"reason": "Wrong photo"})
+    return _fund_attempt(action, obj, world)
+
+
+def _fund_attempt(action: str, obj: str, world: World) -> Attempt:
+    from habeas.fund import tokens
+
+    o = world.objects
+    books = "/fund/campaign-c/treasury/"
+    as_org = str(o["org_b" if obj.startswith("as_b") else "org_a"].pk)
+    pk = getattr(o.get(obj), "pk", 0)
+    gbp = {"currency": "GBP"}
+    match action:
+        case "view_treasury":
+            return Attempt("get", books)
+        case "view_fund_payments":
+            return Attempt("get", books + "payments/")
+        case "view_fund_entries":
+            return Attempt("get", books + "entries/")
+        case "view_fund_activity":
+            return Attempt("get", books + "activity/")
+        case "view_fund_accounts":
+            return Attempt("get", books + "accounts/")
+        case "view_fund_rates":
+            return Attempt("get", books + "rates/")
+        case "view_fund_reconcile":
+            return Attempt("get", books + "reconcile/")
+        case "view_fund_pledges":
+            return Attempt("get", books + "pledges/")
+        case "view_contribution_form":
+            return Attempt("get", books + "contributions/new/")
+        case "view_payment_form":
+            return Attempt("get", books + "payments/new/")
+        case "view_transfer_form":
+            return Attempt("get", books + "transfer/")
+        case "view_payment":
+            return Attempt("get", f"{books}payments/{pk}/")
+        case "view_receipt":
+            return Attempt("get", f"{books}payments/{pk}/receipt/")
+        case "record_contribution":
+            data = {
+                "organisation": as_org,
+                "amount": "25",
+                "account": str(_fund_account(world, "bank-gbp").pk),
+                "method": "CASH",
+                "received_on": "2026-01-06",
+                **gbp,
+            }
+            return Attempt("post", books + "contributions/new/", data)
+        case "request_payment":
+            data = {
+                "organisation": as_org,
+                "amount": "5",
+                "account": str(_fund_account(world, "bank-gbp").pk),
+                "category": str(_fund_account(world, "travel").pk),
+                "purpose": "Train fares to the hearing",
+                **gbp,
+            }
+            return Attempt("post", books + "payments/new/", data)
+        case "approve_payment":
+            request_pk = o["request_of_b"].pk
+            return Attempt(
+                "post", f"{books}payments/{request_pk}/approve/", {"organisation": as_org}
+            )
+        case "decline_payment":
+            data = {"organisation": as_org, "reason": "Not agreed"}
+            return Attempt("post", f"{books}payments/{pk}/decline/", data)
+        case "withdraw_payment":
+            data = {"organisation": as_org, "reason": "Not needed"}
+            return Attempt("post", f"{books}payments/{pk}/withdraw/", data)
+        case "reverse_entry":
+            data = {"organisation": as_org, "reason": "Entered twice"}
+            return Attempt("post", f"{books}entries/{pk}/reverse/", data)
+        case "post_transfer":
+            data = {
+                "organisation": as_org,
+                "booked_on": "2026-01-07",
+                "description": "Cash withdrawn for travel",
+                "line2_account": str(_fund_account(world, "bank-gbp").pk),
+                "line2_currency": "GBP",
+                "line2_credit": "20",
+                "line1_account": str(_fund_account(world, "cash-gbp").pk),
+                "line1_currency": "GBP",
+                "line1_debit": "20",
+            }
+            return Attempt("post", books + "transfer/", data)
+        case "add_account":
+            data = {
+                "organisation": as_org,
+                "kind": "BANK",
+                "name": "Karachi bank",
+                "currency": "PKR",
+            }
+            return Attempt("post", books + "accounts/", data)
+        case "record_rate":
+            data = {
+                "organisation": as_org,
+                "rate": "0.0028",
+                "source": "State Bank of Pakistan",
+                "as_of": "2026-01-05",
+                "currency": "PKR",
+            }
+            return Attempt("post", books + "rates/", data)
+        case "reconcile_statement":
+            statement = SimpleUploadedFile(
+                "statement.csv", b"Date,Amount,Description\n2026-01-05,1000.00,Gift\n"
+            )
+            data = {
+                "organisation": as_org,
+                "account": str(_fund_account(world, "bank-gbp").pk),
+                "statement": statement,
+            }
+            return Attempt("post", books + "reconcile/", data)
+        case "mark_pledge_received":
+            data = {
+                "organisation": as_org,
+                "account": str(_fund_account(world, "bank-gbp").pk),
+                "received_on": "2026-01-08",
+                "amount": "5.00",
+            }
+            return Attempt("post", f"{books}pledges/{pk}/received/", data)
+        case "fund_settings":
+            data = {"goal": "5000", "approvals_required": "3", "how_to_pay": "Sort code 00-00-00"}
+            return Attempt("post", "/fund/campaign-c/settings/", data)
+        case "open_fund":
+            return Attempt("post", "/fund/campaign-d/open/", {"reporting_currency": "EUR"})
+        case "view_fund":
+            return Attempt("get", "/fund/campaign-c/", public=True)
+        case "view_fund_csv":
+            return Attempt("get", "/fund/campaign-c/ledger.csv", public=True)
+        case "view_pledge_form":
+            return Attempt("get", "/fund/campaign-c/pledge/", public=True)
+        case "view_pledge_sent":
+            return Attempt("get", "/fund/campaign-c/pledge/sent/", public=True)
+        case "pledge":
+            data = {"amount": "15", "currency": "GBP", "email": "giver@example.org", "name": ""}
+            return Attempt("post", "/fund/campaign-c/pledge/", data, headers=SAME_ORIGIN)
+        case "confirm_pledge":
+            token = tokens.confirm_token(o[obj])
+            return Attempt("post", f"/fund/pledge/confirm/{token}/", {}, headers=SAME_ORIGIN)
+        case "manage_pledge":
+            token = tokens.manage_token(o[obj])
+            return Attempt("post", f"/fund/pledge/manage/{token}/", {}, headers=SAME_ORIGIN)
     raise AssertionError(f"no attempt for {action}")
+
+
+def _fund_account(world: World, code: str) -> Any:
+    return world.objects["fund_c"].accounts.get(code=code)
 
 
 CELLS = [
@@ -1087,6 +1341,7 @@ def test_every_page_has_a_row(world: World) -> None:
         | _named_patterns(coalition_urls)
         | _named_patterns(letters_urls)
         | _named_patterns(actions_urls)
+        | _named_patterns(fund_urls)
     )
     assert pages - tried == set()
 
@@ -1439,6 +1694,142 @@ SERVICE_CALLS.update(
         ),
     }
 )
+
+
+def _fund_service(module: str, name: str) -> Callable[..., Any]:
+    import importlib
+
+    return getattr(importlib.import_module(f"habeas.fund.services.{module}"), name)  # type: ignore[no-any-return]
+
+
+def _fund_org(w: World, obj: str) -> Any:
+    return w.objects["org_b" if obj.startswith("as_b") else "org_a"]
+
+
+def _fund_date() -> Any:
+    import datetime
+
+    return datetime.date(2026, 1, 6)
+
+
+SERVICE_CALLS.update(
+    {
+        "record_contribution": lambda w, user, obj: _fund_service(
+            "contributions", "contribution_record"
+        )(
+            fund=w.objects["fund_c"],
+            by=user,
+            organisation=_fund_org(w, obj),
+            amount="25",
+            currency="GBP",
+            account=_fund_account(w, "bank-gbp"),
+            method="CASH",
+            received_on=_fund_date(),
+        ),
+        "request_payment": lambda w, user, obj: _fund_service(
+            "disbursements", "disbursement_request"
+        )(
+            fund=w.objects["fund_c"],
+            by=user,
+            organisation=_fund_org(w, obj),
+            amount="5",
+            currency="GBP",
+            account=_fund_account(w, "bank-gbp"),
+            category=_fund_account(w, "travel"),
+            purpose="Svc",
+        ),
+        "approve_payment": lambda w, user, obj: _fund_service(
+            "disbursements", "disbursement_approve"
+        )(disbursement=w.objects["request_of_b"], by=user, organisation=_fund_org(w, obj)),
+        "decline_payment": lambda w, user, obj: _fund_service(
+            "disbursements", "disbursement_decline"
+        )(disbursement=w.objects[obj], by=user, organisation=_fund_org(w, obj), reason="Svc"),
+        "withdraw_payment": lambda w, user, obj: _fund_service(
+            "disbursements", "disbursement_withdraw"
+        )(disbursement=w.objects[obj], by=user, organisation=_fund_org(w, obj)),
+        "reverse_entry": lambda w, user, obj: _fund_service("ledger", "entry_reverse")(
+            entry=w.objects[obj], by=user, organisation=_fund_org(w, obj), reason="Svc"
+        ),
+        "post_transfer": lambda w, user, obj: _fund_service("ledger", "transfer_post")(
+            fund=w.objects["fund_c"],
+            by=user,
+            organisation=_fund_org(w, obj),
+            booked_on=_fund_date(),
+            description="Svc",
+            lines=[
+                (_fund_account(w, "bank-gbp"), "GBP", "", "20"),
+                (_fund_account(w, "cash-gbp"), "GBP", "20", ""),
+            ],
+        ),
+        "add_account": lambda w, user, obj: _fund_service("setup", "account_add")(
+            fund=w.objects["fund_c"],
+            by=user,
+            organisation=_fund_org(w, obj),
+            kind="BANK",
+            name="Svc bank",
+            currency="PKR",
+        ),
+        "record_rate": lambda w, user, obj: _fund_service("setup", "rate_record")(
+            fund=w.objects["fund_c"],
+            by=user,
+            organisation=_fund_org(w, obj),
+            currency="PKR",
+            rate="0.0028",
+            source="Svc",
+            as_of=_fund_date(),
+        ),
+        "reconcile_statement": lambda w, user, obj: _fund_service(
+            "reconcile", "statement_reconcile"
+        )(
+            fund=w.objects["fund_c"],
+            by=user,
+            organisation=_fund_org(w, obj),
+            account=_fund_account(w, "bank-gbp"),
+            data=b"Date,Amount\n2026-01-05,1000.00\n",
+        ),
+        "mark_pledge_received": lambda w, user, obj: _fund_service("pledges", "pledge_receive")(
+            pledge=w.objects[obj],
+            by=user,
+            organisation=w.objects["org_a"],
+            account=_fund_account(w, "bank-gbp"),
+            received_on=_fund_date(),
+        ),
+        "fund_settings": lambda w, user, obj: _fund_service("setup", "fund_settings_change")(
+            fund=w.objects[obj],
+            by=user,
+            goal="5000",
+            approvals_required=3,
+            how_to_pay="Svc",
+            how_to_pay_ur="",
+        ),
+        "open_fund": lambda w, user, obj: _fund_service("setup", "fund_open")(
+            campaign=w.objects[obj], by=user, reporting_currency="EUR"
+        ),
+        # A visitor's acts take no account: the mailed token the page checks is
+        # what allows them.
+        "pledge": lambda w, user, obj: _fund_service("pledges", "pledge_submit")(
+            fund=w.objects[obj],
+            amount="15",
+            currency="GBP",
+            name="",
+            email="svc@example.org",
+            name_public=False,
+            language="en",
+        ),
+        "confirm_pledge": lambda w, user, obj: _fund_service("pledges", "pledge_confirm")(
+            token=_fund_token("confirm_token", w.objects[obj])
+        ),
+        "manage_pledge": lambda w, user, obj: _fund_service("pledges", "pledge_cancel")(
+            token=_fund_token("manage_token", w.objects[obj])
+        ),
+    }
+)
+
+
+def _fund_token(kind: str, pledge: Any) -> str:
+    from habeas.fund import tokens
+
+    return str(getattr(tokens, kind)(pledge))
 
 
 def _svc_png() -> Any:
