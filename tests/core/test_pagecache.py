@@ -251,8 +251,17 @@ def test_no_public_page_sets_a_cookie_for_a_visitor(letter: Letter) -> None:
     )
     client = Client()
     sessions = Session.objects.count()
-    # The "check your e-mail" page is reached by the sign form's redirect, not a link.
-    queue = ["/", "/ur/", f"/letters/{letter.slug}/signed/", f"/ur/letters/{letter.slug}/signed/"]
+    # The "check your e-mail" pages are reached by the sign and pledge forms' redirects,
+    # not by a link.
+    fund = f"/fund/{letter.campaign.slug}/pledge/sent/"
+    queue = [
+        "/",
+        "/ur/",
+        f"/letters/{letter.slug}/signed/",
+        f"/ur/letters/{letter.slug}/signed/",
+        fund,
+        f"/ur{fund}",
+    ]
     seen: set[str] = set()
     reached: Counter[str] = Counter()
     failures: list[str] = []
