@@ -653,3 +653,18 @@ def test_a_repeat_download_of_an_unchanged_ledger_is_answered_304(books: Books) 
     assert fresh.status_code == 200
     assert fresh["ETag"] != etag
     assert b"11.00" in b"".join(fresh.streaming_content)  # type: ignore[attr-defined]
+
+
+def test_a_kept_page_shows_a_pledge_confirmed_since(books: Books) -> None:
+    """The page is kept for visitors, and a pledge confirmed after it was kept shows on
+    the next visit: confirming renews the counting pages."""
+    from habeas.fund import tokens
+    from habeas.fund.services.pledges import pledge_confirm
+
+    pledge = Pledge.objects.create(
+        fund=books.fund, amount_minor=4200, currency="GBP", email="p@example.org", language="en"
+    )
+    assert "GBP 42.00" not in _page()
+    assert "GBP 42.00" not in Client().get(PAGE).content.decode()  # served from the cache
+    pledge_confirm(token=tokens.confirm_token(pledge))
+    assert "1 pledge promises GBP 42.00" in re.sub(r"<[^>]+>", "", _page())

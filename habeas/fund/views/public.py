@@ -21,7 +21,7 @@ from habeas.fund.queries import public as queries
 CSV_TYPE = "text/csv; charset=utf-8"
 
 
-@public_page(params=[queries.PAYMENTS_PARAM, queries.DONORS_PARAM])
+@public_page(params=[queries.PAYMENTS_PARAM, queries.DONORS_PARAM], counts=True)
 def fund_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A campaign's fund: balances, raised against the goal, the monthly chart, the
     rates used, payments made, named donors, promised pledges and how to pay."""
