@@ -12,7 +12,7 @@ zero, so no race can overdraw an account.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -122,6 +122,20 @@ class Account(models.Model):
         return self.kind in self.HOLDING
 
 
+_Posted = TypeVar("_Posted", bound=models.Model)
+
+
+class PostedQuerySet(models.QuerySet[_Posted]):
+    """Rows of posted entries: like ``save`` and ``delete`` on one row, changing or
+    deleting them in bulk is refused (only raw SQL gets past)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValidationError(_("A posted entry is never changed: reverse it instead."))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValidationError(_("A posted entry is never deleted: reverse it instead."))
+
+
 class Entry(models.Model):
     """A posted journal entry: never changed, only reversed by another."""
 
@@ -151,6 +165,8 @@ class Entry(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
     reason = models.CharField(_("reason for the reversal"), max_length=500, blank=True)
+
+    objects = PostedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -188,6 +204,8 @@ class Line(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
     currency = models.CharField(max_length=CURRENCY_LENGTH, choices=CURRENCY_CHOICES)
     amount_minor = models.BigIntegerField()
+
+    objects = PostedQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -8,6 +8,7 @@ on SQLite would be summed as a binary float. They come in and go out as
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -52,6 +53,11 @@ CURRENCY_CHOICES = [(code, f"{code} — {CURRENCY_NAMES[code]}") for code in CUR
 # defence fund, far below where a 64-bit column of minor units overflows.
 AMOUNT_LIMIT = Decimal(10) ** 12
 
+# An amount as people type it: digits, commas only between groups of three,
+# one decimal point. "12,50" (twelve and a half to many Europeans) and "1e3"
+# are not read as 1250 and 1000.
+_AMOUNT_TEXT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+")
+
 
 def check_currency(currency: str, *, field: str = "currency") -> str:
     """``currency`` if the fund keeps it; ValidationError otherwise."""
@@ -68,16 +74,25 @@ def check_currency(currency: str, *, field: str = "currency") -> str:
 def parse_amount(value: str | Decimal | int, currency: str, *, field: str = "amount") -> int:
     """The amount ``value`` of ``currency`` in minor units.
 
-    Accepts a Decimal, an int or text such as "1250.50" or "1,250.50". Raises
-    ValidationError (under ``field``) for something that is not a number, a
+    Accepts a Decimal, an int or text such as "1250.50", "1,250.50" or
+    "1 250.50". Raises ValidationError (under ``field``) for something that is
+    not a number (or has commas other than between groups of three digits), a
     zero or negative amount, an amount with more decimal places than the
     currency has, or one above AMOUNT_LIMIT.
     """
     check_currency(currency)
     if isinstance(value, str):
-        text = value.strip().replace(",", "").replace(" ", "")
+        text = value.strip().replace(" ", "")
+        if not _AMOUNT_TEXT.fullmatch(text):
+            if "," in text:
+                message = _(
+                    "Write decimals after a point, and commas only between thousands: 1,250.50."
+                )
+            else:
+                message = _("Enter an amount such as 25 or 25.50.")
+            raise ValidationError({field: message})
         try:
-            amount = Decimal(text)
+            amount = Decimal(text.replace(",", ""))
         except InvalidOperation:
             raise ValidationError({field: _("Enter an amount such as 25 or 25.50.")}) from None
     else:

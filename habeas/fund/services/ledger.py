@@ -77,6 +77,7 @@ def check_legs(fund: Fund, legs: Sequence[Leg]) -> None:
         )
 
 
+@transaction.atomic
 def post_entry(
     *,
     fund: Fund,
@@ -94,7 +95,9 @@ def post_entry(
     Internal: callers check permissions first. Must run inside a transaction
     that has locked the fund (``lock_fund``). Raises ValidationError if the
     entry does not balance, uses another fund's account or a currency an
-    account does not hold, or would take any account below zero.
+    account does not hold, or would take any account below zero; then it has
+    written nothing (a savepoint undoes the balances already moved), even
+    for a caller that catches the error and goes on.
     """
     check_legs(fund, legs)
     description = description.strip()

@@ -16,6 +16,7 @@ from habeas.accounts.models import User
 from habeas.coalition.models import Campaign, Organisation
 from habeas.coalition.services._checks import clean_text, require
 from habeas.core.pagecache import public_changed
+from habeas.core.text import refuse_bidi_controls
 from habeas.fund.models import MIN_APPROVALS, Account, ExchangeRate, Fund, FundEvent
 from habeas.fund.money import check_currency, parse_amount
 from habeas.fund.services._common import record, require_treasurer
@@ -176,14 +177,17 @@ def account_add(
 
     Raises PermissionDenied unless ``by`` is treasurer for ``organisation``;
     ValidationError for an unknown kind or currency, a bank or cash account
-    without a currency, a name already used, or a chart already at its limit.
+    without a currency, a name already used or holding direction controls (it
+    is shown publicly), or a chart already at its limit.
     """
     require_treasurer(by, fund, organisation)
     if kind not in {Account.Kind.BANK, Account.Kind.CASH, Account.Kind.EXPENSE}:
         raise ValidationError(
             {"kind": _("Add a bank account, a cash account or a spending category.")}
         )
-    name = clean_text(name, field="name", limit=ACCOUNT_NAME_LIMIT)
+    name = refuse_bidi_controls(
+        clean_text(name, field="name", limit=ACCOUNT_NAME_LIMIT), field="name"
+    )
     if kind in {Account.Kind.BANK, Account.Kind.CASH}:
         if not currency:
             raise ValidationError({"currency": _("A bank or cash account holds one currency.")})
