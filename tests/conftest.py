@@ -23,6 +23,21 @@ REDIS_FOR_TESTS = os.environ.get("HABEAS_TEST_REDIS_URL", "redis://127.0.0.1:637
 
 
 @pytest.fixture(autouse=True)
+def _each_test_starts_in_the_sites_language() -> Iterator[None]:
+    """Start and leave every test in the site's language.
+
+    The locale middleware activates the language of each request it serves, in
+    the thread; a test that visits an Urdu page would otherwise leave Urdu on for
+    the next test's direct calls to services, whose messages it reads.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_pages_kept_from_an_earlier_test(request: pytest.FixtureRequest) -> None:
     """Empty the public-page cache before each transactional test.
 

@@ -181,3 +181,15 @@ def test_editors_coordinators_and_other_campaigns_treasurers_touch_no_money(book
         with pytest.raises(PermissionDenied):
             give(books, by=user)
     assert not Entry.objects.exists()
+
+
+def test_the_ledgers_words_do_not_follow_the_posters_language(books: Books) -> None:
+    """A treasurer reading the site in Urdu posts the same public words as one reading
+    it in English: the ledger is stored once, in the site's language."""
+    from django.utils import translation
+
+    with translation.override("ur"):
+        entry = give(books, "10").entry
+        reversal = entry_reverse(entry=entry, by=books.tb, organisation=books.b, reason="Twice")
+    assert entry.description == "Contribution (donor not named)"
+    assert reversal.description == f"Reversal of entry #{entry.number}"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from habeas.accounts.models import User
@@ -65,13 +67,16 @@ def post_contribution(
                 )
             }
         )
-    if name_public:
-        shown = donor_name or str(donor_organisation)
-        if donor_name and donor_organisation:
-            shown = f"{donor_name} ({donor_organisation})"
-        description = _("Contribution from %(donor)s") % {"donor": shown}
-    else:
-        description = _("Contribution (donor not named)")
+    # The ledger's words are stored once, in the site's language, whatever the
+    # treasurer reads the site in: the public ledger does not change with its poster.
+    with translation.override(settings.LANGUAGE_CODE):
+        if name_public:
+            shown = donor_name or str(donor_organisation)
+            if donor_name and donor_organisation:
+                shown = f"{donor_name} ({donor_organisation})"
+            description = _("Contribution from %(donor)s") % {"donor": shown}
+        else:
+            description = _("Contribution (donor not named)")
     entry = post_entry(
         fund=fund,
         kind=Entry.Kind.CONTRIBUTION,

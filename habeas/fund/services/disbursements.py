@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from habeas.accounts.models import User
@@ -221,7 +221,8 @@ def disbursement_approve(
 
 
 def _pay(disbursement: Disbursement, *, fund: Fund, by: User, organisation: Organisation) -> None:
-    description = _("Payment: %(purpose)s") % {"purpose": disbursement.purpose}
+    with translation.override(settings.LANGUAGE_CODE):  # stored once, in the site's language
+        description = _("Payment: %(purpose)s") % {"purpose": disbursement.purpose}
     entry = post_entry(
         fund=fund,
         kind=Entry.Kind.DISBURSEMENT,

@@ -15,10 +15,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from habeas.accounts.models import User
@@ -268,11 +269,13 @@ def entry_reverse(*, entry: Entry, by: User, organisation: Organisation, reason:
         Leg(line.account, line.currency, -line.amount_minor)
         for line in entry.lines.select_related("account")
     ]
+    with translation.override(settings.LANGUAGE_CODE):  # stored once, in the site's language
+        description = _("Reversal of entry #%(number)d") % {"number": entry.number}
     reversal = post_entry(
         fund=fund,
         kind=Entry.Kind.REVERSAL,
         booked_on=timezone.localdate(),
-        description=_("Reversal of entry #%(number)d") % {"number": entry.number},
+        description=description,
         legs=legs,
         by=by,
         organisation=organisation,
