@@ -425,7 +425,7 @@ def test_bad_input_is_answered_with_the_form_and_stores_nothing(
         ({"amount": "1.5", "currency": "JPY"}, "no decimal places"),
         ({"currency": "XYZ"}, "not a currency"),
         ({"amount": "1" + "0" * 13}, "too large"),
-            ({"amount": "1e400"}, "Enter an amount"),
+        ({"amount": "1e400"}, "Enter an amount"),
         ({"amount": "NaN"}, "Enter an amount"),
         ({"email": ""}, "Give your e-mail address"),
         ({"email": "nope"}, "valid e-mail address"),
