@@ -1231,12 +1231,12 @@ def _fund_attempt(action: str, obj: str, world: World) -> Attempt:
             statement = SimpleUploadedFile(
                 "statement.csv", b"Date,Amount,Description\n2026-01-05,1000.00,Gift\n"
             )
-            data = {
+            upload: dict[str, Any] = {
                 "organisation": as_org,
                 "account": str(_fund_account(world, "bank-gbp").pk),
                 "statement": statement,
             }
-            return Attempt("post", books + "reconcile/", data)
+            return Attempt("post", books + "reconcile/", upload)
         case "mark_pledge_received":
             data = {
                 "organisation": as_org,
