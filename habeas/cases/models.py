@@ -478,9 +478,18 @@ class PublicRecord(models.Model):
     # PostgreSQL, a second index for LIKE that no query uses.
     home_region = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    # The first known arrest and the release, each with how much of it is
+    # known: an imprecise date is stored as the first day of its month or
+    # year and must never be shown or counted as that day.
     arrested_on = models.DateField(null=True, blank=True)
+    arrested_precision = models.CharField(
+        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
     arrested_year = models.PositiveSmallIntegerField(null=True, blank=True)
     released_on = models.DateField(null=True, blank=True)
+    released_precision = models.CharField(
+        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
     organisations = models.ManyToManyField(Organisation, related_name="+", blank=True)
     # PostgreSQL's full-text index (the column exists on SQLite too, unused:
     # SQLite searches its FTS5 table, which keeps its own copy of the words;
@@ -577,7 +586,13 @@ class DetentionSpan(models.Model):
 
     record = models.ForeignKey(PublicRecord, on_delete=models.CASCADE, related_name="spans")
     arrested_on = models.DateField(null=True, blank=True)
+    arrested_precision = models.CharField(
+        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
     released_on = models.DateField(null=True, blank=True)
+    released_precision = models.CharField(
+        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
     status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     region = models.CharField(max_length=100, blank=True)
     # As PublicRecord.import_run: the statistics read spans without their record.

@@ -51,9 +51,15 @@ def current_status(changes: list[dict[str, Any]]) -> str:
 
 def released_on(changes: list[dict[str, Any]]) -> datetime.date | None:
     """The first date on which the person was no longer held, if any."""
+    release = _release(changes)
+    return release["on"] if release else None  # type: ignore[no-any-return]
+
+
+def _release(changes: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first change after which the person was no longer held, if any."""
     for change in sorted(changes, key=lambda c: (c["on"] or datetime.date.max, c["id"])):
         if change["status"] in NOT_HELD:
-            return change["on"]  # type: ignore[no-any-return]
+            return change
     return None
 
 
@@ -199,7 +205,8 @@ def gather(person_ids: list[int]) -> list[Gathered]:
 
 def _detention_data(d: dict[str, Any]) -> dict[str, Any]:
     changes = d["status_changes"]
-    released = released_on(changes)
+    release = _release(changes)
+    released = release["on"] if release else None
     return {
         "arrested": _date(d["arrested_on"], d["arrested_precision"]),
         "place": d["place"],
@@ -211,6 +218,9 @@ def _detention_data(d: dict[str, Any]) -> dict[str, Any]:
         "source": _source(d),
         "status": current_status(changes),
         "released_on": released.isoformat() if released else None,
+        # How much of the release date is known (UNKNOWN when not released
+        # or when the release is undated).
+        "released_precision": release["precision"] if released else "UNKNOWN",
         "charges": [
             {"law": c["law"], "section": c["section"], "description": c["description"]}
             for c in d["charges"]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habeas.cases import search
-from habeas.cases.models import DetentionSpan, Person, PublicRecord, PublicVersion
+from habeas.cases.models import DetentionSpan, Person, Precision, PublicRecord, PublicVersion
 from habeas.cases.publication import Gathered, day, gather, public_data, search_text
 from habeas.cases.queries import register_changed, with_data
 from habeas.cases.rules import PersonIds
@@ -104,8 +104,10 @@ RECORD_COLUMNS = [
     "home_region",
     "status",
     "arrested_on",
+    "arrested_precision",
     "arrested_year",
     "released_on",
+    "released_precision",
     "version",
     "certainty",
     "verified_at",
@@ -177,8 +179,9 @@ def _write(
         data = public_data(gathered)
         number = numbers.get(pk, 0) + 1
         detentions = data["detentions"]
-        arrests = [d["arrested"]["date"] for d in detentions if d["arrested"]["date"]]
-        first = day(min(arrests)) if arrests else None
+        arrests = [d["arrested"] for d in detentions if d["arrested"]["date"]]
+        earliest = min(arrests, key=lambda a: a["date"]) if arrests else None
+        first = day(earliest["date"]) if earliest else None
         latest = detentions[-1] if detentions else None
         text = search.normalise(search_text(person, data))
         words.append((pk, text))
@@ -193,8 +196,10 @@ def _write(
                 person["home_region"],
                 latest["status"] if latest else "",
                 first,
+                earliest["precision"] if earliest else Precision.UNKNOWN,
                 first.year if first else None,
                 day(latest["released_on"]) if latest else None,
+                _released_precision(latest),
                 number,
                 data["certainty"],
                 now,
@@ -208,7 +213,9 @@ def _write(
             (
                 pk,
                 day(d["arrested"]["date"]),
+                d["arrested"]["precision"] if d["arrested"]["date"] else Precision.UNKNOWN,
                 day(d["released_on"]),
+                _released_precision(d),
                 d["status"],
                 person["home_region"],
                 pending_run,
@@ -228,7 +235,16 @@ def _write(
     insert_rows(through, ["publicrecord", "organisation"], sorted(links))
     insert_rows(
         DetentionSpan,
-        ["record", "arrested_on", "released_on", "status", "region", "import_run"],
+        [
+            "record",
+            "arrested_on",
+            "arrested_precision",
+            "released_on",
+            "released_precision",
+            "status",
+            "region",
+            "import_run",
+        ],
         spans,
     )
     insert_rows(
@@ -238,3 +254,11 @@ def _write(
     )
     search.index(words)
     return [row[0] for row in records]
+
+
+def _released_precision(detention: dict[str, Any] | None) -> str:
+    """How much of a detention's release date is known (UNKNOWN if none is)."""
+    if detention is None or not detention["released_on"]:
+        return Precision.UNKNOWN
+    # Data published before the precision was kept says nothing: a day.
+    return str(detention.get("released_precision", Precision.DAY))
