@@ -483,12 +483,20 @@ class PublicRecord(models.Model):
     # year and must never be shown or counted as that day.
     arrested_on = models.DateField(null=True, blank=True)
     arrested_precision = models.CharField(
-        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+        max_length=8,
+        choices=Precision.choices,
+        default=Precision.UNKNOWN,
+        # Rows written in bulk without it (the benchmark's seed) know nothing.
+        db_default=Precision.UNKNOWN,
     )
     arrested_year = models.PositiveSmallIntegerField(null=True, blank=True)
     released_on = models.DateField(null=True, blank=True)
     released_precision = models.CharField(
-        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+        max_length=8,
+        choices=Precision.choices,
+        default=Precision.UNKNOWN,
+        # Rows written in bulk without it (the benchmark's seed) know nothing.
+        db_default=Precision.UNKNOWN,
     )
     organisations = models.ManyToManyField(Organisation, related_name="+", blank=True)
     # PostgreSQL's full-text index (the column exists on SQLite too, unused:
@@ -587,11 +595,19 @@ class DetentionSpan(models.Model):
     record = models.ForeignKey(PublicRecord, on_delete=models.CASCADE, related_name="spans")
     arrested_on = models.DateField(null=True, blank=True)
     arrested_precision = models.CharField(
-        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+        max_length=8,
+        choices=Precision.choices,
+        default=Precision.UNKNOWN,
+        # Rows written in bulk without it (the benchmark's seed) know nothing.
+        db_default=Precision.UNKNOWN,
     )
     released_on = models.DateField(null=True, blank=True)
     released_precision = models.CharField(
-        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+        max_length=8,
+        choices=Precision.choices,
+        default=Precision.UNKNOWN,
+        # Rows written in bulk without it (the benchmark's seed) know nothing.
+        db_default=Precision.UNKNOWN,
     )
     status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     region = models.CharField(max_length=100, blank=True)
