@@ -101,6 +101,8 @@ def source_for(
 
 
 def _source_for(facts: SourceFacts) -> Source:
+    if not facts.title.strip():
+        raise ValidationError({"source_title": _("A fact needs a source: give its title.")})
     refuse_bidi_controls(facts.title, field="source_title")
     refuse_bidi_controls(facts.publisher, field="source_publisher")
     source, _created = Source.objects.get_or_create(
