@@ -30,6 +30,7 @@ from habeas.cases import search
 from habeas.cases.models import (
     NOT_HELD,
     CaseShare,
+    Detention,
     DetentionSpan,
     Facility,
     Person,
@@ -37,6 +38,7 @@ from habeas.cases.models import (
     PublicRecord,
     PublicVersion,
     Status,
+    StatusChange,
 )
 from habeas.cases.publication import gather, public_data
 from habeas.cases.rules import documented_by, proposals_for
@@ -621,6 +623,23 @@ def restricted_facts(person: Person) -> PersonRestricted | None:
     """The person's restricted facts, if any are kept; for callers that checked
     ``cases.view_restricted``."""
     return PersonRestricted.objects.filter(person=person).first()
+
+
+def working_detentions(person: Person) -> list[Detention]:
+    """The person's detentions for their documenters, each with ``held_at``: the
+    facility its latest status change names, else its arrest's, proposals included
+    (two queries)."""
+    detentions = list(person.detentions.select_related("facility"))
+    transfers = sorted(
+        StatusChange.objects.filter(detention__person=person, facility__isnull=False)
+        .select_related("facility")
+        .only("pk", "on", "detention_id", "facility"),
+        key=lambda change: (change.on or datetime.date.max, change.pk),
+    )
+    latest = {change.detention_id: change.facility for change in transfers}
+    for detention in detentions:
+        detention.held_at = latest.get(detention.pk, detention.facility)  # type: ignore[attr-defined]
+    return detentions
 
 
 def working_data(person: Person) -> dict[str, Any]:

@@ -266,6 +266,7 @@ def working_record(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "person": found,
             "data": queries.working_data(found),
+            "detentions": queries.working_detentions(found),
             "restricted": queries.restricted_facts(found) if can_see_restricted else None,
             "can_see_restricted": can_see_restricted,
             "can_share": request.user.has_perm("cases.share_case", found),

@@ -451,3 +451,18 @@ def test_the_services_refuse_a_source_without_a_title(custody: Custody) -> None:
             status="DETAINED",
         )
     assert _everything() == before
+
+
+def test_the_working_record_shows_where_the_person_is_held_proposals_included(
+    custody: Custody,
+) -> None:
+    custody.arrest(facility=str(custody.adiala.pk))
+    detention = Detention.objects.get(person=custody.person)
+    working = f"/register/working/{custody.person.pk}/"
+    assert (
+        'held at <span lang="en" dir="ltr">Adiala Jail</span>:'
+        in custody.client("doc1").get(working).content.decode()
+    )
+    custody.status(detention, status="CONVICTED", new_facility_name="Camp X")
+    page = custody.client("doc1").get(working).content.decode()
+    assert "Camp X</span> (proposed; not public until confirmed)" in page
