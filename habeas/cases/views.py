@@ -544,7 +544,7 @@ def facility_confirm(request: AuthedRequest, facility_id: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect("cases:facility_proposals")
     try:
         services.facility_confirm(

@@ -466,3 +466,28 @@ def test_the_working_record_shows_where_the_person_is_held_proposals_included(
     custody.status(detention, status="CONVICTED", new_facility_name="Camp X")
     page = custody.client("doc1").get(working).content.decode()
     assert "Camp X</span> (proposed; not public until confirmed)" in page
+
+
+def test_a_site_admins_save_in_the_admin_confirms_a_proposal(custody: Custody) -> None:
+    """The admin is a site admin's word: saving a proposal there confirms it, and the
+    records that name it wait for a second documenter again."""
+    custody.arrest(new_facility_name="Hunza Jail")
+    custody.verify()
+    proposed = Facility.objects.get(name="Hunza Jail")
+    assert "Held Person" not in custody.client("doc2").get("/register/review/").content.decode()
+    response = custody.client("admin").post(
+        f"/admin/cases/facility/{proposed.pk}/change/",
+        {
+            "name": proposed.name,
+            "kind": proposed.kind,
+            "region": "",
+            "postal_address": "Karimabad",
+            "letters_accepted": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    proposed.refresh_from_db()
+    assert proposed.confirmed_by == custody.users["admin"]
+    assert "Held Person" in custody.client("doc2").get("/register/review/").content.decode()
+    custody.verify()
+    assert "Karimabad" in custody.page()

@@ -127,11 +127,16 @@ def facility_confirm(
     facility.confirmed_by = by
     facility.full_clean(validate_unique=False)
     facility.save()
-    # The records that name it wait for a second documenter again, who
-    # publishes the place (public data names confirmed facilities only).
-    Person.objects.filter(pk__in=_persons_naming(facility)).update(updated_at=timezone.now())
+    _review_again(facility)
     public_changed()
     return facility
+
+
+def _review_again(facility: Facility) -> None:
+    """Put the records that name a newly confirmed facility back in the review queue:
+    the next verification publishes the place (public data names confirmed
+    facilities only). Also called by the admin, where a site admin's save confirms."""
+    Person.objects.filter(pk__in=_persons_naming(facility)).update(updated_at=timezone.now())
 
 
 def _persons_naming(facility: Facility) -> set[int]:
