@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
-from habeas.cases.models import CaseShare, Detention, Person
+from habeas.cases.models import CaseShare, Detention, Facility, Person
 from habeas.coalition.models import Campaign
 
 if TYPE_CHECKING:
@@ -58,3 +58,13 @@ def access_share(user: User, person: Person, share_id: int) -> CaseShare:
         raise Http404
     share.person = person
     return share
+
+
+def access_facility_proposal(user: User, facility_id: int) -> Facility:
+    """A proposed (unconfirmed) facility ``user`` may confirm or reject: any, for a site
+    admin; one proposed by a documenter of a campaign ``user`` coordinates. Raises
+    Http404 otherwise, for a confirmed facility too (it is no proposal)."""
+    found = Facility.objects.filter(pk=facility_id, confirmed_at__isnull=True).first()
+    if found is None or not user.has_perm("cases.confirm_facility", found):
+        raise Http404
+    return found

@@ -9,11 +9,15 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from habeas.cases.citations import CITED_CHOICES
 from habeas.cases.importer import parse_date
-from habeas.cases.models import CaseEvent, Certainty, Person, Status
-from habeas.cases.services.records import SourceFacts
+from habeas.cases.models import CaseEvent, Certainty, Facility, Person, Status
+from habeas.cases.queries import confirmed_facilities
+from habeas.cases.services.facilities import FacilityFacts
+from habeas.cases.services.records import CitedSource, SourceFacts
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.fields import WebAddressField
+from habeas.core.models import Source
 from habeas.core.text import validate_no_bidi_controls
 
 
@@ -37,8 +41,26 @@ class DateWithPrecision(forms.CharField):
 
 
 class SourceForm(forms.Form):
+    """A fact's source: one the record cites already ("same source as before"), or a new one.
+
+    ``cited`` is what the record cites (``citations.cited_sources``); the
+    newest are offered, and an id not among them is refused as an invalid
+    choice. Without ``cited`` (a new person) only a new source can be given.
+    """
+
+    source_pick = forms.TypedChoiceField(
+        label=_("Source"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[],
+        help_text=_("A source this record already cites, or a new source below."),
+    )
     source_title = forms.CharField(
-        label=_("Source: title"), max_length=300, validators=[validate_no_bidi_controls]
+        label=_("Source: title"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_bidi_controls],
     )
     source_publisher = forms.CharField(
         label=_("Source: publisher"),
@@ -54,15 +76,125 @@ class SourceForm(forms.Form):
         label=_("Certainty"), choices=Certainty.choices, initial=Certainty.REPORTED
     )
 
-    def source(self) -> SourceFacts:
-        """The cited source, for a service to record once it has checked the user's rights."""
+    def __init__(self, *args: Any, cited: QuerySet[Source] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if cited is None:
+            del self.fields["source_pick"]
+        else:
+            self.fields["source_pick"].choices = [  # type: ignore[attr-defined]
+                ("", _("A new source (below)")),
+                *((source.pk, _citation_label(source)) for source in cited[:CITED_CHOICES]),
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        missing = not data.get("source_pick") and not data.get("source_title", "").strip()
+        if missing and not {"source_title", "source_pick"} & self.errors.keys():
+            self.add_error(
+                "source_title", _("Give the source's title, or choose a source this record cites.")
+            )
+        return data
+
+    def source(self) -> SourceFacts | CitedSource:
+        """The cited source, for a service to find or record once it has checked the
+        user's rights (a picked one only if the record cites it)."""
         data = self.cleaned_data
+        if data.get("source_pick"):
+            return CitedSource(data["source_pick"])
         return SourceFacts(
             title=data["source_title"],
             publisher=data["source_publisher"],
             url=data["source_url"],
             published_on=data["source_published_on"],
         )
+
+
+def _citation_label(source: Source) -> str:
+    parts = [source.title, source.publisher, str(source.published_on or "")]
+    return ", ".join(part for part in parts if part)
+
+
+class FacilityChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.region})" if obj.region else str(obj.name)
+
+
+class CustodyForm(forms.Form):
+    """Where the person is held: a confirmed facility, or a new one proposed for
+    confirmation (used on this record at once, shown in public once confirmed)."""
+
+    facility_label = _("Held at")
+    facility = FacilityChoice(label=_("Held at"), queryset=Facility.objects.none(), required=False)
+    new_facility_name = forms.CharField(
+        label=_("Or propose a facility not listed: its name"),
+        max_length=200,
+        required=False,
+        validators=[validate_no_bidi_controls],
+        help_text=_(
+            "A site admin or your campaign's coordinator confirms it before it is "
+            "shown in public, its postal address above all."
+        ),
+    )
+    new_facility_kind = forms.ChoiceField(
+        label=_("Its kind"),
+        choices=Facility.Kind.choices,
+        initial=Facility.Kind.PRISON,
+        required=False,
+    )
+    new_facility_region = forms.CharField(
+        label=_("Its region"),
+        max_length=100,
+        required=False,
+        validators=[validate_no_bidi_controls],
+    )
+    new_facility_postal_address = forms.CharField(
+        label=_("Its postal address for letters (if known)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    new_facility_letters_accepted = forms.CharField(
+        label=_("What letters it accepts (if known)"), max_length=1000, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = confirmed_facilities()  # type: ignore[attr-defined]
+        self.fields["facility"].label = self.facility_label
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        proposing = any(
+            (data.get(name) or "").strip()
+            for name in (
+                "new_facility_name",
+                "new_facility_region",
+                "new_facility_postal_address",
+                "new_facility_letters_accepted",
+            )
+        )
+        if data.get("facility") and proposing:
+            self.add_error(
+                "new_facility_name", _("Choose a listed facility or propose a new one, not both.")
+            )
+        elif proposing and not (data.get("new_facility_name") or "").strip():
+            self.add_error("new_facility_name", _("A proposed facility needs a name."))
+        return data
+
+    def chosen_facility(self) -> Facility | FacilityFacts | None:
+        """The listed facility chosen, the facility proposed, or None."""
+        data = self.cleaned_data
+        if data.get("facility"):
+            return data["facility"]  # type: ignore[no-any-return]
+        if (data.get("new_facility_name") or "").strip():
+            return FacilityFacts(
+                name=data["new_facility_name"],
+                kind=data["new_facility_kind"] or Facility.Kind.PRISON,
+                region=data["new_facility_region"],
+                postal_address=data["new_facility_postal_address"],
+                letters_accepted=data["new_facility_letters_accepted"],
+            )
+        return None
 
 
 class PersonForm(SourceForm):
@@ -111,7 +243,7 @@ class PersonForm(SourceForm):
             self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
 
 
-class DetentionForm(SourceForm):
+class DetentionForm(SourceForm, CustodyForm):
     arrested_on = DateWithPrecision(label=_("Arrested on"))
     place = forms.CharField(label=_("Place of arrest"), max_length=200, required=False)
     authority = forms.CharField(label=_("Arresting authority"), max_length=200, required=False)
@@ -119,7 +251,8 @@ class DetentionForm(SourceForm):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
 
 
-class StatusForm(SourceForm):
+class StatusForm(SourceForm, CustodyForm):
+    facility_label = _("Moved to (a transfer; empty if the place did not change)")
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     on = DateWithPrecision(label=_("Since"))
 
@@ -178,4 +311,18 @@ class RestrictedForm(forms.Form):
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class FacilityConfirmForm(forms.Form):
+    """The address as the confirmer corrects it: what people will write to."""
+
+    postal_address = forms.CharField(
+        label=_("Postal address for letters"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    letters_accepted = forms.CharField(
+        label=_("What letters it accepts"), max_length=1000, required=False
     )

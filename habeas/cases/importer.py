@@ -751,10 +751,18 @@ def _source_for(row: Row, sources: dict[tuple[str, str], int]) -> int:
 
 
 def _facility(name: str, known: dict[str, int | None]) -> int | None:
+    """The facility named in an import, recorded if new.
+
+    A new one stands confirmed, with no postal address: its name is published
+    like any imported fact, and where to write can come only from a site admin
+    (the admin). A facility already proposed on a form stays a proposal.
+    """
     if not name:
         return None
     if name not in known:
-        known[name] = Facility.objects.get_or_create(name=name, region="")[0].pk
+        known[name] = Facility.objects.get_or_create(
+            name=name, region="", defaults={"confirmed_at": timezone.now()}
+        )[0].pk
     return known[name]
 
 

@@ -261,6 +261,28 @@ class Facility(models.Model):
     region = models.CharField(_("region"), max_length=100, blank=True)
     postal_address = models.TextField(_("postal address for letters"), blank=True, max_length=1000)
     letters_accepted = models.TextField(_("what letters it accepts"), blank=True, max_length=1000)
+    # A documenter may propose a facility; until a site admin or a coordinator
+    # of one of the proposer's campaigns confirms it, it is offered on no
+    # form, named on no public page, and its address is shown to nobody who
+    # might write to it: a wrong address endangers the prisoner and the writer.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -342,6 +364,18 @@ class StatusChange(models.Model):
     on = models.DateField(_("on"), null=True, blank=True)
     precision = models.CharField(
         _("known to the"), max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
+    # Where the person is held from this change on (a transfer); blank: no
+    # change of place. The detention's current place is the facility of its
+    # latest change that names one, else the arrest's (publication.current_facility),
+    # so every earlier place stays in the history.
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        verbose_name=_("held at"),
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     certainty = models.CharField(

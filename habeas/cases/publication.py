@@ -130,6 +130,7 @@ def gather(person_ids: list[int]) -> list[Gathered]:
             "certainty",
             "facility_id",
             "facility__name",
+            "facility__confirmed_at",
             *SOURCE_COLUMNS,
         )
     )
@@ -137,7 +138,18 @@ def gather(person_ids: list[int]) -> list[Gathered]:
     changes = _group(
         StatusChange.objects.filter(detention_id__in=among(detention_ids))
         .order_by("on", "pk")
-        .values("id", "detention_id", "status", "on", "precision", "certainty", *SOURCE_COLUMNS),
+        .values(
+            "id",
+            "detention_id",
+            "status",
+            "on",
+            "precision",
+            "certainty",
+            "facility_id",
+            "facility__name",
+            "facility__confirmed_at",
+            *SOURCE_COLUMNS,
+        ),
         "detention_id",
     )
     charges = _group(
@@ -203,17 +215,43 @@ def gather(person_ids: list[int]) -> list[Gathered]:
     ]
 
 
+def current_facility(detention: dict[str, Any]) -> tuple[int | None, str]:
+    """Where a detention holds the person now, as the public may know it: (id, name).
+
+    The facility of its latest status change that names one (a transfer),
+    else of its arrest. An unconfirmed facility is known to nobody in
+    public: if the latest place named is one, the place is unknown (never
+    the place before it, where the person no longer is).
+    """
+    named = [c for c in detention["status_changes"] if c.get("facility_id")]
+    latest = (
+        max(named, key=lambda c: (c["on"] or datetime.date.max, c["id"])) if named else detention
+    )
+    if latest["facility_id"] is None or latest["facility__confirmed_at"] is None:
+        return None, ""
+    return latest["facility_id"], latest["facility__name"]
+
+
+def _transfer(change: dict[str, Any]) -> dict[str, Any]:
+    """A status change's confirmed facility, for its line in the public history."""
+    if change.get("facility_id") and change.get("facility__confirmed_at"):
+        return {"facility": change["facility__name"]}
+    return {}
+
+
 def _detention_data(d: dict[str, Any]) -> dict[str, Any]:
     changes = d["status_changes"]
     release = _release(changes)
     released = release["on"] if release else None
+    facility_id, facility = current_facility(d)
     return {
         "arrested": _date(d["arrested_on"], d["arrested_precision"]),
         "place": d["place"],
         "authority": d["authority"],
         "sentence": d["sentence"],
-        "facility": d["facility__name"] or "",
-        "facility_id": d["facility_id"],
+        # Where the person is held now (the latest confirmed place named).
+        "facility": facility,
+        "facility_id": facility_id,
         "certainty": d["certainty"],
         "source": _source(d),
         "status": current_status(changes),
@@ -231,6 +269,7 @@ def _detention_data(d: dict[str, Any]) -> dict[str, Any]:
                 **_date(c["on"], c["precision"]),
                 "certainty": c["certainty"],
                 "source": _source(c),
+                **_transfer(c),
             }
             for c in changes
         ],

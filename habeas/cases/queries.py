@@ -30,6 +30,7 @@ from habeas.cases import search
 from habeas.cases.models import (
     NOT_HELD,
     CaseShare,
+    Detention,
     DetentionSpan,
     Facility,
     Person,
@@ -37,9 +38,10 @@ from habeas.cases.models import (
     PublicRecord,
     PublicVersion,
     Status,
+    StatusChange,
 )
 from habeas.cases.publication import gather, public_data
-from habeas.cases.rules import documented_by
+from habeas.cases.rules import documented_by, proposals_for
 from habeas.coalition.models import Campaign, Organisation, Role
 from habeas.core.lists import CAP, Capped, capped
 from habeas.core.pagecache import public_changed
@@ -354,10 +356,12 @@ def recent_versions(record: PublicRecord) -> list[PublicVersion]:
 
 def letters_to(record: RecordWithData) -> Facility | None:
     """Where supporters can write to a person still held: the facility of their
-    latest detention, when it has a postal address; None otherwise.
+    latest detention, when it is confirmed and has a postal address; None otherwise.
 
     The facility is read as it is now (site admins keep addresses up to
-    date), not as it was when the record was verified.
+    date), not as it was when the record was verified. A proposed facility's
+    address is never shown (publication names no unconfirmed facility; the
+    filter here holds even for data written before that rule).
     """
     detentions = record.data.get("detentions") or []
     if not detentions:
@@ -366,7 +370,28 @@ def letters_to(record: RecordWithData) -> Facility | None:
     facility_id = latest.get("facility_id")
     if facility_id is None or latest.get("released_on") or latest.get("status") in NOT_HELD:
         return None
-    return Facility.objects.filter(pk=facility_id).exclude(postal_address="").first()
+    return (
+        Facility.objects.filter(pk=facility_id, confirmed_at__isnull=False)
+        .exclude(postal_address="")
+        .first()
+    )
+
+
+def confirmed_facilities() -> QuerySet[Facility]:
+    """The facilities documenters may choose, by name and region."""
+    return Facility.objects.filter(confirmed_at__isnull=False).order_by("name", "region", "pk")
+
+
+FACILITY_PAGE = 50
+
+
+def facilities_to_confirm(user: User, number: str | None) -> Page[Facility]:
+    """One page of the proposed facilities ``user`` may confirm, oldest first: every
+    proposal for a site admin, those of its documenters for a campaign's coordinator."""
+    proposals = Facility.objects.filter(confirmed_at__isnull=True).select_related("proposed_by")
+    if not user.has_perm("cases.confirm_any_facility"):
+        proposals = proposals.filter(proposals_for(user))
+    return Paginator(proposals.order_by("proposed_at", "pk"), FACILITY_PAGE).get_page(number)
 
 
 HISTORY_PAGE = 20
@@ -598,6 +623,23 @@ def restricted_facts(person: Person) -> PersonRestricted | None:
     """The person's restricted facts, if any are kept; for callers that checked
     ``cases.view_restricted``."""
     return PersonRestricted.objects.filter(person=person).first()
+
+
+def working_detentions(person: Person) -> list[Detention]:
+    """The person's detentions for their documenters, each with ``held_at``: the
+    facility its latest status change names, else its arrest's, proposals included
+    (two queries)."""
+    detentions = list(person.detentions.select_related("facility"))
+    transfers = sorted(
+        StatusChange.objects.filter(detention__person=person, facility__isnull=False)
+        .select_related("facility")
+        .only("pk", "on", "detention_id", "facility"),
+        key=lambda change: (change.on or datetime.date.max, change.pk),
+    )
+    latest = {change.detention_id: change.facility for change in transfers}
+    for detention in detentions:
+        detention.held_at = latest.get(detention.pk, detention.facility)  # type: ignore[attr-defined]
+    return detentions
 
 
 def working_data(person: Person) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from habeas.cases.models import CaseShare, Person
+from habeas.cases.models import CaseShare, Facility, Person
 from habeas.coalition.models import Campaign, Role, RoleGrant
 from habeas.coalition.rules import is_campaign_coordinator, is_site_admin
 from habeas.core.bulk import among
@@ -118,6 +118,34 @@ def coordinates_owner(user: User | AnonymousUser, person: Person | None) -> bool
     return _role_campaigns(user, Role.COORDINATOR).filter(campaign=person.campaign_id).exists()
 
 
+@predicate
+def coordinates_somewhere(user: User | AnonymousUser) -> bool:
+    """A coordinator of at least one campaign."""
+    return _signed_in(user) and _role_campaigns(user, Role.COORDINATOR).exists()
+
+
+def proposals_for(user: User | AnonymousUser) -> Q:
+    """A filter on Facility: the unconfirmed proposals ``user`` coordinates, those of
+    documenters of a campaign the user coordinates. Matches nothing signed out."""
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    documenters = (
+        RoleGrant.objects.active()
+        .filter(role=Role.DOCUMENTER, campaign__in=_role_campaigns(user, Role.COORDINATOR))
+        .values("user")
+    )
+    return Q(confirmed_at__isnull=True, proposed_by__in=documenters)
+
+
+@predicate
+def coordinates_proposer(user: User | AnonymousUser, facility: Facility | None) -> bool:
+    """A coordinator of a campaign in which the facility's proposer documents
+    (not a site admin: see ``cases.confirm_facility``)."""
+    if not isinstance(facility, Facility) or facility.pk is None:
+        return False
+    return Facility.objects.filter(proposals_for(user), pk=facility.pk).exists()
+
+
 add_perm("cases.document", documents_for)
 add_perm("cases.document_all", documents_every)
 # Sources are shared by every campaign's records: any documenter records them.
@@ -131,3 +159,9 @@ add_perm("cases.view_restricted", on_case_team_for)
 # Sharing case work is the owning campaign's word alone: no site admin, no grantee.
 add_perm("cases.share_case", coordinates_owner)
 add_perm("cases.see_shares", is_campaign_coordinator)
+# A documenter proposes a facility; the postal address people write to is
+# public only on the word of a site admin or of the proposer's coordinator.
+add_perm("cases.propose_facility", documents_somewhere)
+add_perm("cases.see_facility_proposals", is_site_admin | coordinates_somewhere)
+add_perm("cases.confirm_facility", is_site_admin | coordinates_proposer)
+add_perm("cases.confirm_any_facility", is_site_admin)

@@ -11,6 +11,17 @@ urlpatterns = [
     path("register/export.json", views.export_json, name="export_json"),
     path("register/review/", views.review_queue, name="review_queue"),
     path("register/working/new/", views.person_new, name="person_new"),
+    path("register/facilities/", views.facility_proposals, name="facility_proposals"),
+    path(
+        "register/facilities/<int:facility_id>/confirm/",
+        views.facility_confirm,
+        name="facility_confirm",
+    ),
+    path(
+        "register/facilities/<int:facility_id>/reject/",
+        views.facility_reject,
+        name="facility_reject",
+    ),
     path("register/working/<int:pk>/", views.working_record, name="working_record"),
     path("register/working/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("register/working/<int:pk>/arrest/", views.detention_new, name="detention_new"),

@@ -14,16 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from habeas.cases import charts, export, history, queries, services
+from habeas.cases import charts, citations, export, history, queries, services
 from habeas.cases.access import (
     access_campaign_shares,
     access_detention,
+    access_facility_proposal,
     access_person,
     access_share,
 )
 from habeas.cases.forms import (
+    CustodyForm,
     DetentionForm,
     EventForm,
+    FacilityConfirmForm,
     PersonForm,
     RecognitionForm,
     RestrictedForm,
@@ -167,7 +170,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
     record = queries.public_record(slug)
     if record is None:
         raise Http404
-    data = record.data
+    data, sources = citations.numbered(record.data)
     next_hearing = min(
         (
             e["next_hearing_on"]
@@ -183,6 +186,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "record": record,
             "data": data,
+            "sources": sources,
             "days": queries.days_detained(record),
             "next_hearing": next_hearing,
             "versions": queries.recent_versions(record),
@@ -262,6 +266,7 @@ def working_record(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "person": found,
             "data": queries.working_data(found),
+            "detentions": queries.working_detentions(found),
             "restricted": queries.restricted_facts(found) if can_see_restricted else None,
             "can_see_restricted": can_see_restricted,
             "can_share": request.user.has_perm("cases.share_case", found),
@@ -357,7 +362,12 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(found, name) for name in PERSON_FIELDS}
     initial.update(source_title=found.source.title, source_publisher=found.source.publisher)
     initial["photo_consent"] = found.photo_consent
-    form = PersonForm(request.POST or None, request.FILES or None, initial=initial)
+    form = PersonForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        cited=citations.cited_sources(found),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_save(
@@ -380,7 +390,7 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def detention_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access_person(request.user, pk)
-    form = DetentionForm(request.POST or None)
+    form = DetentionForm(request.POST or None, cited=citations.cited_sources(found))
     if request.method == "POST" and form.is_valid():
         arrested_on, precision = form.cleaned_data["arrested_on"]
         try:
@@ -391,6 +401,7 @@ def detention_new(request: AuthedRequest, pk: int) -> HttpResponse:
                 arrested_on=arrested_on,
                 arrested_precision=precision,
                 status=form.cleaned_data["status"],
+                facility=form.chosen_facility(),
                 place=form.cleaned_data["place"],
                 authority=form.cleaned_data["authority"],
                 sentence=form.cleaned_data["sentence"],
@@ -399,26 +410,52 @@ def detention_new(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
+            _saved(request, form)
             return redirect("cases:working_record", pk=found.pk)
     return _page(request, form, _("Add an arrest: %(name)s") % {"name": found.name})
+
+
+def _saved(request: HttpRequest, form: forms.Form) -> None:
+    """Say what happens next: a second documenter verifies, and a proposed facility
+    waits for confirmation too."""
+    chosen = form.chosen_facility() if isinstance(form, CustodyForm) else None
+    if isinstance(chosen, services.FacilityFacts):
+        messages.success(
+            request,
+            _(
+                "Saved. The facility you proposed waits for a site admin or your "
+                "campaign's coordinator to confirm it; until then the public sees no place "
+                "of custody and no address."
+            ),
+        )
+    else:
+        messages.success(
+            request, _("Saved. A second documenter verifies it before anything is public.")
+        )
 
 
 @never_cache
 @login_required
 def status_new(request: AuthedRequest, pk: int, detention_id: int) -> HttpResponse:
     detention = access_detention(request.user, pk, detention_id)
-    form = StatusForm(request.POST or None)
+    form = StatusForm(request.POST or None, cited=citations.cited_sources(detention.person))
     if request.method == "POST" and form.is_valid():
         on, precision = form.cleaned_data["on"]
-        services.status_add(
-            by=request.user,
-            detention=detention,
-            status=form.cleaned_data["status"],
-            on=on,
-            precision=precision,
-            source=form.source(),
-        )
-        return redirect("cases:working_record", pk=pk)
+        try:
+            services.status_add(
+                by=request.user,
+                detention=detention,
+                status=form.cleaned_data["status"],
+                on=on,
+                precision=precision,
+                source=form.source(),
+                facility=form.chosen_facility(),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            _saved(request, form)
+            return redirect("cases:working_record", pk=pk)
     return _page(request, form, _("Change of status"))
 
 
@@ -426,21 +463,26 @@ def status_new(request: AuthedRequest, pk: int, detention_id: int) -> HttpRespon
 @login_required
 def event_new(request: AuthedRequest, pk: int, detention_id: int) -> HttpResponse:
     detention = access_detention(request.user, pk, detention_id)
-    form = EventForm(request.POST or None)
+    form = EventForm(request.POST or None, cited=citations.cited_sources(detention.person))
     if request.method == "POST" and form.is_valid():
         on, precision = form.cleaned_data["on"]
-        services.event_add(
-            by=request.user,
-            detention=detention,
-            source=form.source(),
-            kind=form.cleaned_data["kind"],
-            on=on,
-            precision=precision,
-            description=form.cleaned_data["description"],
-            next_hearing_on=form.cleaned_data["next_hearing_on"],
-            certainty=form.cleaned_data["certainty"],
-        )
-        return redirect("cases:working_record", pk=pk)
+        try:
+            services.event_add(
+                by=request.user,
+                detention=detention,
+                source=form.source(),
+                kind=form.cleaned_data["kind"],
+                on=on,
+                precision=precision,
+                description=form.cleaned_data["description"],
+                next_hearing_on=form.cleaned_data["next_hearing_on"],
+                certainty=form.cleaned_data["certainty"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            _saved(request, form)
+            return redirect("cases:working_record", pk=pk)
     return _page(request, form, _("Add a step in the case"))
 
 
@@ -448,15 +490,95 @@ def event_new(request: AuthedRequest, pk: int, detention_id: int) -> HttpRespons
 @login_required
 def recognition_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access_person(request.user, pk)
-    form = RecognitionForm(request.POST or None)
+    form = RecognitionForm(request.POST or None, cited=citations.cited_sources(found))
     if request.method == "POST" and form.is_valid():
-        services.recognition_save(
-            by=request.user,
-            person=found,
-            organisation=form.cleaned_data["organisation"],
-            source=form.source(),
-            since_on=form.cleaned_data["since_on"],
-            criterion=form.cleaned_data["criterion"],
-        )
-        return redirect("cases:working_record", pk=pk)
+        try:
+            services.recognition_save(
+                by=request.user,
+                person=found,
+                organisation=form.cleaned_data["organisation"],
+                source=form.source(),
+                since_on=form.cleaned_data["since_on"],
+                criterion=form.cleaned_data["criterion"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            _saved(request, form)
+            return redirect("cases:working_record", pk=pk)
     return _page(request, form, _("Recognised as a political prisoner by"))
+
+
+# --- Places of custody ----------------------------------------------------------
+
+
+@never_cache
+@login_required
+def facility_proposals(request: AuthedRequest) -> HttpResponse:
+    """Proposed facilities waiting for confirmation: every one for a site admin, those of
+    its documenters for a campaign's coordinator; anyone else gets 404."""
+    if not request.user.has_perm("cases.see_facility_proposals"):
+        raise Http404
+    page = queries.facilities_to_confirm(request.user, request.GET.get("page"))
+    rows = [
+        (
+            facility,
+            FacilityConfirmForm(
+                initial={
+                    "postal_address": facility.postal_address,
+                    "letters_accepted": facility.letters_accepted,
+                },
+                prefix=f"f{facility.pk}",
+            ),
+        )
+        for facility in page.object_list
+    ]
+    return render(request, "cases/facility_proposals.html", {"page": page, "rows": rows})
+
+
+@require_POST
+@login_required
+def facility_confirm(request: AuthedRequest, facility_id: int) -> HttpResponse:
+    found = access_facility_proposal(request.user, facility_id)
+    form = FacilityConfirmForm(request.POST, prefix=f"f{found.pk}")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect("cases:facility_proposals")
+    try:
+        services.facility_confirm(
+            by=request.user,
+            facility=found,
+            postal_address=form.cleaned_data["postal_address"],
+            letters_accepted=form.cleaned_data["letters_accepted"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _(
+                "The facility is confirmed. Records that name it wait for a second "
+                "documenter, whose verification makes the place public."
+            ),
+        )
+    return redirect("cases:facility_proposals")
+
+
+@require_POST
+@login_required
+def facility_reject(request: AuthedRequest, facility_id: int) -> HttpResponse:
+    found = access_facility_proposal(request.user, facility_id)
+    try:
+        services.facility_reject(by=request.user, facility=found)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The proposal is rejected. Records that named it name no facility now."),
+        )
+    return redirect("cases:facility_proposals")

@@ -281,6 +281,17 @@ SERVICE_CALLS: dict[str, Callable[[Cases, Any, Campaign], Any]] = {
     "campaign_person_add": lambda c, user, campaign: services.campaign_person_add(
         by=user, campaign=campaign, person=c.victim
     ),
+    "facility_choose": lambda c, user, _campaign: services.facility_choose(
+        by=user, person=c.victim, facility=services.FacilityFacts(name="Planted jail")
+    ),
+    "status_add with a picked source": lambda c, user, _campaign: services.status_add(
+        by=user,
+        detention=c.victim.detentions.get(),
+        status=Status.RELEASED,
+        on=None,
+        precision="UNKNOWN",
+        source=services.CitedSource(c.source.pk),
+    ),
     "new person in another campaign": lambda c, user, _campaign: services.person_save(
         by=user, source=c.source, campaign=c.owner, name="Planted"
     ),

@@ -129,6 +129,12 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("add_recognition", "person_in_c"): {"documenter_c"},
     ("verify_person", "person_in_c"): {"documenter_c"},
     ("review_queue", "person_in_c"): {"documenter_c"},
+    # A proposed place of custody is confirmed (its postal address checked) by a
+    # site admin or a coordinator of the proposer's campaign: never a documenter,
+    # never another campaign's coordinator.
+    ("facility_proposals", "site"): {"coordinator_c", "coordinator_d", "site_admin"},
+    ("confirm_facility", "facility_proposed_by_c"): {"coordinator_c", "site_admin"},
+    ("reject_facility", "facility_proposed_by_c"): {"coordinator_c", "site_admin"},
     ("view_restricted", "person_in_c"): {"case_team_c"},
     ("edit_restricted", "person_in_c"): {"case_team_c"},
     # C's coordinator shared shared_person's case work, restricted facts included, with D.
@@ -453,6 +459,15 @@ def world(db: None, settings: Any, tmp_path: Any) -> World:
         target[key] = Detention.objects.create(
             person=target[person], source=Source.objects.get(title="Matrix")
         )
+    from habeas.cases.models import Facility
+
+    target["facility_proposed_by_c"] = Facility.objects.create(
+        name="Proposed jail",
+        region="Matrix region",
+        postal_address="1 Unchecked Road",
+        proposed_by=users["documenter_c"],
+        proposed_at=timezone.now(),
+    )
     target["invitation_token"] = Invitation.objects.create(
         email="token@example.org",
         role=Role.DOCUMENTER,
@@ -824,6 +839,13 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
                 "/campaigns/campaign-c/leave/",
                 {"organisation": str(o["org_a"].pk), "notice": "Goodbye"},
             )
+        case "facility_proposals":
+            return Attempt("get", "/register/facilities/")
+        case "confirm_facility":
+            data = {f"f{o[obj].pk}-postal_address": "1 Checked Road"}
+            return Attempt("post", f"/register/facilities/{o[obj].pk}/confirm/", data)
+        case "reject_facility":
+            return Attempt("post", f"/register/facilities/{o[obj].pk}/reject/", {})
         case "open_person_form":
             return Attempt("get", "/register/working/new/")
         case "record_person":
@@ -1413,6 +1435,12 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
     ),
     "edit_person": lambda w, user, obj: cases_services.person_save(
         by=user, person=w.objects[obj], source=w.objects[obj].source, name="Svc name"
+    ),
+    "confirm_facility": lambda w, user, obj: cases_services.facility_confirm(
+        by=user, facility=w.objects[obj], postal_address="1 Checked Road"
+    ),
+    "reject_facility": lambda w, user, obj: cases_services.facility_reject(
+        by=user, facility=w.objects[obj]
     ),
     "verify_person": lambda w, user, obj: cases_services.person_verify(
         by=user, person=w.objects[obj]

@@ -694,7 +694,10 @@ def test_a_change_in_the_admin_renews_every_public_page(
     write, reaches the visitors' page at once."""
     from habeas.cases.models import Facility
 
-    facility = Facility.objects.create(name="Gilgit District Jail", postal_address="")
+    # A facility a site admin made (confirmed), as every one before proposals was.
+    facility = Facility.objects.create(
+        name="Gilgit District Jail", postal_address="", confirmed_at=timezone.now()
+    )
     detention = world.person.detentions.get()
     detention.facility = facility
     detention.save(update_fields=["facility"])

@@ -14,6 +14,12 @@ from habeas.cases.services.defending import (
     case_share_grant,
     case_share_revoke,
 )
+from habeas.cases.services.facilities import (
+    FacilityFacts,
+    facility_choose,
+    facility_confirm,
+    facility_reject,
+)
 from habeas.cases.services.imports import ImportRefused, register_import
 from habeas.cases.services.publishing import (
     person_verify,
@@ -21,6 +27,8 @@ from habeas.cases.services.publishing import (
     publish_many,
 )
 from habeas.cases.services.records import (
+    CitedSource,
+    SourceFacts,
     detention_add,
     event_add,
     person_photo_set,
@@ -32,13 +40,19 @@ from habeas.cases.services.records import (
 )
 
 __all__ = [
+    "CitedSource",
+    "FacilityFacts",
     "ImportRefused",
+    "SourceFacts",
     "campaign_person_add",
     "campaign_person_remove",
     "case_share_grant",
     "case_share_revoke",
     "detention_add",
     "event_add",
+    "facility_choose",
+    "facility_confirm",
+    "facility_reject",
     "person_photo_set",
     "person_save",
     "person_verify",

@@ -13,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from habeas.cases.citations import cited_sources
 from habeas.cases.models import (
     CaseEvent,
     Detention,
+    Facility,
     Person,
     PersonRestricted,
     Precision,
@@ -25,6 +27,7 @@ from habeas.cases.models import (
     max_length,
 )
 from habeas.cases.publication import PERSON_FIELDS
+from habeas.cases.services.facilities import FacilityFacts, facility_choose
 from habeas.coalition.models import Campaign, Organisation
 from habeas.core.images import clean_image
 from habeas.core.models import Source
@@ -49,10 +52,31 @@ class SourceFacts:
     published_on: datetime.date | None = None
 
 
-def _source(source: Source | SourceFacts) -> Source:
-    """The source itself: given, or found or recorded from its facts (no rights checked)."""
+@dataclass(frozen=True)
+class CitedSource:
+    """A source picked by id on a form ("same source as before"): good only if the
+    person's working record already cites it."""
+
+    pk: int
+
+
+def _source(source: Source | SourceFacts | CitedSource, person: Person | None) -> Source:
+    """The source itself: given, picked from those ``person``'s record cites, or found
+    or recorded from its facts (no rights checked).
+
+    A pick must be a source the record cites already: sources are shared by
+    every campaign's records and may carry addresses that say more than the
+    fact, so an id from elsewhere is refused (ValidationError), never used.
+    """
     if isinstance(source, Source):
         return source
+    if isinstance(source, CitedSource):
+        found = cited_sources(person).filter(pk=source.pk).first() if person else None
+        if found is None:
+            raise ValidationError(
+                {"source_pick": _("Choose a source this record cites, or give a new one.")}
+            )
+        return found
     return _source_for(source)
 
 
@@ -77,6 +101,8 @@ def source_for(
 
 
 def _source_for(facts: SourceFacts) -> Source:
+    if not facts.title.strip():
+        raise ValidationError({"source_title": _("A fact needs a source: give its title.")})
     refuse_bidi_controls(facts.title, field="source_title")
     refuse_bidi_controls(facts.publisher, field="source_publisher")
     source, _created = Source.objects.get_or_create(
@@ -100,7 +126,7 @@ def _check_name(name: str) -> str:
 def person_save(
     *,
     by: User,
-    source: Source | SourceFacts,
+    source: Source | SourceFacts | CitedSource,
     person: Person | None = None,
     campaign: Campaign | None = None,
     photo: UploadedFile[bytes] | None = None,
@@ -119,7 +145,7 @@ def person_save(
     target: Person | Campaign | None = person if person is not None else campaign
     if target is None or not by.has_perm("cases.document", target):
         raise PermissionDenied
-    source = _source(source)
+    source = _source(source, person)
     if person is not None:
         campaign = None
     fields["name"] = _check_name(fields.get("name", person.name if person else ""))
@@ -232,25 +258,30 @@ def detention_add(
     *,
     by: User,
     person: Person,
-    source: Source | SourceFacts,
+    source: Source | SourceFacts | CitedSource,
     arrested_on: datetime.date | None,
     arrested_precision: str,
     status: str,
     status_on: datetime.date | None = None,
     status_precision: str = Precision.UNKNOWN,
+    facility: Facility | FacilityFacts | None = None,
     **fields: Any,
 ) -> Detention:
-    """Record an arrest with its first status; not public until verified.
+    """Record an arrest with its first status and, if known, the place of custody;
+    not public until verified.
 
+    ``facility`` is a confirmed facility or a new proposal (``facility_choose``).
     Raises PermissionDenied unless ``by`` documents for the person,
-    ValidationError for facts the models refuse.
+    ValidationError for facts the models refuse, an unconfirmed or repeated
+    facility, or a picked source the record does not cite.
     """
     if not by.has_perm("cases.document", person):
         raise PermissionDenied
-    source = _source(source)
+    source = _source(source, person)
     detention = Detention(
         person=person,
         source=source,
+        facility=facility_choose(by=by, person=person, facility=facility) if facility else None,
         arrested_on=arrested_on,
         arrested_precision=arrested_precision,
         **fields,
@@ -276,18 +307,29 @@ def status_add(
     status: str,
     on: datetime.date | None,
     precision: str,
-    source: Source | SourceFacts,
+    source: Source | SourceFacts | CitedSource,
+    facility: Facility | FacilityFacts | None = None,
 ) -> StatusChange:
-    """Record a change of a detention's status; not public until verified.
+    """Record a change of a detention's status, with a transfer to ``facility`` if one
+    is named; not public until verified.
 
-    Raises PermissionDenied unless ``by`` documents for the detained person,
-    ValidationError for facts the models refuse.
+    The change keeps the facility, so the detention's earlier places stay in
+    its history; the latest change that names one is where the person is
+    held now (``publication.current_facility``). Raises PermissionDenied
+    unless ``by`` documents for the detained person, ValidationError as
+    ``detention_add`` does.
     """
-    if not by.has_perm("cases.document", detention.person):
+    person = detention.person
+    if not by.has_perm("cases.document", person):
         raise PermissionDenied
-    source = _source(source)
+    source = _source(source, person)
     change = StatusChange(
-        detention=detention, status=status, on=on, precision=precision, source=source
+        detention=detention,
+        status=status,
+        on=on,
+        precision=precision,
+        source=source,
+        facility=facility_choose(by=by, person=person, facility=facility) if facility else None,
     )
     change.full_clean()
     change.save()
@@ -297,7 +339,7 @@ def status_add(
 
 @transaction.atomic
 def event_add(
-    *, by: User, detention: Detention, source: Source | SourceFacts, **fields: Any
+    *, by: User, detention: Detention, source: Source | SourceFacts | CitedSource, **fields: Any
 ) -> CaseEvent:
     """Record a step in a detention's case (a hearing, a charge); not public until verified.
 
@@ -306,7 +348,7 @@ def event_add(
     """
     if not by.has_perm("cases.document", detention.person):
         raise PermissionDenied
-    source = _source(source)
+    source = _source(source, detention.person)
     event = CaseEvent(detention=detention, source=source, **fields)
     event.full_clean()
     event.save()
@@ -320,7 +362,7 @@ def recognition_save(
     by: User,
     person: Person,
     organisation: Organisation,
-    source: Source | SourceFacts,
+    source: Source | SourceFacts | CitedSource,
     since_on: datetime.date | None,
     criterion: str,
 ) -> Recognition:
@@ -331,7 +373,7 @@ def recognition_save(
     """
     if not by.has_perm("cases.document", person):
         raise PermissionDenied
-    source = _source(source)
+    source = _source(source, person)
     recognition, _created = Recognition.objects.update_or_create(
         person=person,
         organisation=organisation,
