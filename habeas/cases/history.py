@@ -146,6 +146,8 @@ def changes(versions: list[PublicVersion], before: PublicVersion | None) -> list
     (None when that one is the first), so one page of a long history
     compares its last entry too.
     """
+    if not versions:  # a working record never verified
+        return []
     out = []
     older = [*versions[1:], before]
     for version, previous in zip(versions, older, strict=True):

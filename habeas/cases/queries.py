@@ -524,7 +524,8 @@ def review_queue(user: User, number: str | None) -> Page[Person]:
         .filter(documented_by(user))
         .select_related("updated_by")
         .order_by("updated_at", "pk")
-        .only("pk", "name", "updated_at", "updated_by__username")
+        # What a row shows, the last editor's name as str() gives it included.
+        .only("pk", "name", "updated_at", "updated_by__username", "updated_by__display_name")
     )
     return Paginator(waiting, REVIEW_PAGE).get_page(number)
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 @transaction.atomic
 def person_verify(*, by: User, person: Person) -> RecordWithData:
     """A second documenter verifies the record; its public facts go public as one version.
