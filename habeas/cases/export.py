@@ -96,8 +96,8 @@ def csv_rows() -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for n, row in enumerate(_records(), 1):
-        slug, name, name_ur, region, status, arrested, released, data, verified, by = row
+    for n, record in enumerate(_records(), 1):
+        slug, name, name_ur, region, status, arrested, released, data, verified, by = record
         row = [
             slug,
             name,
