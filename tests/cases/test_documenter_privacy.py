@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from habeas.cases import services
 from habeas.cases.models import Person, PublicRecord, Status
@@ -129,6 +130,18 @@ def test_no_public_page_or_export_names_a_documenter(world: World) -> None:
     urdu = Client().get(f"/ur/register/{world.person.slug}/").content.decode()
     assert TITLE_UR in urdu
     assert 'dir="rtl"' in urdu
+
+
+def test_public_pages_and_exports_never_read_the_user_table(world: World) -> None:
+    """Not even a join: a name a page never reads, it cannot show."""
+    slug = world.person.slug
+    paths = [f"/register/{slug}/", f"/register/{slug}/history/", f"/ur/register/{slug}/"]
+    paths += ["/register/export.csv", "/register/export.json"]
+    for path in paths:
+        with CaptureQueriesContext(connection) as done:
+            _body(Client().get(path))
+        users = [q["sql"] for q in done.captured_queries if "accounts_user" in q["sql"]]
+        assert users == [], path
 
 
 def test_the_public_table_keeps_no_verifier_name(world: World) -> None:
