@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_date_precision"),
+        ("cases", "0012_facility_confirmation_and_transfers"),
     ]
 
     operations = [
