@@ -32,7 +32,8 @@ def access_person(user: User, pk: int, perm: str = "cases.document") -> Person:
     ``cases.document`` (the working record) comes only from the campaign
     that owns the person or one it shares the case work with;
     ``cases.view_restricted`` likewise for the case team;
-    ``cases.share_case`` only to the owning campaign's coordinators.
+    ``cases.share_case`` only to the owning campaign's coordinators;
+    ``cases.see_verifiers`` to any of them.
     Raises Http404 otherwise.
     """
     found = Person.objects.filter(pk=pk).select_related("updated_by", "source").first()

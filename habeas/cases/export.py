@@ -1,8 +1,10 @@
 """Public register exports, streamed: memory stays flat however large the register.
 
-Only PublicRecord rows and their latest PublicVersion are read, so
-unverified changes and restricted facts can never appear. JSON follows the
-Popolo shapes for persons, organizations and memberships.
+Only PublicRecord rows, their latest PublicVersion and the title of the
+campaign that documents each are read, so unverified changes and
+restricted facts can never appear. Who verified a record is said as the
+public pages say it, "the documenters of" its campaign: never a name.
+JSON follows the Popolo shapes for persons, organizations and memberships.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from habeas.cases.models import PublicRecord
+from django.db.models import Exists, OuterRef
+
+from habeas.cases.models import PublicRecord, PublicVersion
 from habeas.cases.queries import latest_data
-from habeas.coalition.models import Organisation
+from habeas.coalition.models import Campaign, Organisation
 from habeas.core.text import spreadsheet_safe
 
 CHUNK = 2000
@@ -33,13 +37,19 @@ CSV_COLUMNS = [
     "organisations",
     "sources",
     "verified_at",
+    "verified_by",
 ]
 
 
 def _records() -> Iterator[tuple[Any, ...]]:
-    return (
+    """Each record's columns, its data, when it was verified and by whom as the
+    public may know it (``credit``): never a documenter's name."""
+    loaded = PublicVersion.objects.filter(
+        person_id=OuterRef("pk"), number=OuterRef("version"), verified_by=None
+    )
+    rows = (
         PublicRecord.objects.order_by("pk")
-        .annotate(data=latest_data())
+        .annotate(data=latest_data(), loaded=Exists(loaded))
         .values_list(
             "slug",
             "name",
@@ -50,9 +60,24 @@ def _records() -> Iterator[tuple[Any, ...]]:
             "released_on",
             "data",
             "verified_at",
+            "person__campaign__title",
+            "person__campaign__status",
+            "loaded",
         )
         .iterator(chunk_size=CHUNK)
     )
+    for *columns, title, campaign_status, by_loader in rows:
+        yield (*columns, credit(title, campaign_status, by_loader=by_loader))
+
+
+def credit(title: str | None, status: str | None, *, by_loader: bool) -> str:
+    """Who verified a record, as exports say it: the documenters of its campaign
+    (named unless the campaign is a draft), or the demo loader."""
+    if by_loader:
+        return "the demo loader"
+    if title and status != Campaign.Status.DRAFT:
+        return f"the documenters of {title}"
+    return "documenters"
 
 
 def _sources(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -71,9 +96,8 @@ def csv_rows() -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for n, (slug, name, name_ur, region, status, arrested, released, data, verified) in enumerate(
-        _records(), 1
-    ):
+    for n, record in enumerate(_records(), 1):
+        slug, name, name_ur, region, status, arrested, released, data, verified, by = record
         row = [
             slug,
             name,
@@ -88,6 +112,7 @@ def csv_rows() -> Iterator[str]:
             "; ".join(a["organisation"] for a in data.get("affiliations", [])),
             "; ".join(s["title"] for s in _sources(data)),
             verified.isoformat(),
+            by,
         ]
         writer.writerow([spreadsheet_safe(cell) for cell in row])
         if n % 500 == 0:
@@ -97,7 +122,9 @@ def csv_rows() -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def _person(slug: str, name: str, name_ur: str, data: dict[str, Any]) -> dict[str, Any]:
+def _person(
+    slug: str, name: str, name_ur: str, data: dict[str, Any], verified: Any, by: str
+) -> dict[str, Any]:
     other = [{"name": name_ur, "note": "Urdu script"}] if name_ur else []
     other += [{"name": alias} for alias in data.get("aliases", [])]
     return {
@@ -109,15 +136,17 @@ def _person(slug: str, name: str, name_ur: str, data: dict[str, Any]) -> dict[st
         "summary": data.get("summary", ""),
         "sources": [{"url": s["url"], "note": s["title"]} for s in _sources(data)],
         "detentions": data.get("detentions", []),
+        "verified_at": verified.isoformat(),
+        "verified_by": by,
     }
 
 
 def json_chunks() -> Iterator[str]:
     """The register as one Popolo-shaped JSON document, streamed."""
     yield '{"persons": ['
-    for n, (slug, name, name_ur, _r, _s, _a, _d, data, _v) in enumerate(_records()):
+    for n, (slug, name, name_ur, _r, _s, _a, _d, data, verified, by) in enumerate(_records()):
         yield ("," if n else "") + json.dumps(
-            _person(slug, name, name_ur, data), ensure_ascii=False
+            _person(slug, name, name_ur, data, verified, by), ensure_ascii=False
         )
     yield '], "organizations": '
     yield json.dumps(
@@ -130,7 +159,7 @@ def json_chunks() -> Iterator[str]:
     # A second pass, so no list of memberships grows in memory.
     yield ', "memberships": ['
     first = True
-    for slug, *_rest, data, _v in _records():
+    for slug, *_rest, data, _v, _by in _records():
         for affiliation in data.get("affiliations", []):
             membership = {
                 "person_id": slug,

@@ -1,10 +1,14 @@
-"""What changed between the verified versions of a public record.
+"""What changed between the verified versions of a public record, and what
+verifying will change.
 
 Each version keeps the public data whole (PublicVersion.data). To show the
 history, a version is laid out as labelled lines of plain text, one fact a
 line, and each version is compared with the one before it: the lines it
-added and the lines it removed. Nothing here reads the working record, so
-unverified and restricted facts cannot appear in the history.
+added and the lines it removed. The history reads only public data, so
+unverified and restricted facts cannot appear in it. The second
+documenter's review (``review``) lays out the working record's public facts
+the same way and compares them with what is public now, so the review and
+the public history speak the same language.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from habeas.cases.models import Certainty, Person, PublicVersion, Status
 class Line:
     label: str
     value: str
+    # The value's language when it is one script only ("en" for Latin names,
+    # "ur" for the name in Urdu script); "" for text that mixes them.
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ class VersionChanges:
     removed: list[Line]
 
 
+# The one place a public date becomes text, for the history and the review.
 def _date(d: dict[str, Any]) -> str:
     value = d.get("date")
     precision = d.get("precision")
@@ -45,9 +53,14 @@ def _date(d: dict[str, Any]) -> str:
 
 
 def _cited(text: str, fact: dict[str, Any]) -> str:
-    """A fact's text with its source and, where given, verified or reported."""
+    """A fact's text with its source (title, publisher, date and address, as the
+    person page shows them) and, where given, verified or reported."""
     source = fact.get("source") or {}
-    cite = source.get("title") or ""
+    cite = ", ".join(
+        str(source[key])
+        for key in ("title", "publisher", "published_on", "url")
+        if source.get(key)
+    )
     certainty = fact.get("certainty")
     parts = [text, f"[{cite}]" if cite else ""]
     if certainty == Certainty.VERIFIED:
@@ -61,14 +74,14 @@ def lines(data: dict[str, Any]) -> list[Line]:
     """One version's public facts as labelled lines, in the order the page shows them."""
     out: list[Line] = []
 
-    def add(label: str, value: object) -> None:
+    def add(label: str, value: object, lang: str = "") -> None:
         if value not in (None, "", []):
-            out.append(Line(label, str(value)))
+            out.append(Line(label, str(value), lang))
 
-    add(_("Name"), data.get("name"))
-    add(_("Name in Urdu script"), data.get("name_ur"))
+    add(_("Name"), data.get("name"), "en")
+    add(_("Name in Urdu script"), data.get("name_ur"), "ur")
     for alias in data.get("aliases", []):
-        add(_("Also known as"), alias)
+        add(_("Also known as"), alias, "en")
     gender = data.get("gender")
     if gender and gender != Person.Gender.UNKNOWN:
         add(_("Gender"), dict(Person.Gender.choices).get(gender, gender))
@@ -133,6 +146,8 @@ def changes(versions: list[PublicVersion], before: PublicVersion | None) -> list
     (None when that one is the first), so one page of a long history
     compares its last entry too.
     """
+    if not versions:  # a working record never verified
+        return []
     out = []
     older = [*versions[1:], before]
     for version, previous in zip(versions, older, strict=True):
@@ -143,3 +158,51 @@ def changes(versions: list[PublicVersion], before: PublicVersion | None) -> list
             then = lines(previous.data)
             out.append(VersionChanges(version, False, _minus(now, then), _minus(then, now)))
     return out
+
+
+@dataclass(frozen=True)
+class Review:
+    """What verifying a working record will change on its public record.
+
+    ``public`` says whether anything is public now. ``changed`` pairs a fact
+    as the public sees it now with the same fact after verification;
+    ``added`` and ``removed`` are facts with no counterpart; ``facts`` is
+    every public fact after verification.
+    """
+
+    public: bool
+    changed: list[tuple[Line, Line]]
+    added: list[Line]
+    removed: list[Line]
+    facts: list[Line]
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.changed or self.added or self.removed)
+
+
+def review(now: dict[str, Any] | None, after: dict[str, Any]) -> Review:
+    """Compare the public facts now (None when never published) with ``after``,
+    the working record's public facts as verification would publish them.
+
+    A removed line and an added line with the same label are one fact
+    changed (a name respelled, a source corrected), paired in the order the
+    page shows them; any others are added or removed. A replaced photo is a
+    change although both read "shown".
+    """
+    then = lines(now) if now is not None else []
+    soon = lines(after)
+    added = _minus(soon, then)
+    removed = _minus(then, soon)
+    changed: list[tuple[Line, Line]] = []
+    for old in list(removed):
+        new = next((line for line in added if line.label == old.label), None)
+        if new is not None:
+            changed.append((old, new))
+            removed.remove(old)
+            added.remove(new)
+    photos = (now or {}).get("photo"), after.get("photo")
+    if all(photos) and photos[0] != photos[1]:
+        label = _("Photo")
+        changed.append((Line(label, _("shown")), Line(label, _("a new photo"))))
+    return Review(now is not None, changed, added, removed, soon)

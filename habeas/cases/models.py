@@ -545,8 +545,9 @@ class PublicRecord(models.Model):
     version = models.PositiveIntegerField()
     # The record's own certainty (as in its data), for the statistics' counts.
     certainty = models.CharField(max_length=10, choices=Certainty.choices)
+    # When, never by whom: who verified a version is for the campaign's
+    # members alone (PublicVersion.verified_by, read by no public page).
     verified_at = models.DateTimeField()
-    verified_by_name = models.CharField(max_length=150)
     # Set while the import run that wrote this record is not yet public.
     import_run = models.ForeignKey(
         ImportRun,

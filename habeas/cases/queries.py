@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import get_language
 
-from habeas.cases import search
+from habeas.cases import history, search
 from habeas.cases.models import (
     NOT_HELD,
     CaseShare,
@@ -405,13 +405,45 @@ def history_page(
     The version before the page's oldest is returned so that it too can be
     compared; None when the page reaches the first version.
     """
-    versions = PublicVersion.objects.filter(person_id=record.pk).select_related("verified_by")
+    # Who verified and who edited stay unread: the public history names neither.
+    versions = PublicVersion.objects.filter(person_id=record.pk)
+    return _versions_page(versions, number)
+
+
+def verifiers_page(
+    person: Person, number: str | None
+) -> tuple[Page[PublicVersion], list[PublicVersion], PublicVersion | None]:
+    """As ``history_page``, for the campaign's members: each version with who verified
+    it and who made the changes it published (``verified_by``, ``edited_by``), read
+    from every version, an import's not yet public included. For callers that
+    checked ``cases.see_verifiers``."""
+    versions = PublicVersion.objects.filter(person_id=person.pk).select_related(
+        "verified_by", "edited_by"
+    )
+    return _versions_page(versions, number)
+
+
+def _versions_page(
+    versions: QuerySet[PublicVersion], number: str | None
+) -> tuple[Page[PublicVersion], list[PublicVersion], PublicVersion | None]:
     page = Paginator(versions.order_by("-number"), HISTORY_PAGE).get_page(number)
     items = list(page.object_list)
     before = (
         versions.filter(number__lt=items[-1].number).order_by("-number").first() if items else None
     )
     return page, items, before
+
+
+def documenting_campaign(record: PublicRecord) -> Campaign | None:
+    """The campaign whose documenters keep a published person's record, as public
+    pages credit it ("verified by the documenters of ..."); None when no campaign
+    owns the person or the owner is a draft (nobody's business outside it)."""
+    return (
+        Campaign.objects.exclude(status=Campaign.Status.DRAFT)
+        .filter(owned_persons__pk=record.pk)
+        .only("pk", "title", "title_ur", "slug")
+        .first()
+    )
 
 
 def days_detained(record: PublicRecord, today: datetime.date | None = None) -> int | None:
@@ -517,7 +549,8 @@ def review_queue(user: User, number: str | None) -> Page[Person]:
         .filter(documented_by(user))
         .select_related("updated_by")
         .order_by("updated_at", "pk")
-        .only("pk", "name", "updated_at", "updated_by__username")
+        # What a row shows, the last editor's name as str() gives it included.
+        .only("pk", "name", "updated_at", "updated_by__username", "updated_by__display_name")
     )
     return Paginator(waiting, REVIEW_PAGE).get_page(number)
 
@@ -645,3 +678,19 @@ def working_detentions(person: Person) -> list[Detention]:
 def working_data(person: Person) -> dict[str, Any]:
     """What the person's public record would show if verified now (for documenters)."""
     return public_data(gather([person.pk])[0])
+
+
+def pending_reviews(persons: list[Person]) -> list[tuple[Person, history.Review]]:
+    """Each person with what verifying their working record would change on what
+    the public sees now (``history.review``), in a fixed number of queries however
+    many there are. For callers that checked ``cases.document`` on every one."""
+    ids = [p.pk for p in persons]
+    if not ids:
+        return []
+    after = {g.person["id"]: public_data(g) for g in gather(ids)}
+    now = dict(
+        PublicRecord.objects.filter(pk__in=ids)
+        .annotate(data=latest_data())
+        .values_list("pk", "data")
+    )
+    return [(p, history.review(now.get(p.pk), after[p.pk])) for p in persons]

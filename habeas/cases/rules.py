@@ -156,6 +156,11 @@ add_perm("cases.record_source", documents_somewhere)
 # the second factor).
 add_perm("cases.import_unowned", is_site_admin)
 add_perm("cases.view_restricted", on_case_team_for)
+# Who verified and who edited each public version: the campaign's members who
+# keep the case (its documenters and case team, and those of a campaign it
+# shares the case work with) and the owning campaign's coordinators. Never
+# the public, another campaign, an organisation's admins or a site admin.
+add_perm("cases.see_verifiers", documents_for | on_case_team_for | coordinates_owner)
 # Sharing case work is the owning campaign's word alone: no site admin, no grantee.
 add_perm("cases.share_case", coordinates_owner)
 add_perm("cases.see_shares", is_campaign_coordinator)

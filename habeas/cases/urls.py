@@ -37,6 +37,7 @@ urlpatterns = [
         name="event_new",
     ),
     path("register/working/<int:pk>/verify/", views.verify, name="verify"),
+    path("register/working/<int:pk>/history/", views.working_history, name="working_history"),
     path("register/working/<int:pk>/restricted/", views.restricted, name="restricted"),
     path("register/working/<int:pk>/shares/", views.person_shares, name="person_shares"),
     path(

@@ -190,6 +190,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
             "days": queries.days_detained(record),
             "next_hearing": next_hearing,
             "versions": queries.recent_versions(record),
+            "campaign": queries.documenting_campaign(record),
             "letters_to": queries.letters_to(record),
             "campaigns": queries.campaigns_defending(record),
             "status_labels": dict(Status.choices),
@@ -207,7 +208,12 @@ def person_history(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "cases/person_history.html",
-        {"record": record, "page": page, "entries": history.changes(versions, before)},
+        {
+            "record": record,
+            "page": page,
+            "entries": history.changes(versions, before),
+            "campaign": queries.documenting_campaign(record),
+        },
     )
 
 
@@ -251,26 +257,46 @@ def export_json(request: HttpRequest) -> StreamingHttpResponse:
 def review_queue(request: AuthedRequest) -> HttpResponse:
     """Records waiting for a second documenter, for the campaigns one documents."""
     page = queries.review_queue(request.user, request.GET.get("page"))
-    return render(request, "cases/review_queue.html", {"page": page})
+    return render(
+        request,
+        "cases/review_queue.html",
+        {"page": page, "items": queries.pending_reviews(list(page.object_list))},
+    )
 
 
 @never_cache
 @login_required
 def working_record(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A documenter's view of the working record, with the verify button."""
+    """A documenter's view of the working record, with the verify button and what
+    verifying will change on the public record, fact by fact."""
     found = access_person(request.user, pk)
     can_see_restricted = request.user.has_perm("cases.view_restricted", found)
+    [(_person, review)] = queries.pending_reviews([found])
     return render(
         request,
         "cases/working_record.html",
         {
             "person": found,
-            "data": queries.working_data(found),
             "detentions": queries.working_detentions(found),
+            "review": review,
             "restricted": queries.restricted_facts(found) if can_see_restricted else None,
             "can_see_restricted": can_see_restricted,
             "can_share": request.user.has_perm("cases.share_case", found),
         },
+    )
+
+
+@never_cache
+@login_required
+def working_history(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Every verified version with who verified it and whose changes it published,
+    for the campaign's members alone: public pages name no documenter."""
+    found = access_person(request.user, pk, "cases.see_verifiers")
+    page, versions, before = queries.verifiers_page(found, request.GET.get("page"))
+    return render(
+        request,
+        "cases/working_history.html",
+        {"person": found, "page": page, "entries": history.changes(versions, before)},
     )
 
 

@@ -85,8 +85,8 @@ def test_a_record_is_public_only_after_a_second_documenter_verifies(reg: Registe
     assert response.status_code == 302
     page = Client().get(f"/register/{person.slug}/").content.decode()
     assert "Sālār Fayyāz" in page
-    assert "Verified on" in page
-    assert "doc2" in page
+    assert f"by the documenters of {reg.campaign.title}." in page
+    assert "doc2" not in page  # who verified is the campaign's business alone
     assert "Court record 12" in page
     assert "awaiting trial in custody" in page
 
@@ -741,7 +741,9 @@ def test_the_history_shows_what_each_verified_version_changed(
     assert "Hunza" in added
     assert "Sālār Fayyāz" in removed
     assert "Gilgit-Baltistan" in removed
-    assert "Verified by doc2" in page[v2:v1]
+    assert f"by the documenters of {reg.campaign.title}." in page[v2:v1]
+    assert "doc1" not in page
+    assert "doc2" not in page
     first = page[v1:]
     assert "First published with" in first
     assert "Gilgit-Baltistan" in first

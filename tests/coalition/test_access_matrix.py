@@ -149,6 +149,18 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("review_queue", "shared_person"): {"documenter_c", "documenter_d"},
     ("view_restricted", "shared_person"): {"case_team_c", "case_team_d"},
     ("edit_restricted", "shared_person"): {"case_team_c", "case_team_d"},
+    # Who verified and edited each version: the members who keep the case (the
+    # owner's documenters and case team, and those it shares the case work with)
+    # and the owner's coordinators. Not its moderators, not another campaign,
+    # not an organisation's admins, not a site admin; public pages name no one.
+    ("view_verifiers", "person_in_c"): {"documenter_c", "case_team_c", "coordinator_c"},
+    ("view_verifiers", "shared_person"): {
+        "documenter_c",
+        "documenter_d",
+        "case_team_c",
+        "case_team_d",
+        "coordinator_c",
+    },
     # Sharing is the owning campaign's coordinator's word alone (not a site admin's,
     # not the grantee's); both campaigns' coordinators see the record of shares.
     ("share_case", "person_in_c"): {"coordinator_c"},
@@ -954,6 +966,8 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt("post", f"/register/working/{o[obj].pk}/verify/", {})
         case "view_restricted":
             return Attempt("get", f"/register/working/{o[obj].pk}/restricted/")
+        case "view_verifiers":
+            return Attempt("get", f"/register/working/{o[obj].pk}/history/")
         case "edit_restricted":
             return Attempt(
                 "post", f"/register/working/{o[obj].pk}/restricted/", {"family_contacts": "New"}

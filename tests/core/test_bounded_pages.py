@@ -86,10 +86,9 @@ def _defend(campaign: Any, organisation: Any, source: Source, first: int, last: 
                 "version",
                 "certainty",
                 "verified_at",
-                "verified_by_name",
             ],
             [
-                (k, slug, name, "", "", "", 1, Certainty.VERIFIED, at, "doc")
+                (k, slug, name, "", "", "", 1, Certainty.VERIFIED, at)
                 for k, name, slug, at in zip(keys, names, slugs, when, strict=True)
             ],
         )

@@ -31,9 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# What the demo loader's records say verified them.
-LOADER = "the demo loader"
-
 
 @transaction.atomic
 def person_verify(*, by: User, person: Person) -> RecordWithData:
@@ -111,7 +108,6 @@ RECORD_COLUMNS = [
     "version",
     "certainty",
     "verified_at",
-    "verified_by_name",
     "search_vector",
     "import_run",
 ]
@@ -156,7 +152,6 @@ def _write(
     pending_run: int | None,
 ) -> list[int]:
     now = timezone.now()
-    verifier = by.get_username() if by is not None else LOADER
     verifier_id = by.pk if by is not None else None
     numbers: dict[int, int] = (
         {}
@@ -203,7 +198,6 @@ def _write(
                 number,
                 data["certainty"],
                 now,
-                verifier,
                 search.vector(text),
                 pending_run,
             )
