@@ -675,11 +675,6 @@ def working_detentions(person: Person) -> list[Detention]:
     return detentions
 
 
-def working_data(person: Person) -> dict[str, Any]:
-    """What the person's public record would show if verified now (for documenters)."""
-    return public_data(gather([person.pk])[0])
-
-
 def pending_reviews(persons: list[Person]) -> list[tuple[Person, history.Review]]:
     """Each person with what verifying their working record would change on what
     the public sees now (``history.review``), in a fixed number of queries however
