@@ -528,44 +528,44 @@ def register_statistics(today: datetime.date | None = None) -> Statistics:
     from that day on, not today.
     """
     today = today or timezone.localdate()
-    spans: dict[int, list[tuple[int, Any, str, Any, str]]] = {}
-    about: dict[int, tuple[str, str]] = {}
-    for (
-        record,
-        pk,
-        arrested,
-        arrested_precision,
-        released,
-        released_precision,
-        status,
-        sure,
-    ) in DetentionSpan.objects.filter(record__import_run=None).values_list(
-        "record_id",
-        "pk",
-        "arrested_on",
-        "arrested_precision",
-        "released_on",
-        "released_precision",
-        "record__status",
-        "record__certainty",
-    ):
-        spans.setdefault(record, []).append(
-            (pk, arrested, arrested_precision, released, released_precision)
+    # Only spans arrested on a known day can be placed. A held record's
+    # current detention is one of them exactly when the record's current
+    # arrest is known to the day; it is then its latest (spans are written
+    # in the detentions' order, unknown arrests first).
+    spans: dict[int, list[_Span]] = {}
+    for span in (
+        DetentionSpan.objects.filter(
+            record__import_run=None, arrested_precision=Precision.DAY, arrested_on__isnull=False
         )
-        about[record] = (status, sure)
+        .values_list(
+            "record_id",
+            "pk",
+            "arrested_on",
+            "released_on",
+            "released_precision",
+            "record__status",
+            "record__current_arrest_precision",
+            "record__certainty",
+        )
+        .order_by()
+    ):
+        spans.setdefault(span[0], []).append(span)
     delta: dict[str, Counter[datetime.date]] = {"VERIFIED": Counter(), "REPORTED": Counter()}
-    not_placed = 0
+    placed_spans = 0
     first: datetime.date | None = None
-    for record, its_spans in spans.items():
-        status, sure = about[record]
-        current = max(its_spans, key=lambda span: (span[1] is not None, span[1], span[0]))
-        placed = []
-        for span in its_spans:
-            days = _placed(span, held=span is current and status in HELD, today=today)
-            if days is None:
-                not_placed += 1
-            else:
-                placed.append(days)
+    for its_spans in spans.values():
+        _record, _pk, _arrested, _released, _precision, status, current, sure = its_spans[0]
+        ongoing = (
+            max(its_spans, key=lambda span: (span[2], span[1]))
+            if status in HELD and current == Precision.DAY
+            else None
+        )
+        placed = [
+            days
+            for span in its_spans
+            if (days := _placed(span, ongoing=span is ongoing, today=today)) is not None
+        ]
+        placed_spans += len(placed)
         for start, end in _merged(placed):
             delta[sure][start] += 1
             delta[sure][end] -= 1
@@ -589,7 +589,7 @@ def register_statistics(today: datetime.date | None = None) -> Statistics:
         left_out=_counted(
             register_records(LEFT_OUT).order_by().values_list("certainty").annotate(n=Count("pk"))
         ),
-        not_placed=not_placed,
+        not_placed=DetentionSpan.objects.count() - placed_spans,
         by_status=by_status,
         by_region=regions,
         other_regions=other_regions,
@@ -598,15 +598,20 @@ def register_statistics(today: datetime.date | None = None) -> Statistics:
     )
 
 
+# A span as register_statistics reads it: record, pk, arrested_on (known to
+# the day), released_on, released_precision, and the record's status,
+# current arrest precision and certainty.
+_Span = tuple[int, int, datetime.date, Any, str, str, str, str]
+
+
 def _placed(
-    span: tuple[int, Any, str, Any, str], *, held: bool, today: datetime.date
+    span: _Span, *, ongoing: bool, today: datetime.date
 ) -> tuple[datetime.date, datetime.date] | None:
     """The days [first, end) a detention span is placed on, or None (see
-    ``register_statistics``); ``held`` when it is a current detention held now."""
-    _pk, arrested, arrested_precision, released, released_precision = span
-    if arrested is None or arrested_precision != Precision.DAY:
-        return None
-    if held:
+    ``register_statistics``); ``ongoing`` for the current detention of a
+    person held now."""
+    arrested, released, released_precision = span[2], span[3], span[4]
+    if ongoing:
         end = today + _DAY
     elif released is not None and released_precision != Precision.UNKNOWN:
         end = min(released, today)
