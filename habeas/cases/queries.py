@@ -599,9 +599,9 @@ def register_statistics(today: datetime.date | None = None) -> Statistics:
 
 
 # A span as register_statistics reads it: record, pk, arrested_on (known to
-# the day), released_on, released_precision, and the record's status,
+# the day, so never None), released_on, released_precision, and the record's status,
 # current arrest precision and certainty.
-_Span = tuple[int, int, datetime.date, Any, str, str, str, str]
+_Span = tuple[int, int, datetime.date | None, datetime.date | None, str, str, str, str]
 
 
 def _placed(
@@ -611,6 +611,8 @@ def _placed(
     ``register_statistics``); ``ongoing`` for the current detention of a
     person held now."""
     arrested, released, released_precision = span[2], span[3], span[4]
+    if arrested is None:  # never read (see register_statistics), but typed so
+        return None
     if ongoing:
         end = today + _DAY
     elif released is not None and released_precision != Precision.UNKNOWN:
