@@ -327,7 +327,7 @@ def test_the_current_arrest_precision_is_filled_from_the_latest_detention() -> N
             )
         services.person_verify(by=doc2, person=person)
         persons.append(person.pk)
-    _migrate([("cases", "0011_date_precision")])
+    _migrate([("cases", "0013_verifier_leaves_public_record")])
     _migrate(_head())
     assert [PublicRecord.objects.get(pk=pk).current_arrest_precision for pk in persons] == [
         "MONTH",

@@ -29,7 +29,7 @@ def backfill(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_date_precision"),
+        ("cases", "0013_verifier_leaves_public_record"),
     ]
 
     operations = [
