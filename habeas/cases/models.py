@@ -532,6 +532,13 @@ class PublicRecord(models.Model):
         # Rows written in bulk without it (the benchmark's seed) know nothing.
         db_default=Precision.UNKNOWN,
     )
+    # How much of the arrest date of the current detention (the latest, whose
+    # status is ``status``) is known: the statistics leave out of the daily
+    # count a person held now whose arrest is not known to the day, and the
+    # register lists exactly them (RegisterFilters.arrest).
+    current_arrest_precision = models.CharField(
+        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
     organisations = models.ManyToManyField(Organisation, related_name="+", blank=True)
     # PostgreSQL's full-text index (the column exists on SQLite too, unused:
     # SQLite searches its FTS5 table, which keeps its own copy of the words;
@@ -585,6 +592,13 @@ class PublicRecord(models.Model):
                 fields=["home_region", "name"], name="public_record_by_region", condition=PUBLIC
             ),
             models.Index(fields=["status"], name="public_record_by_status", condition=PUBLIC),
+            # The register's filter on how much of the current arrest is known,
+            # with or without "held now" (a set of statuses).
+            models.Index(
+                fields=["current_arrest_precision", "status"],
+                name="public_record_by_precision",
+                condition=PUBLIC,
+            ),
             models.Index(fields=["arrested_year"], name="public_record_by_year", condition=PUBLIC),
             models.Index(
                 fields=["import_run"],

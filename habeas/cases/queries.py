@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import OrderBy, RawSQL
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from habeas.cases import history, search
 from habeas.cases.models import (
@@ -35,6 +38,7 @@ from habeas.cases.models import (
     Facility,
     Person,
     PersonRestricted,
+    Precision,
     PublicRecord,
     PublicVersion,
     Status,
@@ -106,6 +110,22 @@ def persons_affiliated_with(organisation: Organisation, limit: int = CAP) -> Cap
     )
 
 
+# Statuses in which a person is held now (every status but those of NOT_HELD).
+HELD = tuple(s for s in Status.values if s not in NOT_HELD)
+
+# How much of the current detention's arrest date is known, as the register
+# filters on it: one precision, or NOT_DAY for any but the day (the persons
+# the daily statistics leave out).
+NOT_DAY = "NOT_DAY"
+ARREST_KNOWN = {
+    Precision.DAY.value: (Precision.DAY,),
+    Precision.MONTH.value: (Precision.MONTH,),
+    Precision.YEAR.value: (Precision.YEAR,),
+    Precision.UNKNOWN.value: (Precision.UNKNOWN,),
+    NOT_DAY: (Precision.MONTH, Precision.YEAR, Precision.UNKNOWN),
+}
+
+
 @dataclass(frozen=True)
 class RegisterFilters:
     q: str = ""
@@ -114,10 +134,25 @@ class RegisterFilters:
     organisation: str = ""
     campaign: str = ""
     year: int | None = None
+    # A key of ARREST_KNOWN: how much of the current arrest date is known.
+    arrest: str = ""
+    # Only persons held now (a status of HELD).
+    held: bool = False
     sort: str = "name"
 
     # Every query parameter the register reads (the page cache keeps no other).
-    PARAMS = ("q", "status", "region", "organisation", "campaign", "year", "sort", "page")
+    PARAMS = (
+        "q",
+        "status",
+        "region",
+        "organisation",
+        "campaign",
+        "year",
+        "arrest",
+        "held",
+        "sort",
+        "page",
+    )
 
     @classmethod
     def from_query(cls, params: Any) -> RegisterFilters:
@@ -125,6 +160,7 @@ class RegisterFilters:
         year_text = params.get("year", "")
         status = params.get("status", "")
         sort = params.get("sort", "name")
+        arrest = params.get("arrest", "")
         return cls(
             q=params.get("q", "")[:200],
             status=status if status in Status.values else "",
@@ -132,6 +168,8 @@ class RegisterFilters:
             organisation=params.get("organisation", "")[:80],
             campaign=params.get("campaign", "")[:80],
             year=int(year_text) if year_text.isdigit() and len(year_text) == 4 else None,
+            arrest=arrest if arrest in ARREST_KNOWN else "",
+            held=params.get("held", "") == "1",
             sort=sort if sort in SORTS else "name",
         )
 
@@ -163,6 +201,10 @@ def register_records(
         )
     if filters.year:
         found = found.filter(arrested_year=filters.year)
+    if filters.arrest:
+        found = found.filter(current_arrest_precision__in=ARREST_KNOWN[filters.arrest])
+    if filters.held:
+        found = found.filter(status__in=HELD)
     first, *rest = SORTS[filters.sort]
     return found.order_by(_order(first, unindexed=sort_matches), *map(_order, rest)).only(
         "pk",
@@ -455,66 +497,259 @@ def days_detained(record: PublicRecord, today: datetime.date | None = None) -> i
 
 
 @dataclass(frozen=True)
+class Counted:
+    """A count kept apart by certainty: records whose facts the team verified,
+    and records whose facts are only as a source reported them."""
+
+    verified: int = 0
+    reported: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.verified + self.reported
+
+    def __add__(self, other: Counted) -> Counted:
+        return Counted(self.verified + other.verified, self.reported + other.reported)
+
+    @classmethod
+    def of(cls, certainty: str, n: int) -> Counted:
+        return cls(n, 0) if certainty == "VERIFIED" else cls(0, n)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    status: str  # a Status value, or "" for records whose status is not known
+    label: str
+    counted: Counted
+    held: bool
+
+
+@dataclass(frozen=True)
 class Statistics:
-    daily: list[tuple[datetime.date, int]]
-    by_status: list[tuple[str, int]]
-    by_region: list[tuple[str, int]]
-    by_organisation: list[tuple[str, int]]
-    total: int
-    verified: int
-    reported: int
+    """The register's figures, made to agree with each other.
+
+    ``held`` is every record whose current status is one of HELD. ``left_out``
+    is those of them whose current detention's arrest is not known to the
+    day: the register lists exactly them with ``LEFT_OUT``. The last day of
+    ``daily`` is ``today``, and on it the daily count plus ``left_out``
+    equals ``held`` (see ``register_statistics``).
+    """
+
+    today: datetime.date
+    daily: list[tuple[datetime.date, Counted]]
+    total: Counted
+    held: Counted
+    left_out: Counted
+    # Detentions on no day of ``daily`` (the left-out current ones among them).
+    not_placed: int
+    by_status: list[StatusRow]
+    by_region: list[tuple[str, Counted]]
+    # Records with a region beyond the first REGIONS, and with none.
+    other_regions: Counted
+    no_region: Counted
+    by_organisation: list[tuple[str, Counted]]
+
+    @property
+    def held_today(self) -> Counted:
+        """The daily count on the last day (today): nobody when nothing is placed."""
+        return self.daily[-1][1] if self.daily else Counted()
+
+
+# The register's filter that lists the persons the daily count leaves out.
+LEFT_OUT = RegisterFilters(held=True, arrest=NOT_DAY)
+REGIONS = 20
+ORGANISATIONS = 20
+_DAY = datetime.timedelta(days=1)
 
 
 def register_statistics(today: datetime.date | None = None) -> Statistics:
-    """Detained on each day (from published detention spans), and breakdowns.
+    """The figures of the statistics page, from published records and their spans.
 
-    A span counts from its arrest to the day before release; a span without
-    an arrest date is left out of the daily series but counted in totals.
+    "Detained on each day" counts persons, once a day however many
+    detentions place them on it. A detention is placed on the days its
+    person was certainly held:
+
+    - from its arrest, only when the arrest is known to the day;
+    - while it is the record's current detention (its latest, whose status
+      is the record's) and that status is one of HELD: to today;
+    - otherwise to its release, not counting the day of release. A release
+      known only to the month or year ends it on the first day of that month
+      or year, so the days in which it may have fallen are not counted; a
+      detention with no known release date (and no status that says it
+      goes on) is placed on no day.
+
+    So today's count is exactly the held records whose current arrest is
+    known to the day (a past detention ends by today at the latest), and
+    ``held`` = today's count + ``left_out`` by construction, verified and
+    reported apart. An arrest after today is the one exception: it is placed
+    from that day on, not today.
     """
-    today = today or datetime.date.today()  # noqa: DTZ011
-    delta: Counter[datetime.date] = Counter()
-    first: datetime.date | None = None
-    for arrested, released in DetentionSpan.objects.exclude(arrested_on=None).values_list(
-        "arrested_on", "released_on"
+    today = today or timezone.localdate()
+    # Only spans arrested on a known day can be placed. A held record's
+    # current detention is one of them exactly when the record's current
+    # arrest is known to the day; it is then its latest (spans are written
+    # in the detentions' order, unknown arrests first).
+    spans: dict[int, list[_Span]] = {}
+    for span in (
+        DetentionSpan.objects.filter(
+            record__import_run=None, arrested_precision=Precision.DAY, arrested_on__isnull=False
+        )
+        .values_list(
+            "record_id",
+            "pk",
+            "arrested_on",
+            "released_on",
+            "released_precision",
+            "record__status",
+            "record__current_arrest_precision",
+            "record__certainty",
+        )
+        .order_by()
     ):
-        if arrested is None:
-            continue
-        delta[arrested] += 1
-        if released:
-            delta[released] -= 1
-        first = arrested if first is None or arrested < first else first
-    daily: list[tuple[datetime.date, int]] = []
+        spans.setdefault(span[0], []).append(span)
+    delta: dict[str, Counter[datetime.date]] = {"VERIFIED": Counter(), "REPORTED": Counter()}
+    placed_spans = 0
+    first: datetime.date | None = None
+    for its_spans in spans.values():
+        _record, _pk, _arrested, _released, _precision, status, current, sure = its_spans[0]
+        ongoing = (
+            max(its_spans, key=lambda span: (span[2], span[1]))
+            if status in HELD and current == Precision.DAY
+            else None
+        )
+        placed = [
+            days
+            for span in its_spans
+            if (days := _placed(span, ongoing=span is ongoing, today=today)) is not None
+        ]
+        placed_spans += len(placed)
+        for start, end in _merged(placed):
+            delta[sure][start] += 1
+            delta[sure][end] -= 1
+            first = start if first is None or start < first else first
+    daily: list[tuple[datetime.date, Counted]] = []
     if first is not None:
-        running, day = 0, first
+        verified = reported = 0
+        day = first
         while day <= today:
-            running += delta.get(day, 0)
-            daily.append((day, running))
-            day += datetime.timedelta(days=1)
-    status_labels = dict(Status.choices)
+            verified += delta["VERIFIED"].get(day, 0)
+            reported += delta["REPORTED"].get(day, 0)
+            daily.append((day, Counted(verified, reported)))
+            day += _DAY
+    by_status, total, held = _by_status()
+    regions, other_regions, no_region = _by_region()
     return Statistics(
+        today=today,
         daily=daily,
-        by_status=[
-            (str(status_labels.get(s, s)), n)
-            for s, n in PublicRecord.objects.exclude(status="")
-            .values_list("status")
-            .annotate(n=Count("pk"))
-            .order_by("-n")
-        ],
-        by_region=list(
-            PublicRecord.objects.exclude(home_region="")
-            .values_list("home_region")
-            .annotate(n=Count("pk"))
-            .order_by("-n")[:20]
+        total=total,
+        held=held,
+        left_out=_counted(
+            register_records(LEFT_OUT).order_by().values_list("certainty").annotate(n=Count("pk"))
         ),
-        by_organisation=[
-            (row["organisation__name"], row["n"])
-            for row in _verified_affiliations().order_by("-n", "organisation__name")[:20]
-        ],
-        total=PublicRecord.objects.count(),
-        # Counts keep what the team has checked apart from what is only reported.
-        verified=PublicRecord.objects.filter(certainty="VERIFIED").count(),
-        reported=PublicRecord.objects.filter(certainty="REPORTED").count(),
+        not_placed=DetentionSpan.objects.count() - placed_spans,
+        by_status=by_status,
+        by_region=regions,
+        other_regions=other_regions,
+        no_region=no_region,
+        by_organisation=_by_organisation(),
     )
+
+
+# A span as register_statistics reads it: record, pk, arrested_on (known to
+# the day, so never None), released_on, released_precision, and the record's status,
+# current arrest precision and certainty.
+_Span = tuple[int, int, datetime.date | None, datetime.date | None, str, str, str, str]
+
+
+def _placed(
+    span: _Span, *, ongoing: bool, today: datetime.date
+) -> tuple[datetime.date, datetime.date] | None:
+    """The days [first, end) a detention span is placed on, or None (see
+    ``register_statistics``); ``ongoing`` for the current detention of a
+    person held now."""
+    arrested, released, released_precision = span[2], span[3], span[4]
+    if arrested is None:  # never read (see register_statistics), but typed so
+        return None
+    if ongoing:
+        end = today + _DAY
+    elif released is not None and released_precision != Precision.UNKNOWN:
+        end = min(released, today)
+    else:
+        return None
+    return (arrested, end) if arrested < end else None
+
+
+def _merged(
+    days: list[tuple[datetime.date, datetime.date]],
+) -> list[tuple[datetime.date, datetime.date]]:
+    """Overlapping or touching stretches of days joined, so a person counts once a day."""
+    merged: list[tuple[datetime.date, datetime.date]] = []
+    for start, end in sorted(days):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _counted(rows: Iterable[tuple[str, int]]) -> Counted:
+    """(certainty, count) rows as one Counted."""
+    return sum((Counted.of(certainty, n) for certainty, n in rows), Counted())
+
+
+def _by_status() -> tuple[list[StatusRow], Counted, Counted]:
+    """Records by current status (a row for those with none), in all, and held now."""
+    counts: dict[str, Counted] = {}
+    for status, certainty, n in (
+        PublicRecord.objects.values_list("status", "certainty").annotate(n=Count("pk")).order_by()
+    ):
+        counts[status] = counts.get(status, Counted()) + Counted.of(certainty, n)
+    rows = [
+        StatusRow(status, str(label), counts[status], status in HELD)
+        for status, label in Status.choices
+        if status in counts
+    ]
+    if "" in counts:
+        rows.append(StatusRow("", str(_("status not known")), counts[""], held=False))
+    total = sum((row.counted for row in rows), Counted())
+    held = sum((row.counted for row in rows if row.held), Counted())
+    return rows, total, held
+
+
+def _by_region() -> tuple[list[tuple[str, Counted]], Counted, Counted]:
+    """The REGIONS regions with most records, the records of the others, and
+    the records with no region."""
+    counts: dict[str, Counted] = {}
+    for region, certainty, n in (
+        PublicRecord.objects.values_list("home_region", "certainty")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[region] = counts.get(region, Counted()) + Counted.of(certainty, n)
+    no_region = counts.pop("", Counted())
+    ranked = sorted(counts.items(), key=lambda item: (-item[1].total, item[0]))
+    others = sum((counted for _region, counted in ranked[REGIONS:]), Counted())
+    return ranked[:REGIONS], others, no_region
+
+
+def _by_organisation() -> list[tuple[str, Counted]]:
+    """The ORGANISATIONS organisations tied to most records, verified and reported apart."""
+    top = list(
+        _verified_affiliations()
+        .order_by("-n", "organisation__name")
+        .values_list("organisation__slug", "organisation__name")[:ORGANISATIONS]
+    )
+    counts: dict[str, Counted] = {slug: Counted() for slug, _name in top}
+    for slug, certainty, n in (
+        PublicRecord.organisations.through.objects.filter(
+            publicrecord__import_run=None, organisation__slug__in=list(counts)
+        )
+        .values_list("organisation__slug", "publicrecord__certainty")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[slug] = counts[slug] + Counted.of(certainty, n)
+    return [(name, counts[slug]) for slug, name in top]
 
 
 def _verified_affiliations() -> QuerySet[Any]:

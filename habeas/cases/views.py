@@ -33,7 +33,7 @@ from habeas.cases.forms import (
     ShareForm,
     StatusForm,
 )
-from habeas.cases.models import Status
+from habeas.cases.models import Precision, Status
 from habeas.cases.publication import PERSON_FIELDS
 from habeas.coalition.access import access_campaign
 from habeas.core.forms import add_errors
@@ -160,6 +160,13 @@ def register(request: HttpRequest) -> HttpResponse:
             "query_string": keep.urlencode(),
             "sorts": queries.SORTS,
             "statuses": Status.choices,
+            "arrest_known": [
+                (Precision.DAY, _("the day")),
+                (Precision.MONTH, _("the month only")),
+                (Precision.YEAR, _("the year only")),
+                (queries.NOT_DAY, _("the month or year only, or not known")),
+                (Precision.UNKNOWN, _("not known")),
+            ],
         },
     )
 
@@ -226,13 +233,30 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "cases/statistics.html",
         {
             "stats": stats,
-            "daily_chart": charts.line_chart(stats.daily, title=_("Detained on each day")),
-            "status_chart": charts.bar_chart(stats.by_status, title=_("By status")),
-            "region_chart": charts.bar_chart(stats.by_region, title=_("By region")),
+            "daily_chart": charts.line_chart(
+                [(day, n.verified, n.reported) for day, n in stats.daily],
+                title=_("Detained on each day"),
+            ),
+            "status_chart": charts.bar_chart(
+                [
+                    (row.label, row.counted.verified, row.counted.reported)
+                    for row in stats.by_status
+                ],
+                title=_("By status"),
+            ),
+            "region_chart": charts.bar_chart(
+                [(name, n.verified, n.reported) for name, n in stats.by_region],
+                title=_("By region"),
+            ),
             "organisation_chart": charts.bar_chart(
-                stats.by_organisation, title=_("By organisation")
+                [(name, n.verified, n.reported) for name, n in stats.by_organisation],
+                title=_("By organisation"),
             ),
             "daily_table": stats.daily[-60:],
+            "left_out_url": reverse("cases:register")
+            + "?"
+            + urlencode({"held": "1", "arrest": queries.LEFT_OUT.arrest}),
+            "held_statuses": [label for value, label in Status.choices if value in queries.HELD],
         },
     )
 

@@ -147,8 +147,10 @@ def _public_view() -> dict[str, Any]:
     return {
         "pages": register + searched + statistics + campaign + export_text + json_text,
         "export_lines": len(export_text.strip().splitlines()),
-        "total": stats.total,
-        "spans": sum(n for _day, n in stats.daily[-1:]),
+        "total": stats.total.total,
+        # Every public span is either counted today or on no day at all (the
+        # kept person's arrest is known only to the year).
+        "spans": stats.held_today.total + stats.not_placed,
         "by_organisation": stats.by_organisation,
         "facets": facets,
         "records": PublicRecord.objects.count(),

@@ -83,12 +83,15 @@ def _defend(campaign: Any, organisation: Any, source: Source, first: int, last: 
                 "name_ur",
                 "home_region",
                 "status",
+                "arrested_precision",
+                "released_precision",
+                "current_arrest_precision",
                 "version",
                 "certainty",
                 "verified_at",
             ],
             [
-                (k, slug, name, "", "", "", 1, Certainty.VERIFIED, at)
+                (k, slug, name, "", "", "", *["UNKNOWN"] * 3, 1, Certainty.VERIFIED, at)
                 for k, name, slug, at in zip(keys, names, slugs, when, strict=True)
             ],
         )

@@ -291,5 +291,51 @@ def test_the_notice_constraint_keeps_the_first_of_two_standing_notices() -> None
     assert (lifted.lifted_at, lifted.lifted_by_id) == (lifted.hidden_at, lifted.hidden_by_id)
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restored_at_head")
+def test_the_current_arrest_precision_is_filled_from_the_latest_detention() -> None:
+    """Cases 0012 gives every record the precision of its current detention's
+    arrest: the latest, not the first, and UNKNOWN for a record with none."""
+    import datetime
+
+    from habeas.cases import services
+    from habeas.cases.models import PublicRecord
+    from habeas.coalition.models import Role
+    from habeas.core.models import Source
+    from tests.factories import CampaignFactory, UserFactory, grant
+
+    campaign = CampaignFactory()
+    doc1, doc2 = UserFactory(), UserFactory()
+    grant(doc1, Role.DOCUMENTER, campaign=campaign)
+    grant(doc2, Role.DOCUMENTER, campaign=campaign)
+    source = Source.objects.create(title="Court record")
+    persons = []
+    for name, arrests in (
+        ("Twice", [(datetime.date(2020, 5, 4), "DAY"), (datetime.date(2024, 3, 1), "MONTH")]),
+        ("Once", [(datetime.date(2023, 1, 9), "DAY")]),
+        ("Never", []),
+    ):
+        person = services.person_save(by=doc1, source=source, campaign=campaign, name=name)
+        for on, precision in arrests:
+            services.detention_add(
+                by=doc1,
+                person=person,
+                source=source,
+                arrested_on=on,
+                arrested_precision=precision,
+                status="DETAINED",
+            )
+        services.person_verify(by=doc2, person=person)
+        persons.append(person.pk)
+    _migrate([("cases", "0013_verifier_leaves_public_record")])
+    _migrate(_head())
+    assert [PublicRecord.objects.get(pk=pk).current_arrest_precision for pk in persons] == [
+        "MONTH",
+        "DAY",
+        "UNKNOWN",
+    ]
+    assert PublicRecord.objects.get(pk=persons[0]).arrested_precision == "DAY"
+
+
 def _apps_at(executor: MigrationExecutor, node: tuple[str, str]) -> Apps:
     return executor.loader.project_state(node).apps

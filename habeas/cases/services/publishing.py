@@ -105,6 +105,7 @@ RECORD_COLUMNS = [
     "arrested_year",
     "released_on",
     "released_precision",
+    "current_arrest_precision",
     "version",
     "certainty",
     "verified_at",
@@ -195,6 +196,7 @@ def _write(
                 first.year if first else None,
                 day(latest["released_on"]) if latest else None,
                 _released_precision(latest),
+                _arrested_precision(latest),
                 number,
                 data["certainty"],
                 now,
@@ -207,7 +209,7 @@ def _write(
             (
                 pk,
                 day(d["arrested"]["date"]),
-                d["arrested"]["precision"] if d["arrested"]["date"] else Precision.UNKNOWN,
+                _arrested_precision(d),
                 day(d["released_on"]),
                 _released_precision(d),
                 d["status"],
@@ -248,6 +250,13 @@ def _write(
     )
     search.index(words)
     return [row[0] for row in records]
+
+
+def _arrested_precision(detention: dict[str, Any] | None) -> str:
+    """How much of a detention's arrest date is known (UNKNOWN if none is)."""
+    if detention is None or not detention["arrested"]["date"]:
+        return Precision.UNKNOWN
+    return str(detention["arrested"]["precision"])
 
 
 def _released_precision(detention: dict[str, Any] | None) -> str:
