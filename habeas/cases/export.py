@@ -2,7 +2,16 @@
 
 Only PublicRecord rows and their latest PublicVersion are read, so
 unverified changes and restricted facts can never appear. JSON follows the
-Popolo shapes for persons, organizations and memberships.
+Popolo shapes for persons, organizations and memberships (and validates
+against Popolo's JSON schemas: a field with nothing known is left out,
+never an empty string).
+
+Dates go out as far as they are known, in partial ISO 8601: ``2025``,
+``2025-06`` or ``2025-06-05`` (as Popolo writes dates, and as the import
+reads them), never the first day an imprecise date is stored as. The CSV
+has a precision column beside each date (DAY, MONTH, YEAR or UNKNOWN, for
+spreadsheets that read ``2025-06`` as 1 June); the JSON's detentions keep
+``precision`` beside each date.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from habeas.cases.dates import partial_iso
 from habeas.cases.models import PublicRecord
 from habeas.cases.queries import latest_data
 from habeas.coalition.models import Organisation
@@ -29,7 +39,9 @@ CSV_COLUMNS = [
     "home_region",
     "status",
     "arrested_on",
+    "arrested_precision",
     "released_on",
+    "released_precision",
     "organisations",
     "sources",
     "verified_at",
@@ -47,7 +59,9 @@ def _records() -> Iterator[tuple[Any, ...]]:
             "home_region",
             "status",
             "arrested_on",
+            "arrested_precision",
             "released_on",
+            "released_precision",
             "data",
             "verified_at",
         )
@@ -71,9 +85,9 @@ def csv_rows() -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for n, (slug, name, name_ur, region, status, arrested, released, data, verified) in enumerate(
-        _records(), 1
-    ):
+    for n, record in enumerate(_records(), 1):
+        slug, name, name_ur, region, status, arrested, arrested_precision = record[:7]
+        released, released_precision, data, verified = record[7:]
         row = [
             slug,
             name,
@@ -83,8 +97,10 @@ def csv_rows() -> Iterator[str]:
             data.get("birth_year") or "",
             region,
             status,
-            arrested.isoformat() if arrested else "",
-            released.isoformat() if released else "",
+            partial_iso(arrested, arrested_precision) or "",
+            arrested_precision,
+            partial_iso(released, released_precision) or "",
+            released_precision,
             "; ".join(a["organisation"] for a in data.get("affiliations", [])),
             "; ".join(s["title"] for s in _sources(data)),
             verified.isoformat(),
@@ -97,25 +113,47 @@ def csv_rows() -> Iterator[str]:
     yield buffer.getvalue()
 
 
+def _dated(fact: dict[str, Any]) -> dict[str, Any]:
+    """A fact of the data with its ``date`` as far as its ``precision`` knows it."""
+    return {**fact, "date": partial_iso(fact.get("date"), fact.get("precision", ""))}
+
+
+def _detention(d: dict[str, Any]) -> dict[str, Any]:
+    """A detention of the data, each date as far as it is known."""
+    return {
+        **d,
+        "arrested": _dated(d["arrested"]),
+        # Data published before the release's precision was kept: a day.
+        "released_on": partial_iso(d.get("released_on"), d.get("released_precision", "DAY")),
+        "statuses": [_dated(s) for s in d.get("statuses", [])],
+        "events": [_dated(e) for e in d.get("events", [])],
+    }
+
+
 def _person(slug: str, name: str, name_ur: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A Popolo person; what is not known is left out (the schema has no empty dates)."""
     other = [{"name": name_ur, "note": "Urdu script"}] if name_ur else []
     other += [{"name": alias} for alias in data.get("aliases", [])]
-    return {
+    gender = data.get("gender", "")
+    person: dict[str, Any] = {
         "id": slug,
         "name": name,
         "other_names": other,
-        "gender": data.get("gender", "").lower(),
-        "birth_date": str(data["birth_year"]) if data.get("birth_year") else "",
-        "summary": data.get("summary", ""),
-        "sources": [{"url": s["url"], "note": s["title"]} for s in _sources(data)],
-        "detentions": data.get("detentions", []),
+        "gender": gender.lower() if gender and gender != "UNKNOWN" else None,
+        "birth_date": f"{data['birth_year']:04d}" if data.get("birth_year") else None,
+        "summary": data.get("summary") or None,
+        # A Popolo link needs an address: a source without one is cited in
+        # its detention's facts alone.
+        "sources": [{"url": s["url"], "note": s["title"]} for s in _sources(data) if s["url"]],
+        "detentions": [_detention(d) for d in data.get("detentions", [])],
     }
+    return {key: value for key, value in person.items() if value is not None}
 
 
 def json_chunks() -> Iterator[str]:
     """The register as one Popolo-shaped JSON document, streamed."""
     yield '{"persons": ['
-    for n, (slug, name, name_ur, _r, _s, _a, _d, data, _v) in enumerate(_records()):
+    for n, (slug, name, name_ur, *_columns, data, _v) in enumerate(_records()):
         yield ("," if n else "") + json.dumps(
             _person(slug, name, name_ur, data), ensure_ascii=False
         )
@@ -132,11 +170,9 @@ def json_chunks() -> Iterator[str]:
     first = True
     for slug, *_rest, data, _v in _records():
         for affiliation in data.get("affiliations", []):
-            membership = {
-                "person_id": slug,
-                "organization_id": affiliation["slug"],
-                "role": affiliation["role"],
-            }
+            membership = {"person_id": slug, "organization_id": affiliation["slug"]}
+            if affiliation["role"]:
+                membership["role"] = affiliation["role"]
             yield ("" if first else ",") + json.dumps(membership, ensure_ascii=False)
             first = False
     yield "]}"

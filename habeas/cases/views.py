@@ -410,15 +410,19 @@ def status_new(request: AuthedRequest, pk: int, detention_id: int) -> HttpRespon
     form = StatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         on, precision = form.cleaned_data["on"]
-        services.status_add(
-            by=request.user,
-            detention=detention,
-            status=form.cleaned_data["status"],
-            on=on,
-            precision=precision,
-            source=form.source(),
-        )
-        return redirect("cases:working_record", pk=pk)
+        try:
+            services.status_add(
+                by=request.user,
+                detention=detention,
+                status=form.cleaned_data["status"],
+                on=on,
+                precision=precision,
+                source=form.source(),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect("cases:working_record", pk=pk)
     return _page(request, form, _("Change of status"))
 
 

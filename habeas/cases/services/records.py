@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from habeas.cases.dates import date_problems
 from habeas.cases.models import (
     CaseEvent,
     Detention,
@@ -227,6 +228,31 @@ def _delete_after_commit(storage: Storage, names: set[str]) -> None:
         transaction.on_commit(delete)
 
 
+def _check_dates(
+    *,
+    arrested: datetime.date | None,
+    arrested_precision: str,
+    status: str,
+    status_on: datetime.date | None,
+    status_precision: str,
+    fields: dict[str, str] | None = None,
+) -> None:
+    """Raise ValidationError, by field (renamed by ``fields``), for dates that cannot be true."""
+    problems = date_problems(
+        arrested=arrested,
+        arrested_precision=arrested_precision,
+        status=status,
+        status_on=status_on,
+        status_precision=status_precision,
+        today=timezone.localdate(),
+    )
+    if problems:
+        names = fields or {}
+        raise ValidationError(
+            {names.get(field, field): problem.message() for field, problem in problems.items()}
+        )
+
+
 @transaction.atomic
 def detention_add(
     *,
@@ -242,11 +268,22 @@ def detention_add(
 ) -> Detention:
     """Record an arrest with its first status; not public until verified.
 
+    The first status is dated by the arrest unless ``status_on`` is given.
     Raises PermissionDenied unless ``by`` documents for the person,
-    ValidationError for facts the models refuse.
+    ValidationError for facts the models refuse and for dates that cannot
+    be true (an arrest or status in the future, a release before the arrest).
     """
     if not by.has_perm("cases.document", person):
         raise PermissionDenied
+    _check_dates(
+        arrested=arrested_on,
+        arrested_precision=arrested_precision,
+        status=status,
+        status_on=status_on,
+        status_precision=status_precision,
+    )
+    if status_on is None:
+        status_on, status_precision = arrested_on, arrested_precision
     source = _source(source)
     detention = Detention(
         person=person,
@@ -260,7 +297,7 @@ def detention_add(
     StatusChange.objects.create(
         detention=detention,
         status=status,
-        on=status_on or arrested_on,
+        on=status_on,
         precision=status_precision,
         source=source,
     )
@@ -281,10 +318,19 @@ def status_add(
     """Record a change of a detention's status; not public until verified.
 
     Raises PermissionDenied unless ``by`` documents for the detained person,
-    ValidationError for facts the models refuse.
+    ValidationError for facts the models refuse and for dates that cannot
+    be true (a change in the future, a release before the arrest).
     """
     if not by.has_perm("cases.document", detention.person):
         raise PermissionDenied
+    _check_dates(
+        arrested=detention.arrested_on,
+        arrested_precision=detention.arrested_precision,
+        status=status,
+        status_on=on,
+        status_precision=precision,
+        fields={"status_on": "on"},
+    )
     source = _source(source)
     change = StatusChange(
         detention=detention, status=status, on=on, precision=precision, source=source
