@@ -83,13 +83,15 @@ def _defend(campaign: Any, organisation: Any, source: Source, first: int, last: 
                 "name_ur",
                 "home_region",
                 "status",
+                "arrested_precision",
+                "released_precision",
                 "version",
                 "certainty",
                 "verified_at",
                 "verified_by_name",
             ],
             [
-                (k, slug, name, "", "", "", 1, Certainty.VERIFIED, at, "doc")
+                (k, slug, name, "", "", "", "UNKNOWN", "UNKNOWN", 1, Certainty.VERIFIED, at, "doc")
                 for k, name, slug, at in zip(keys, names, slugs, when, strict=True)
             ],
         )
