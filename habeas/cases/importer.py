@@ -362,13 +362,13 @@ def _check_row(
     status = clean.get("status", "").upper()
     if "arrested_on" in dates and "status_on" in dates:
         # The row's status is dated by its arrest when it has no date of its own.
-        status_on = dates["status_on"] if dates["status_on"][0] else (None, Precision.UNKNOWN)
+        changed_on, changed_precision = dates["status_on"]
         for column, problem in date_problems(
             arrested=dates["arrested_on"][0],
             arrested_precision=dates["arrested_on"][1],
             status=status or Status.DETAINED,
-            status_on=status_on[0],
-            status_precision=status_on[1],
+            status_on=changed_on,
+            status_precision=changed_precision,
             today=timezone.localdate(),
         ).items():
             err(column, f"{clean.get(column)!r} cannot be: {problem.value}")

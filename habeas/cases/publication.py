@@ -52,7 +52,7 @@ def current_status(changes: list[dict[str, Any]]) -> str:
 def released_on(changes: list[dict[str, Any]]) -> datetime.date | None:
     """The first date on which the person was no longer held, if any."""
     release = _release(changes)
-    return release["on"] if release else None  # type: ignore[no-any-return]
+    return release["on"] if release else None
 
 
 def _release(changes: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -220,7 +220,7 @@ def _detention_data(d: dict[str, Any]) -> dict[str, Any]:
         "released_on": released.isoformat() if released else None,
         # How much of the release date is known (UNKNOWN when not released
         # or when the release is undated).
-        "released_precision": release["precision"] if released else "UNKNOWN",
+        "released_precision": release["precision"] if release and released else "UNKNOWN",
         "charges": [
             {"law": c["law"], "section": c["section"], "description": c["description"]}
             for c in d["charges"]
