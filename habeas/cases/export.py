@@ -4,7 +4,16 @@ Only PublicRecord rows, their latest PublicVersion and the title of the
 campaign that documents each are read, so unverified changes and
 restricted facts can never appear. Who verified a record is said as the
 public pages say it, "the documenters of" its campaign: never a name.
-JSON follows the Popolo shapes for persons, organizations and memberships.
+JSON follows the Popolo shapes for persons, organizations and memberships
+(and validates against Popolo's JSON schemas: a field with nothing known is
+left out, never an empty string).
+
+Dates go out as far as they are known, in partial ISO 8601: ``2025``,
+``2025-06`` or ``2025-06-05`` (as Popolo writes dates, and as the import
+reads them), never the first day an imprecise date is stored as. The CSV
+has a precision column beside each date (DAY, MONTH, YEAR or UNKNOWN, for
+spreadsheets that read ``2025-06`` as 1 June); the JSON's detentions keep
+``precision`` beside each date.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from habeas.cases.dates import partial_iso
 from habeas.cases.models import PublicRecord, PublicVersion
 from habeas.cases.queries import latest_data
 from habeas.coalition.models import Campaign, Organisation
@@ -33,7 +43,9 @@ CSV_COLUMNS = [
     "home_region",
     "status",
     "arrested_on",
+    "arrested_precision",
     "released_on",
+    "released_precision",
     "organisations",
     "sources",
     "verified_at",
@@ -57,7 +69,9 @@ def _records() -> Iterator[tuple[Any, ...]]:
             "home_region",
             "status",
             "arrested_on",
+            "arrested_precision",
             "released_on",
+            "released_precision",
             "data",
             "verified_at",
             "person__campaign__title",
@@ -97,7 +111,8 @@ def csv_rows() -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for n, record in enumerate(_records(), 1):
-        slug, name, name_ur, region, status, arrested, released, data, verified, by = record
+        slug, name, name_ur, region, status, arrested, arrested_precision = record[:7]
+        released, released_precision, data, verified, by = record[7:]
         row = [
             slug,
             name,
@@ -107,8 +122,10 @@ def csv_rows() -> Iterator[str]:
             data.get("birth_year") or "",
             region,
             status,
-            arrested.isoformat() if arrested else "",
-            released.isoformat() if released else "",
+            partial_iso(arrested, arrested_precision) or "",
+            arrested_precision,
+            partial_iso(released, released_precision) or "",
+            released_precision,
             "; ".join(a["organisation"] for a in data.get("affiliations", [])),
             "; ".join(s["title"] for s in _sources(data)),
             verified.isoformat(),
@@ -122,29 +139,51 @@ def csv_rows() -> Iterator[str]:
     yield buffer.getvalue()
 
 
+def _dated(fact: dict[str, Any]) -> dict[str, Any]:
+    """A fact of the data with its ``date`` as far as its ``precision`` knows it."""
+    return {**fact, "date": partial_iso(fact.get("date"), fact.get("precision", ""))}
+
+
+def _detention(d: dict[str, Any]) -> dict[str, Any]:
+    """A detention of the data, each date as far as it is known."""
+    return {
+        **d,
+        "arrested": _dated(d["arrested"]),
+        # Data published before the release's precision was kept: a day.
+        "released_on": partial_iso(d.get("released_on"), d.get("released_precision", "DAY")),
+        "statuses": [_dated(s) for s in d.get("statuses", [])],
+        "events": [_dated(e) for e in d.get("events", [])],
+    }
+
+
 def _person(
     slug: str, name: str, name_ur: str, data: dict[str, Any], verified: Any, by: str
 ) -> dict[str, Any]:
+    """A Popolo person; what is not known is left out (the schema has no empty dates)."""
     other = [{"name": name_ur, "note": "Urdu script"}] if name_ur else []
     other += [{"name": alias} for alias in data.get("aliases", [])]
-    return {
+    gender = data.get("gender", "")
+    person: dict[str, Any] = {
         "id": slug,
         "name": name,
         "other_names": other,
-        "gender": data.get("gender", "").lower(),
-        "birth_date": str(data["birth_year"]) if data.get("birth_year") else "",
-        "summary": data.get("summary", ""),
-        "sources": [{"url": s["url"], "note": s["title"]} for s in _sources(data)],
-        "detentions": data.get("detentions", []),
+        "gender": gender.lower() if gender and gender != "UNKNOWN" else None,
+        "birth_date": f"{data['birth_year']:04d}" if data.get("birth_year") else None,
+        "summary": data.get("summary") or None,
+        # A Popolo link needs an address: a source without one is cited in
+        # its detention's facts alone.
+        "sources": [{"url": s["url"], "note": s["title"]} for s in _sources(data) if s["url"]],
+        "detentions": [_detention(d) for d in data.get("detentions", [])],
         "verified_at": verified.isoformat(),
         "verified_by": by,
     }
+    return {key: value for key, value in person.items() if value is not None}
 
 
 def json_chunks() -> Iterator[str]:
     """The register as one Popolo-shaped JSON document, streamed."""
     yield '{"persons": ['
-    for n, (slug, name, name_ur, _r, _s, _a, _d, data, verified, by) in enumerate(_records()):
+    for n, (slug, name, name_ur, *_columns, data, verified, by) in enumerate(_records()):
         yield ("," if n else "") + json.dumps(
             _person(slug, name, name_ur, data, verified, by), ensure_ascii=False
         )
@@ -161,11 +200,9 @@ def json_chunks() -> Iterator[str]:
     first = True
     for slug, *_rest, data, _v, _by in _records():
         for affiliation in data.get("affiliations", []):
-            membership = {
-                "person_id": slug,
-                "organization_id": affiliation["slug"],
-                "role": affiliation["role"],
-            }
+            membership = {"person_id": slug, "organization_id": affiliation["slug"]}
+            if affiliation["role"]:
+                membership["role"] = affiliation["role"]
             yield ("" if first else ",") + json.dumps(membership, ensure_ascii=False)
             first = False
     yield "]}"

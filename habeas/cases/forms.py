@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from habeas.cases.citations import CITED_CHOICES
-from habeas.cases.importer import parse_date
+from habeas.cases.importer import NoSuchDateError, parse_date
 from habeas.cases.models import CaseEvent, Certainty, Facility, Person, Status
 from habeas.cases.queries import confirmed_facilities
 from habeas.cases.services.facilities import FacilityFacts
@@ -34,6 +34,11 @@ class DateWithPrecision(forms.CharField):
         text = super().clean(value)
         try:
             return parse_date(text or "")
+        except NoSuchDateError as error:
+            raise forms.ValidationError(
+                _("%(date)s is no date: a month runs from 01 to 12, a day to the month's end."),
+                params={"date": text},
+            ) from error
         except ValueError as error:
             raise forms.ValidationError(
                 _("Write the date as YYYY, YYYY-MM or YYYY-MM-DD.")

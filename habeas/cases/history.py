@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from habeas.cases.dates import shown
 from habeas.cases.models import Certainty, Person, PublicVersion, Status
 
 
@@ -41,15 +42,7 @@ class VersionChanges:
 
 # The one place a public date becomes text, for the history and the review.
 def _date(d: dict[str, Any]) -> str:
-    value = d.get("date")
-    precision = d.get("precision")
-    if not value or precision == "UNKNOWN":
-        return _("date not known")
-    if precision == "MONTH":
-        return str(value)[:7]
-    if precision == "YEAR":
-        return str(value)[:4]
-    return str(value)
+    return shown(d.get("date"), d.get("precision") or "UNKNOWN")
 
 
 def _cited(text: str, fact: dict[str, Any]) -> str:
@@ -97,7 +90,7 @@ def lines(data: dict[str, Any]) -> list[Line]:
     for r in data.get("recognitions", []):
         text = r["organisation"]
         if r.get("since"):
-            text += ", " + _("since %(date)s") % {"date": r["since"]}
+            text += ", " + _("since %(date)s") % {"date": shown(r["since"], "DAY")}
         if r.get("criterion"):
             text += f": {r['criterion']}"
         add(_("Recognised by"), _cited(text, r))
@@ -122,7 +115,11 @@ def lines(data: dict[str, Any]) -> list[Line]:
         for e in d.get("events", []):
             text = f"{_date(e)} — {e['description']}"
             if e.get("next_hearing_on"):
-                text += " (" + _("next hearing %(date)s") % {"date": e["next_hearing_on"]} + ")"
+                text += (
+                    " ("
+                    + _("next hearing %(date)s") % {"date": shown(e["next_hearing_on"], "DAY")}
+                    + ")"
+                )
             add(f"{prefix}: {_('event')}", _cited(text, e))
     return out
 

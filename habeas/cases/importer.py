@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from habeas.cases import search
+from habeas.cases.dates import date_problems
 from habeas.cases.models import (
     Affiliation,
     Charge,
@@ -214,10 +215,15 @@ class Checked:
     errors: list[ImportError_] = field(default_factory=list)
 
 
+class NoSuchDateError(ValueError):
+    """A date in the right form that no calendar has: month 00, 30 February."""
+
+
 def parse_date(text: str) -> tuple[datetime.date | None, str]:
     """'2025', '2025-05', '2025-05-30' or '' / 'unknown' -> (date, precision).
 
-    Raises ValueError for anything else, or an impossible date.
+    Raises ValueError for anything else, and NoSuchDateError (a ValueError) for
+    a date written right that does not exist: '2025-00', '2025-02-30'.
     """
     text = text.strip()
     if text.lower() in {"", "unknown"}:
@@ -226,7 +232,10 @@ def parse_date(text: str) -> tuple[datetime.date | None, str]:
     if not match:
         raise ValueError(text)
     year, month, day = match.groups()
-    value = datetime.date(int(year), int(month or 1), int(day or 1))
+    try:
+        value = datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as error:
+        raise NoSuchDateError(text) from error
     precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
     return value, precision
 
@@ -346,9 +355,23 @@ def _check_row(
     for column in ("arrested_on", "status_on", "source_published_on"):
         try:
             dates[column] = parse_date(clean.get(column, ""))
+        except NoSuchDateError:
+            err(column, f"{clean.get(column)!r} is not a date: no such month or day")
         except ValueError:
             err(column, f"{clean.get(column)!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
     status = clean.get("status", "").upper()
+    if "arrested_on" in dates and "status_on" in dates:
+        # The row's status is dated by its arrest when it has no date of its own.
+        changed_on, changed_precision = dates["status_on"]
+        for column, problem in date_problems(
+            arrested=dates["arrested_on"][0],
+            arrested_precision=dates["arrested_on"][1],
+            status=status or Status.DETAINED,
+            status_on=changed_on,
+            status_precision=changed_precision,
+            today=timezone.localdate(),
+        ).items():
+            err(column, f"{clean.get(column)!r} cannot be: {problem.value}")
     if status and status not in STATUSES:
         err("status", f"{clean['status']!r} is not one of {', '.join(Status.values)}")
     gender = clean.get("gender", "").upper()

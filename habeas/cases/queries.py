@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from habeas.cases import history, search
+from habeas.cases import dates, history, search
 from habeas.cases.models import (
     NOT_HELD,
     CaseShare,
@@ -214,6 +214,7 @@ def register_records(
         "home_region",
         "status",
         "arrested_on",
+        "arrested_precision",
     )  # what a row of the list shows: not the search vector
 
 
@@ -488,12 +489,25 @@ def documenting_campaign(record: PublicRecord) -> Campaign | None:
     )
 
 
-def days_detained(record: PublicRecord, today: datetime.date | None = None) -> int | None:
-    """Days from the first known arrest to release (or today); None when not known."""
-    if record.arrested_on is None:
+def days_detained(
+    record: RecordWithData, today: datetime.date | None = None
+) -> dates.DaysDetained | None:
+    """How long the person has been held in their latest detention, never more than
+    its dates say (see ``dates.detained_for``); None when that is not known."""
+    detentions = record.data.get("detentions") or []
+    if not detentions:
         return None
-    end = record.released_on or (today or datetime.date.today())  # noqa: DTZ011
-    return max((end - record.arrested_on).days, 0)
+    latest = detentions[-1]  # the latest known arrest (Detention's ordering)
+    arrested = latest.get("arrested") or {}
+    return dates.detained_for(
+        arrested=arrested.get("date"),
+        arrested_precision=arrested.get("precision", ""),
+        released=latest.get("released_on"),
+        # Data published before the release's precision was kept: a day.
+        released_precision=latest.get("released_precision", "DAY"),
+        held=latest.get("status") not in NOT_HELD,
+        today=today or datetime.date.today(),  # noqa: DTZ011
+    )
 
 
 @dataclass(frozen=True)

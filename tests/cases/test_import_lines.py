@@ -23,6 +23,7 @@ def _errors(body: bytes) -> list[ImportError_]:
 
 
 NOT_A_DATE = "is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
+NO_SUCH_DATE = "is not a date: no such month or day"
 
 
 @pytest.mark.parametrize(
@@ -30,8 +31,13 @@ NOT_A_DATE = "is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
     [
         pytest.param(
             HEADER + GOOD + "p1,Ali,free-them,2025-13-40,DETAINED,,Src\n",
-            [ImportError_(3, "arrested_on", f"'2025-13-40' {NOT_A_DATE}")],
+            [ImportError_(3, "arrested_on", f"'2025-13-40' {NO_SUCH_DATE}")],
             id="a bad date",
+        ),
+        pytest.param(
+            HEADER + GOOD + "p1,Ali,free-them,25-05-2025,DETAINED,,Src\n",
+            [ImportError_(3, "arrested_on", f"'25-05-2025' {NOT_A_DATE}")],
+            id="a date in another form",
         ),
         pytest.param(
             HEADER + GOOD + 'p1,Ali,free-them,2025,DETAINED,"one\ntwo\nthree",Src\n'
@@ -121,7 +127,7 @@ def test_the_command_prints_each_error_with_its_line_and_column(tmp_path: Path) 
     with pytest.raises(CommandError, match=r"^2 errors in .*; nothing was imported\.$"):
         call_command("import-cases", str(path), "--as", "doc1", "--no-progress", stderr=errors)
     assert errors.getvalue().splitlines() == [
-        f"line 3, column arrested_on: '2025-13' {NOT_A_DATE}",
+        f"line 3, column arrested_on: '2025-13' {NO_SUCH_DATE}",
         "line 5, column source_title: required: every fact needs a source",
     ]
     assert Person.objects.count() == 0

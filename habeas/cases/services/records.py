@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habeas.cases.citations import cited_sources
+from habeas.cases.dates import date_problems
 from habeas.cases.models import (
     CaseEvent,
     Detention,
@@ -253,6 +254,31 @@ def _delete_after_commit(storage: Storage, names: set[str]) -> None:
         transaction.on_commit(delete)
 
 
+def _check_dates(
+    *,
+    arrested: datetime.date | None,
+    arrested_precision: str,
+    status: str,
+    status_on: datetime.date | None,
+    status_precision: str,
+    fields: dict[str, str] | None = None,
+) -> None:
+    """Raise ValidationError, by field (renamed by ``fields``), for dates that cannot be true."""
+    problems = date_problems(
+        arrested=arrested,
+        arrested_precision=arrested_precision,
+        status=status,
+        status_on=status_on,
+        status_precision=status_precision,
+        today=timezone.localdate(),
+    )
+    if problems:
+        names = fields or {}
+        raise ValidationError(
+            {names.get(field, field): problem.message() for field, problem in problems.items()}
+        )
+
+
 @transaction.atomic
 def detention_add(
     *,
@@ -271,12 +297,23 @@ def detention_add(
     not public until verified.
 
     ``facility`` is a confirmed facility or a new proposal (``facility_choose``).
+    The first status is dated by the arrest unless ``status_on`` is given.
     Raises PermissionDenied unless ``by`` documents for the person,
     ValidationError for facts the models refuse, an unconfirmed or repeated
-    facility, or a picked source the record does not cite.
+    facility, a picked source the record does not cite, and dates that cannot
+    be true (an arrest or status in the future, a release before the arrest).
     """
     if not by.has_perm("cases.document", person):
         raise PermissionDenied
+    _check_dates(
+        arrested=arrested_on,
+        arrested_precision=arrested_precision,
+        status=status,
+        status_on=status_on,
+        status_precision=status_precision,
+    )
+    if status_on is None:
+        status_on, status_precision = arrested_on, arrested_precision
     source = _source(source, person)
     detention = Detention(
         person=person,
@@ -291,7 +328,7 @@ def detention_add(
     StatusChange.objects.create(
         detention=detention,
         status=status,
-        on=status_on or arrested_on,
+        on=status_on,
         precision=status_precision,
         source=source,
     )
@@ -317,11 +354,20 @@ def status_add(
     its history; the latest change that names one is where the person is
     held now (``publication.current_facility``). Raises PermissionDenied
     unless ``by`` documents for the detained person, ValidationError as
-    ``detention_add`` does.
+    ``detention_add`` does (a change in the future, a release before the
+    arrest among them).
     """
     person = detention.person
     if not by.has_perm("cases.document", person):
         raise PermissionDenied
+    _check_dates(
+        arrested=detention.arrested_on,
+        arrested_precision=detention.arrested_precision,
+        status=status,
+        status_on=on,
+        status_precision=precision,
+        fields={"status_on": "on"},
+    )
     source = _source(source, person)
     change = StatusChange(
         detention=detention,
