@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from django.test import Client
 from django.utils import timezone
+from freezegun import freeze_time
 
 from habeas.cases import charts, queries, services
 from habeas.cases.models import Affiliation, Detention, Person, PublicRecord, Status
@@ -140,11 +141,14 @@ def _build(w: World) -> dict[str, Person]:
     w.status(d, Status.RELEASED, w.ago(140), "DAY")
     d = w.detention(p["overlap"], w.ago(150), "DAY")
     w.status(d, Status.ACQUITTED, w.ago(130), "DAY")
-    # Released on a day still to come (as a court's order may say): not held now,
-    # so not counted today either.
+    # Released on a day still to come: not held now, so not counted today
+    # either. The services refuse a change dated after their today, so it
+    # is written as on a server whose day is already tomorrow (a clock or
+    # time zone ahead of the one the statistics are read in).
     p["released_later"] = w.person("Released Tomorrow")
     d = w.detention(p["released_later"], w.ago(15), "DAY")
-    w.status(d, Status.RELEASED, w.ago(-1), "DAY")
+    with freeze_time(w.ago(-1)):
+        w.status(d, Status.RELEASED, w.ago(-1), "DAY")
     # No status at all.
     p["blank"] = w.person("No Status")
     w.detention(p["blank"], w.ago(70), "DAY", status="")
