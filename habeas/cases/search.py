@@ -374,7 +374,7 @@ def rebuild(record_model: Any, version_model: Any, *, with_keys: bool = True) ->
         latest = {(row[0], row[4]) for row in batch}
         data = {
             person_id: value
-            for person_id, number, value in version_model.objects.filter(
+            for person_id, number, value in version_model._base_manager.filter(
                 person_id__in=[row[0] for row in batch],
                 number__in={row[4] for row in batch},
             ).values_list("person_id", "number", "data")

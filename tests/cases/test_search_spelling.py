@@ -161,6 +161,9 @@ def test_exact_matches_are_listed_before_other_spellings_in_every_sort(
         assert listed[0] == "Muhammed Zaman", sort
         assert sorted(listed[1:]) == ["Mohammad Ali", "Muhammad Ali"], sort
     assert _listed("Muhammed")[1:] == ["Mohammad Ali", "Muhammad Ali"]
+    found = queries.register_page(queries.RegisterFilters(q="Muhammed"), "1")
+    assert found.paginator.count == 3
+    assert [r.name for r in found] == ["Muhammed Zaman", "Mohammad Ali", "Muhammad Ali"]
     # Both words as typed come first; one of them typed otherwise, after.
     assert _listed("mohammad ali") == ["Mohammad Ali", "Muhammad Ali"]
     assert _listed("zaman") == ["Muhammed Zaman", "Sultan Zaman"]
@@ -195,12 +198,35 @@ def test_a_page_of_exact_matches_and_other_spellings_is_the_same_whichever_way_i
     assert "Page 1 of 2" in page
 
 
+def test_pages_of_two_parts_are_the_slices_of_one_list() -> None:
+    """register_page's reading of two counted parts, pinned to the plain concatenation."""
+    for sizes in ((0, 7), (7, 0), (3, 4), (5, 5), (1, 9)):
+        parts = [list(range(sizes[0])), list(range(100, 100 + sizes[1]))]
+        whole = parts[0] + parts[1]
+        joined = queries._Parts([(part, len(part)) for part in parts])  # type: ignore[misc]
+        assert len(joined) == len(whole)
+        for start in range(len(whole) + 2):
+            for stop in range(start, len(whole) + 3):
+                assert joined[start:stop] == whole[start:stop], (sizes, start, stop)
+
+
 def test_an_alias_is_found_as_typed_and_in_other_spellings(people: dict[str, Any]) -> None:
     _publish(people, "Ali Baloch", aliases="Comrade Salaar")
     _publish(people, "Tariq Mengal", aliases="Comrade Sultan")
     assert _listed("salar") == ["Ali Baloch"]
     assert _listed("comrade salaar") == ["Ali Baloch"]
     assert _listed("comrade") == ["Ali Baloch", "Tariq Mengal"]
+
+
+def test_a_key_typed_as_a_word_finds_nothing(people: dict[str, Any]) -> None:
+    """Keys live apart from words: the start of a key ("muhm" of Muhammad's "muhmd")
+    is not the start of a word, so it finds nothing."""
+    _publish(people, "Salaar Muhammad", name_ur="چودھری")
+    assert search.keys(search.normalise("Salaar Muhammad چودھری")) == "salr muhmd چودری"
+    for typed in ("muhm", "sal muhm", "چودر"):
+        assert _listed(typed) == [], typed
+    assert _listed("sal muh") == ["Salaar Muhammad"]
+    assert _listed("چود") == ["Salaar Muhammad"]
 
 
 def test_keys_are_kept_for_names_not_for_places_or_charges(people: dict[str, Any]) -> None:
