@@ -203,7 +203,7 @@ def test_pages_of_two_parts_are_the_slices_of_one_list() -> None:
     for sizes in ((0, 7), (7, 0), (3, 4), (5, 5), (1, 9)):
         parts = [list(range(sizes[0])), list(range(100, 100 + sizes[1]))]
         whole = parts[0] + parts[1]
-        joined = queries._Parts([(part, len(part)) for part in parts])  # type: ignore[misc]
+        joined: Any = queries._Parts([(part, len(part)) for part in parts])  # type: ignore[misc]
         assert len(joined) == len(whole)
         for start in range(len(whole) + 2):
             for stop in range(start, len(whole) + 3):
