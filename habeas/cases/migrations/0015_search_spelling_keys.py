@@ -43,7 +43,7 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_date_precision"),
+        ("cases", "0014_current_arrest_precision"),
     ]
 
     operations = [
