@@ -327,6 +327,12 @@ def public_data(gathered: Gathered) -> dict[str, Any]:
     }
 
 
+def name_text(person: dict[str, Any], data: dict[str, Any]) -> str:
+    """The names a public record is known by, in both scripts, aliases included:
+    the words whose spelling keys search keeps (``search.keys``)."""
+    return " ".join([person["name"], person["name_ur"], " ".join(data["aliases"])])
+
+
 def search_text(person: dict[str, Any], data: dict[str, Any]) -> str:
     """The words a public record is found by: names, aliases, places, charges, events."""
     detentions = data["detentions"]

@@ -125,6 +125,10 @@ ARREST_KNOWN = {
     NOT_DAY: (Precision.MONTH, Precision.YEAR, Precision.UNKNOWN),
 }
 
+# The search box's maxlength; a longer query (typed in the address) is cut
+# there, as the page cache cuts every value (pagecache.MAX_VALUE_LENGTH).
+MAX_QUERY = 200
+
 
 @dataclass(frozen=True)
 class RegisterFilters:
@@ -154,6 +158,11 @@ class RegisterFilters:
         "page",
     )
 
+    @property
+    def nothing_to_find(self) -> bool:
+        """A search was typed, but without a letter or digit to look for."""
+        return bool(self.q.strip()) and not search.terms(self.q)
+
     @classmethod
     def from_query(cls, params: Any) -> RegisterFilters:
         """Filters from a query string; unknown values are ignored, never an error."""
@@ -162,7 +171,7 @@ class RegisterFilters:
         sort = params.get("sort", "name")
         arrest = params.get("arrest", "")
         return cls(
-            q=params.get("q", "")[:200],
+            q=params.get("q", "")[:MAX_QUERY],
             status=status if status in Status.values else "",
             region=params.get("region", "")[:100],
             organisation=params.get("organisation", "")[:80],
@@ -175,17 +184,23 @@ class RegisterFilters:
 
 
 def register_records(
-    filters: RegisterFilters, *, in_sort_order: bool = False, sort_matches: bool = False
+    filters: RegisterFilters,
+    *,
+    part: search.Part = search.ALL,
+    in_sort_order: bool = False,
+    sort_matches: bool = False,
 ) -> QuerySet[PublicRecord]:
     """Published records matching the filters, sorted.
 
+    A search finds names however they are spelt; ``part`` narrows it to the
+    records matching every word as typed or to the others (search.matching).
     The flags choose how a search's page is read, never what it holds (see
     ``register_page``): ``in_sort_order`` is search.matching's; with
     ``sort_matches`` the first sort key is an expression no index serves.
     """
     found = PublicRecord.objects.all()
-    if filters.q:
-        found = search.matching(found, filters.q, in_sort_order=in_sort_order)
+    if filters.q.strip():
+        found = search.matching(found, filters.q, part=part, in_sort_order=in_sort_order)
     if filters.status:
         found = found.filter(status=filters.status)
     if filters.region:
@@ -267,7 +282,13 @@ class CountedPaginator(Paginator):  # type: ignore[type-arg]
 def register_page(filters: RegisterFilters, number: str | None) -> Page[PublicRecord]:
     """One page of the register, counted and read each the faster way.
 
-    The count uses the plain plan. A search's page then follows how many
+    A search lists the records that match every word as typed first, then
+    those found only through a spelling key, each part in the page's sort
+    order; each part is counted, and a page takes its rows from one part or
+    from the end of the first and the start of the second. A search with
+    nothing to look for (punctuation alone) lists nothing.
+
+    The counts use the plain plan. A part's page then follows how many
     records it matched, where each database's planner alone chooses badly:
     SQLite sorts every one of a dense search's matches to show fifty, so
     above DENSE_MATCHES it is told to walk the sort order's index instead;
@@ -277,14 +298,45 @@ def register_page(filters: RegisterFilters, number: str | None) -> Page[PublicRe
     is told to sort the matches instead. The test suite checks that every
     plan lists the same rows.
     """
-    records = register_records(filters)
-    total = _count(records, searching=bool(filters.q))
-    if filters.q:
-        if connection.vendor == "sqlite" and total > DENSE_MATCHES:
-            records = register_records(filters, in_sort_order=True)
-        elif connection.vendor == "postgresql" and total <= SORTED_MATCHES:
-            records = register_records(filters, sort_matches=True)
-    return CountedPaginator(records, PAGE_SIZE, total).get_page(number)
+    if not filters.q.strip():
+        records = register_records(filters)
+        return CountedPaginator(records, PAGE_SIZE, records.count()).get_page(number)
+    exact = register_records(filters, part=search.EXACT)
+    exact_total = _count(exact, searching=True)
+    parts = [(_planned(filters, search.EXACT, exact_total), exact_total)]
+    if search.has_variants(filters.q):
+        variants_total = _count(register_records(filters, part=search.VARIANTS), searching=True)
+        parts.append((_planned(filters, search.VARIANTS, variants_total), variants_total))
+    total = sum(n for _records, n in parts)
+    return CountedPaginator(_Parts(parts), PAGE_SIZE, total).get_page(number)
+
+
+def _planned(filters: RegisterFilters, part: search.Part, total: int) -> QuerySet[PublicRecord]:
+    """A search's part read the faster way for how many records it matches (see above)."""
+    if connection.vendor == "sqlite" and total > DENSE_MATCHES:
+        return register_records(filters, part=part, in_sort_order=True)
+    if connection.vendor == "postgresql" and total <= SORTED_MATCHES:
+        return register_records(filters, part=part, sort_matches=True)
+    return register_records(filters, part=part)
+
+
+class _Parts:
+    """Counted query sets read one after another, as one list a paginator slices."""
+
+    def __init__(self, parts: list[tuple[QuerySet[PublicRecord], int]]) -> None:
+        self.parts = parts
+
+    def __len__(self) -> int:
+        return sum(n for _records, n in self.parts)
+
+    def __getitem__(self, wanted: slice) -> list[PublicRecord]:
+        start, stop = wanted.start or 0, wanted.stop
+        rows: list[PublicRecord] = []
+        for records, n in self.parts:
+            if start < n and stop > 0:
+                rows.extend(records[max(start, 0) : min(stop, n)])
+            start, stop = start - n, stop - n
+        return rows
 
 
 def _count(records: QuerySet[PublicRecord], *, searching: bool) -> int:

@@ -158,6 +158,10 @@ def register(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "facets": queries.register_facets(),
             "query_string": keep.urlencode(),
+            # A visitor's query reaches the view cut already (the page cache's
+            # MAX_VALUE_LENGTH): one of the full length may have been longer.
+            "query_cut": len(request.GET.get("q", "")) >= queries.MAX_QUERY,
+            "max_query": queries.MAX_QUERY,
             "sorts": queries.SORTS,
             "statuses": Status.choices,
             "arrest_known": [

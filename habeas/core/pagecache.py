@@ -72,7 +72,9 @@ PAGE_TIMEOUT = 24 * 60 * 60
 # Distinct query strings kept per path and day; past it, pages still
 # render but are not stored, so garbage queries cannot fill the cache.
 VARIANTS_PER_PATH = 32
-# A parameter value longer than this is dropped, not kept in a key.
+# A parameter value is cut to this length, in the key and for the view: a
+# search typed into the address at 2,000 characters is searched for its
+# first 200 (and the register says so) rather than silently dropped.
 MAX_VALUE_LENGTH = 200
 # A shared proxy in front of Habeas may keep a public page this long.
 PROXY_SECONDS = 30
@@ -267,13 +269,13 @@ def _policy_of(request: HttpRequest) -> Policy | None:
 
 
 def canonical_query(query: QueryDict, params: frozenset[str]) -> str:
-    """The query string a page is keyed by: only its own parameters, each value
-    short, in a fixed order."""
+    """The query string a page is keyed by: only its own parameters, the first
+    value of each cut to MAX_VALUE_LENGTH, in a fixed order."""
     kept: list[tuple[str, str]] = []
     for name in sorted(params):
         for value in query.getlist(name)[:1]:
-            if value and len(value) <= MAX_VALUE_LENGTH:
-                kept.append((name, value))
+            if value:
+                kept.append((name, value[:MAX_VALUE_LENGTH]))
     return urlencode(kept)
 
 

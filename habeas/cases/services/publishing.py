@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 
 from habeas.cases import search
 from habeas.cases.models import DetentionSpan, Person, Precision, PublicRecord, PublicVersion
-from habeas.cases.publication import Gathered, day, gather, public_data, search_text
+from habeas.cases.publication import (
+    Gathered,
+    day,
+    gather,
+    name_text,
+    public_data,
+    search_text,
+)
 from habeas.cases.queries import register_changed, with_data
 from habeas.cases.rules import PersonIds
 from habeas.core.bulk import among, delete_in, insert_rows, json_text
@@ -168,7 +175,7 @@ def _write(
     versions: list[tuple[Any, ...]] = []
     spans: list[tuple[Any, ...]] = []
     links: set[tuple[int, int]] = set()
-    words: list[tuple[int, str]] = []
+    words: list[tuple[int, str, str]] = []
     for gathered in persons:
         person = gathered.person
         pk = person["id"]
@@ -180,7 +187,8 @@ def _write(
         first = day(earliest["date"]) if earliest else None
         latest = detentions[-1] if detentions else None
         text = search.normalise(search_text(person, data))
-        words.append((pk, text))
+        name_keys = search.keys(search.normalise(name_text(person, data)))
+        words.append((pk, text, name_keys))
         # The search vector is written with the record on PostgreSQL (None
         # on SQLite, whose FTS5 table search.index fills below).
         records.append(
@@ -200,7 +208,7 @@ def _write(
                 number,
                 data["certainty"],
                 now,
-                search.vector(text),
+                search.vector(text, name_keys),
                 pending_run,
             )
         )
