@@ -98,7 +98,7 @@ def test_the_review_lists_exactly_what_verification_changes(docs: dict[str, Any]
     month = history._date({"date": "2025-06-01", "precision": "MONTH"})
     assert review.added == [
         Line(
-            "Arrest of 2025-05-12, Gilgit: status",
+            "Arrest of May 12, 2025, Gilgit: status",
             f"{month} — convicted [Press release 3, AAC, https://example.org/pr3] reported",
         )
     ]
