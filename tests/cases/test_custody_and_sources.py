@@ -491,3 +491,18 @@ def test_a_site_admins_save_in_the_admin_confirms_a_proposal(custody: Custody) -
     assert "Held Person" in custody.client("doc2").get("/register/review/").content.decode()
     custody.verify()
     assert "Karimabad" in custody.page()
+
+
+def test_the_roles_page_leads_each_confirmer_to_the_proposals(custody: Custody) -> None:
+    """A site admin finds the proposals from the roles page, a coordinator from the
+    coordinate page; a documenter is shown no link to a page that refuses them."""
+    admin = sign_in(Client(), custody.users["admin"])
+    roles = admin.get("/accounts/").content.decode()
+    assert 'href="/register/facilities/"' in roles
+    assert admin.get("/register/facilities/").status_code == 200
+    coordinator = sign_in(Client(), custody.users["coord"])
+    coordinate = coordinator.get(f"/campaigns/{custody.campaign.slug}/coordinate/")
+    assert 'href="/register/facilities/"' in coordinate.content.decode()
+    assert coordinator.get("/register/facilities/").status_code == 200
+    documenter = sign_in(Client(), custody.users["doc1"])
+    assert 'href="/register/facilities/"' not in documenter.get("/accounts/").content.decode()
