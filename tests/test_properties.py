@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from habeas.cases import search
+from habeas.cases.dates import shown
 from habeas.cases.importer import parse_date
 from habeas.cases.models import Person, Precision
 from habeas.cases.publication import _date
@@ -31,7 +32,8 @@ def test_a_date_reads_and_shows_as_far_as_it_is_known(
     day: datetime.date, precision: str, pad: str
 ) -> None:
     """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' is read as the first day it can mean,
-    with its precision, and shown again exactly as written."""
+    with its precision, and shown no further than it is known: the machine-readable
+    value exactly as written, the text as ``dates.shown`` words it."""
     text = day.isoformat()[: WIDTH[precision]]
     value, found = parse_date(pad + text + pad)
     assert found == precision
@@ -39,7 +41,9 @@ def test_a_date_reads_and_shows_as_far_as_it_is_known(
     assert value.isoformat().startswith(text)
     assert value == datetime.date.fromisoformat((text + "-01-01")[:10])
     html = render_to_string("cases/_date.html", {"d": _date(value, found)})
-    assert html.strip() == f'<time datetime="{text}">{text}</time>'
+    assert html.strip() == f'<time datetime="{text}">{shown(value, found)}</time>'
+    if precision == Precision.YEAR:
+        assert shown(value, found) == text
 
 
 @EXAMPLES
