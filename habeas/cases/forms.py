@@ -51,7 +51,20 @@ class SourceForm(forms.Form):
     ``cited`` is what the record cites (``citations.cited_sources``); the
     newest are offered, and an id not among them is refused as an invalid
     choice. Without ``cited`` (a new person) only a new source can be given.
+
+    A form that adds a fact inherits these fields, but shows them last: people
+    write down the person and the facts, then where they read them
+    (``SOURCE_FIELDS`` go after every other field, in this order).
     """
+
+    SOURCE_FIELDS = (
+        "source_pick",
+        "source_title",
+        "source_publisher",
+        "source_url",
+        "source_published_on",
+        "certainty",
+    )
 
     source_pick = forms.TypedChoiceField(
         label=_("Source"),
@@ -83,6 +96,8 @@ class SourceForm(forms.Form):
 
     def __init__(self, *args: Any, cited: QuerySet[Source] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        facts = [name for name in self.fields if name not in self.SOURCE_FIELDS]
+        self.order_fields([*facts, *self.SOURCE_FIELDS])
         if cited is None:
             del self.fields["source_pick"]
         else:
@@ -203,6 +218,20 @@ class CustodyForm(forms.Form):
 
 
 class PersonForm(SourceForm):
+    # The person, then the campaign that documents them, then the source.
+    field_order = [
+        "name",
+        "name_ur",
+        "aliases",
+        "gender",
+        "birth_year",
+        "home_region",
+        "occupation",
+        "summary",
+        "photo",
+        "photo_consent",
+        "campaign",
+    ]
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
     name = forms.CharField(
         label=_("Name (Latin script)"), max_length=200, validators=[validate_no_bidi_controls]
@@ -249,6 +278,8 @@ class PersonForm(SourceForm):
 
 
 class DetentionForm(SourceForm, CustodyForm):
+    # The arrest, then where the person is held, then (``SourceForm``) the source.
+    field_order = ["arrested_on", "place", "authority", "status", "sentence"]
     arrested_on = DateWithPrecision(label=_("Arrested on"))
     place = forms.CharField(label=_("Place of arrest"), max_length=200, required=False)
     authority = forms.CharField(label=_("Arresting authority"), max_length=200, required=False)
@@ -258,6 +289,7 @@ class DetentionForm(SourceForm, CustodyForm):
 
 class StatusForm(SourceForm, CustodyForm):
     facility_label = _("Moved to (a transfer; empty if the place did not change)")
+    field_order = ["status", "on"]
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     on = DateWithPrecision(label=_("Since"))
 
