@@ -11,6 +11,7 @@ urlpatterns = [
     path("register/export.json", views.export_json, name="export_json"),
     path("register/review/", views.review_queue, name="review_queue"),
     path("register/working/new/", views.person_new, name="person_new"),
+    path("register/import/", views.import_guide, name="import_guide"),
     path("register/facilities/", views.facility_proposals, name="facility_proposals"),
     path(
         "register/facilities/<int:facility_id>/confirm/",

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from habeas.cases import charts, citations, export, history, queries, services
+from habeas.cases import charts, citations, export, history, importer, queries, services
+from habeas.cases import import_guide as guide
 from habeas.cases.access import (
     access_campaign_shares,
     access_detention,
@@ -289,6 +290,27 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
         request,
         "cases/review_queue.html",
         {"page": page, "items": queries.pending_reviews(list(page.object_list))},
+    )
+
+
+@never_cache
+@login_required
+def import_guide(request: AuthedRequest) -> HttpResponse:
+    """How to import a CSV file of persons on the console, for documenters: the
+    columns, formats and errors are read from the importer itself."""
+    campaigns = queries.documenter_campaigns(request.user)
+    if not campaigns.exists():
+        raise PermissionDenied
+    return render(
+        request,
+        "cases/import_guide.html",
+        {
+            "columns": guide.columns(),
+            "campaigns": campaigns,
+            "sample": guide.SAMPLE,
+            "sample_output": guide.sample_output(),
+            "max_errors": importer.MAX_ERRORS_SHOWN,
+        },
     )
 
 

@@ -118,6 +118,8 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     # its case team alone sees restricted facts. Campaign D defends person_in_c
     # through its public record: its documenters and case team get nothing more.
     ("open_person_form", "register"): {"documenter_c", "documenter_d"},
+    # The import guide (the import itself is a console command): documenters alone.
+    ("import_guide", "register"): {"documenter_c", "documenter_d"},
     # D's documenter is not offered campaign C on the form (400).
     ("record_person", "for_campaign_c"): {"documenter_c"},
     ("view_working_record", "person_in_c"): {"documenter_c"},
@@ -860,6 +862,8 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt("post", f"/register/facilities/{o[obj].pk}/reject/", {})
         case "open_person_form":
             return Attempt("get", "/register/working/new/")
+        case "import_guide":
+            return Attempt("get", "/register/import/")
         case "record_person":
             data = {
                 "campaign": str(o["campaign_c"].pk),
