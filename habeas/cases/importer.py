@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from habeas.cases import search
 from habeas.cases.dates import date_problems
 from habeas.cases.models import (
+    REGISTER_WORDS,
     Affiliation,
     Charge,
     Detention,
@@ -733,7 +734,8 @@ def _look_up(rows: list[Row], campaigns: dict[str, int], organisations: dict[str
         organisations=organisations,
         persons=keys_by(Person, "external_id", ids),
         detentions=keys_by(Detention, "external_id", ids),
-        taken=set(keys_by(Person, "slug", list({c for row in rows for c in _candidates(row)}))),
+        taken=set(keys_by(Person, "slug", list({c for row in rows for c in _candidates(row)})))
+        | REGISTER_WORDS,
     )
 
 

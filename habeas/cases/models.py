@@ -90,6 +90,14 @@ class ImportRun(models.Model):
         return f"import {self.pk} ({self.state})"
 
 
+# Words the register's own pages use after /register/ (see cases/urls.py): a
+# person named "Import" or "Review" gets a numbered address instead, so no
+# person's page is shadowed by one of them.
+REGISTER_WORDS = frozenset(
+    {"export.csv", "export.json", "facilities", "import", "review", "statistics", "working"}
+)
+
+
 class Person(models.Model):
     """Someone detained or at risk: the working record. Unknown facts stay blank."""
 

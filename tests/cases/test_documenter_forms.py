@@ -3,13 +3,16 @@ the source), and the arrest date entered is the one the timeline shows."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
-from habeas.cases.models import Detention, Person
+from habeas.cases.models import REGISTER_WORDS, Detention, Person
 from habeas.coalition.models import Role
 from tests.factories import CampaignFactory, UserFactory, grant, sign_in
 
@@ -109,3 +112,30 @@ def test_a_new_persons_timeline_shows_the_arrest_date_entered(
     public = Client().get(response["Location"]).content.decode()
     timeline = public[public.index("Timeline") :]
     assert f"Arrest: {shown}, " in timeline
+
+
+@pytest.mark.parametrize("name", ["Import", "Review", "Working", "Statistics", "Facilities"])
+def test_a_person_named_as_a_register_page_gets_an_address_of_their_own(
+    documenters: tuple[Client, Client, Any], name: str
+) -> None:
+    """/register/import/ is the import guide: a person called "Import" must not hide behind it."""
+    doc1, _doc2, campaign = documenters
+    person = _record(doc1, campaign, name=name)
+    assert person.slug == f"{name.lower()}-2"
+
+
+def test_an_imported_person_named_as_a_register_page_gets_an_address_of_their_own(
+    tmp_path: Path,
+) -> None:
+    grant(UserFactory(username="doc9"), Role.DOCUMENTER, campaign=CampaignFactory(slug="imp"))
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "external_id,name,campaign,arrested_on,status,summary,source_title\n"
+        "x1,Import,imp,2025,DETAINED,,Court record\n"
+        "x2,Review,imp,2025,DETAINED,,Court record\n",
+        encoding="utf-8",
+    )
+    call_command("import-cases", str(path), "--as", "doc9", "--no-progress", stdout=io.StringIO())
+    slugs = set(Person.objects.values_list("slug", flat=True))
+    assert len(slugs) == 2
+    assert not slugs & REGISTER_WORDS

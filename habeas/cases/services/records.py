@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from habeas.cases.citations import cited_sources
 from habeas.cases.dates import date_problems
 from habeas.cases.models import (
+    REGISTER_WORDS,
     CaseEvent,
     Detention,
     Facility,
@@ -159,7 +160,7 @@ def person_save(
         person = Person(
             slug=unique_slug(
                 fields["name"],
-                taken=lambda s: Person.objects.filter(slug=s).exists(),
+                taken=lambda s: s in REGISTER_WORDS or Person.objects.filter(slug=s).exists(),
                 fallback="person",
             ),
             source=source,
