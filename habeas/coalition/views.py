@@ -920,7 +920,7 @@ def membership_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     else:
         for problems in form.errors.values():
             for problem in problems:
-                messages.error(request, problem)
+                messages.error(request, str(problem))
     return redirect(_to_organisations(campaign))
 
 
