@@ -59,7 +59,9 @@ def _contact_token(setting: dict[str, Any], capture: Any, email: str = "contact@
     assert send_invitation_email.call(
         invitation_id=invitation.pk, site_url="http://testserver/", language="en"
     )
-    found = re.search(r"http://testserver/accounts/invitations/([\w-]+)/", mail.outbox[-1].body)
+    found = re.search(
+        r"http://testserver/accounts/invitations/([\w-]+)/", str(mail.outbox[-1].body)
+    )
     assert found
     return found.group(1)
 
@@ -119,7 +121,8 @@ def test_contact_invitation_through_the_page_the_mail_and_the_answer(
     # An organisation admin sets up a second factor first, then comes back here.
     then = visitor.get(answer)
     assert then.status_code == 302
-    assert "two-factor" in then["Location"] and "next=" in then["Location"]
+    assert "two-factor" in then["Location"]
+    assert "next=" in then["Location"]
     new_admin = get_user_model().objects.get(username="mkp_contact")
     first = RoleGrant.objects.get(user=new_admin)
     assert (first.role, first.organisation) == (Role.ORG_ADMIN, setting["mkp"])
@@ -323,7 +326,8 @@ def test_the_last_coordinator_cannot_revoke_their_role(setting: dict[str, Any]) 
     client = sign_in(Client(), setting["coordinator"])
     page = client.get("/campaigns/free-them/coordinate/").content.decode()
     confirm = f"/campaigns/free-them/coordinate/{only.pk}/revoke/confirm/"
-    assert "Revoke my role…" in page and confirm in page
+    assert "Revoke my role…" in page
+    assert confirm in page
     assert "Yes, revoke my role" in client.get(confirm).content.decode()
     # Without the confirmation nothing happens: the page asks.
     response = client.post(f"/campaigns/free-them/coordinate/{only.pk}/revoke/")
