@@ -180,4 +180,6 @@ REGISTER = 20
 DIRECTORY = 3
 CORRESPONDENCE = 2
 MEMBERS = 15
-COORDINATE = 21  # members and invited organisations, paged, + the letters with requests to endorse waiting, + its open letters
+# Members and invited organisations, paged; the letters with requests to endorse waiting;
+# its open letters.
+COORDINATE = 21
