@@ -15,6 +15,8 @@ from habeas.coalition.queries import (
     campaign_featured,
     campaigns_besides,
     editable_organisation_ids,
+    has_someone_on_habeas,
+    invitations_to_answer,
     organisation_profile,
     united_front,
 )
@@ -50,6 +52,7 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, obj
         "fund": campaign_fund(campaign),
         "can_moderate": can_moderate,
         "can_coordinate": user.has_perm("coalition.coordinate_campaign", campaign),
+        "to_answer": invitations_to_answer(user, campaign),
         "editable_ids": editable_ids,
     }
 
@@ -93,6 +96,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": found,
             "persons": persons_affiliated_with(found),
             "endorsed_letters": endorsements_of_organisation(found),
+            "has_someone": has_someone_on_habeas(found),
             **organisation_profile(found),
         },
     )

@@ -162,6 +162,13 @@ def test_campaign_coordinate_page() -> None:
                 status=CampaignMembership.Status.REQUESTED,
                 created_at=timezone.now(),
             )
+            for status in (CampaignMembership.Status.ACTIVE, CampaignMembership.Status.INVITED):
+                CampaignMembership.objects.create(
+                    campaign=campaign,
+                    organisation=OrganisationFactory(name=f"{status} {n:03d}"),
+                    status=status,
+                    created_at=timezone.now(),
+                )
         return f"Asking {last - 1:03d}"
 
     path = "/campaigns/campaign-c/coordinate/"
@@ -173,4 +180,6 @@ REGISTER = 20
 DIRECTORY = 3
 CORRESPONDENCE = 2
 MEMBERS = 15
-COORDINATE = 17  # + the letters with requests to endorse waiting, + its open letters
+# Members and invited organisations, paged; the letters with requests to endorse waiting;
+# its open letters.
+COORDINATE = 21

@@ -282,7 +282,34 @@ class OrganisationInviteToCampaignForm(forms.Form):
         to_field_name="slug",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("As in its page's address: /organisations/<short address>/"),
-        error_messages={"invalid_choice": _("No organisation has that short address.")},
+        error_messages={
+            "invalid_choice": _("No organisation has that short address."),
+            "required": _("Type the organisation's short address."),
+        },
+    )
+
+
+class ContactInviteForm(forms.Form):
+    """A coordinator invites an organisation with no one on Habeas through a contact."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation's short address"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("As in its page's address: /organisations/<short address>/"),
+        error_messages={
+            "invalid_choice": _("No organisation has that short address."),
+            "required": _("Type the organisation's short address."),
+        },
+    )
+    email = forms.EmailField(
+        label=_("Contact's e-mail address"),
+        max_length=254,
+        help_text=_(
+            "Whoever accepts becomes the organisation's first admin and answers "
+            "the invitation for it."
+        ),
     )
 
 

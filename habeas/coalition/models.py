@@ -152,6 +152,7 @@ class CampaignMembership(models.Model):
         ACTIVE = "ACTIVE", _("Member")
         DECLINED = "DECLINED", _("Declined")
         LEFT = "LEFT", _("Left")
+        WITHDRAWN = "WITHDRAWN", _("Invitation withdrawn")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
@@ -686,6 +687,16 @@ class Invitation(models.Model):
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # A contact invitation: a coordinator of this campaign invites an organisation
+    # that has no one on Habeas; whoever accepts becomes its first admin and
+    # answers the campaign's invitation to join.
+    membership_campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contact_invitations",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -699,6 +710,10 @@ class Invitation(models.Model):
                 condition=models.Q(expires_at__gt=models.F("created_at")),
                 name="invitation_expires_after_creation",
             ),
+            models.CheckConstraint(
+                condition=models.Q(membership_campaign__isnull=True) | models.Q(role="ORG_ADMIN"),
+                name="invitation_contact_is_for_an_admin",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -708,3 +723,18 @@ class Invitation(models.Model):
     def scope_label(self) -> str:
         parts = [str(part) for part in (self.organisation, self.campaign) if part is not None]
         return " / ".join(parts) or str(_("whole site"))
+
+    @property
+    def state(self) -> str:
+        """ "accepted", "withdrawn", "expired" or "open"."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"

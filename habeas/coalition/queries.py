@@ -125,7 +125,9 @@ def invitation_by_token(token: str) -> Invitation:
     unknown, used, withdrawn or expired.
     """
     invitation = (
-        Invitation.objects.select_related("organisation", "campaign", "invited_by")
+        Invitation.objects.select_related(
+            "organisation", "campaign", "invited_by", "membership_campaign"
+        )
         .filter(token_sha256=token_digest(token))
         .first()
     )
@@ -229,6 +231,39 @@ def membership_requests(campaign: Campaign, query: QueryDict) -> Paged:
         .order_by("created_at", "pk"),
         query,
         "requests",
+    )
+
+
+def campaign_memberships(campaign: Campaign, query: QueryDict, *, status: str, key: str) -> Paged:
+    """A campaign's memberships in one status (members, invited), paged by ``?<key>=``."""
+    return paged(
+        CampaignMembership.objects.filter(campaign=campaign, status=status)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk"),
+        query,
+        key,
+    )
+
+
+def invitations_to_answer(
+    user: Visitor, campaign: Campaign | None = None
+) -> QuerySet[CampaignMembership]:
+    """Campaigns' open invitations to organisations ``user`` admins (in ``campaign`` if given)."""
+    found = CampaignMembership.objects.filter(
+        organisation__in=administered_organisations(user),
+        status=CampaignMembership.Status.INVITED,
+    ).exclude(campaign__status=Campaign.Status.DRAFT)
+    if campaign is not None:
+        found = found.filter(campaign=campaign)
+    return found.select_related("organisation", "campaign").order_by("campaign__title", "pk")
+
+
+def has_someone_on_habeas(organisation: Organisation) -> bool:
+    """Whether anyone on Habeas speaks for the organisation: an active admin (never who)."""
+    return (
+        RoleGrant.objects.active()
+        .filter(organisation=organisation, role=Role.ORG_ADMIN, campaign__isnull=True)
+        .exists()
     )
 
 

@@ -25,7 +25,13 @@ def send_invitation_email(*, invitation_id: int, site_url: str, language: str) -
         return 0
     invitation, link = issued
     with translation.override(language):
-        subject = _("You are invited to take part in Habeas")
+        if invitation.membership_campaign is not None:
+            subject = _("%(organisation)s is invited to join %(campaign)s on Habeas") % {
+                "organisation": invitation.organisation,
+                "campaign": invitation.membership_campaign,
+            }
+        else:
+            subject = _("You are invited to take part in Habeas")
         body = render_to_string(
             "coalition/invitation_email.txt",
             {

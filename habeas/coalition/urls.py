@@ -38,7 +38,27 @@ urlpatterns = [
         views.membership_accept,
         name="membership_accept",
     ),
+    path(
+        C + "members/<int:organisation_id>/answer/",
+        views.membership_answer,
+        name="membership_answer",
+    ),
+    path(
+        C + "members/<int:organisation_id>/decline/",
+        views.membership_decline,
+        name="membership_decline",
+    ),
+    path(
+        C + "members/<int:organisation_id>/withdraw-invitation/",
+        views.membership_invitation_withdraw,
+        name="membership_invitation_withdraw",
+    ),
     path(C + "coordinate/invite-organisation/", views.membership_invite, name="membership_invite"),
+    path(
+        C + "coordinate/invite-contact/",
+        views.organisation_contact_invite,
+        name="organisation_contact_invite",
+    ),
     path("correspondence/", views.correspondence_list, name="correspondence_list"),
     path("correspondence/new/", views.correspondence_write, name="correspondence_write"),
     path("correspondence/<int:pk>/", views.correspondence_detail, name="correspondence"),
@@ -74,6 +94,11 @@ urlpatterns = [
         name="organisation_revoke",
     ),
     path(
+        "organisations/<slug:slug>/members/<int:grant_id>/revoke/confirm/",
+        views.organisation_revoke_confirm,
+        name="organisation_revoke_confirm",
+    ),
+    path(
         "organisations/<slug:slug>/invitations/<int:invitation_id>/withdraw/",
         views.organisation_withdraw_invitation,
         name="organisation_withdraw_invitation",
@@ -88,6 +113,11 @@ urlpatterns = [
         "campaigns/<slug:slug>/coordinate/<int:grant_id>/revoke/",
         views.campaign_revoke,
         name="campaign_revoke",
+    ),
+    path(
+        "campaigns/<slug:slug>/coordinate/<int:grant_id>/revoke/confirm/",
+        views.campaign_revoke_confirm,
+        name="campaign_revoke_confirm",
     ),
     path("accounts/invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -26,6 +26,7 @@ from habeas.coalition.forms import (
     CampaignForm,
     CampaignInviteForm,
     CampaignSettingsForm,
+    ContactInviteForm,
     CorrectionForm,
     CorrespondenceForm,
     DemandForm,
@@ -51,6 +52,7 @@ from habeas.coalition.models import (
     HiddenNotice,
     Organisation,
     Position,
+    RoleGrant,
     Statement,
 )
 from habeas.core.forms import add_errors
@@ -95,7 +97,14 @@ def _report(request: HttpRequest, error: ValidationError) -> None:
 @login_required
 def my_roles(request: AuthedRequest) -> HttpResponse:
     """My organisations and roles, with links to what each role lets me do."""
-    return render(request, "coalition/my_roles.html", {"rows": queries.roles_of(request.user)})
+    return render(
+        request,
+        "coalition/my_roles.html",
+        {
+            "rows": queries.roles_of(request.user),
+            "to_answer": queries.invitations_to_answer(request.user),
+        },
+    )
 
 
 @never_cache
@@ -140,6 +149,11 @@ def organisation_revoke(request: AuthedRequest, slug: str, grant_id: int) -> Htt
     """Revoke a role in an organisation; the grant stays on record as revoked."""
     organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
     grant = access.access_organisation_grant(request.user, organisation, grant_id)
+    if request.POST.get("confirmed") != "yes":
+        messages.error(request, _("Confirm that you mean to revoke this role."))
+        return redirect(
+            "coalition:organisation_revoke_confirm", slug=organisation.slug, grant_id=grant.pk
+        )
     try:
         services.grant_revoke(grant=grant, by=request.user)
     except ValidationError as error:
@@ -147,6 +161,33 @@ def organisation_revoke(request: AuthedRequest, slug: str, grant_id: int) -> Htt
     else:
         messages.success(request, _("Role revoked."))
     return redirect("coalition:organisation_members", slug=organisation.slug)
+
+
+@never_cache
+@login_required
+def organisation_revoke_confirm(request: AuthedRequest, slug: str, grant_id: int) -> HttpResponse:
+    """Ask before revoking a role in an organisation (one's own above all)."""
+    organisation = access.access_organisation(request.user, slug, "coalition.manage_members")
+    grant = access.access_organisation_grant(request.user, organisation, grant_id)
+    return _revoke_confirm_page(
+        request,
+        grant,
+        action=reverse(
+            "coalition:organisation_revoke",
+            kwargs={"slug": organisation.slug, "grant_id": grant.pk},
+        ),
+        back=reverse("coalition:organisation_members", kwargs={"slug": organisation.slug}),
+    )
+
+
+def _revoke_confirm_page(
+    request: AuthedRequest, grant: RoleGrant, *, action: str, back: str
+) -> HttpResponse:
+    return render(
+        request,
+        "coalition/revoke_confirm.html",
+        {"grant": grant, "own": grant.user_id == request.user.pk, "action": action, "back": back},
+    )
 
 
 @require_POST
@@ -203,7 +244,12 @@ def campaign_coordinate(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 def _coordinate_page(
-    request: HttpRequest, *, campaign: Campaign, form: CampaignInviteForm, status: int = 200
+    request: HttpRequest,
+    *,
+    campaign: Campaign,
+    form: CampaignInviteForm,
+    contact_form: ContactInviteForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
@@ -213,10 +259,116 @@ def _coordinate_page(
             "page": queries.campaign_members(campaign, request.GET),
             "form": form,
             "organisation_form": OrganisationInviteToCampaignForm(),
+            "contact_form": contact_form or ContactInviteForm(),
             "requests": queries.membership_requests(campaign, request.GET),
+            "members": queries.campaign_memberships(
+                campaign, request.GET, status=CampaignMembership.Status.ACTIVE, key="members"
+            ),
+            "invited": queries.campaign_memberships(
+                campaign, request.GET, status=CampaignMembership.Status.INVITED, key="invited"
+            ),
         },
         status=status,
     )
+
+
+def _to_organisations(campaign: Campaign) -> str:
+    return reverse("coalition:campaign_coordinate", kwargs={"slug": campaign.slug}) + (
+        "#organisations"
+    )
+
+
+@require_POST
+@login_required
+def organisation_contact_invite(request: AuthedRequest, slug: str) -> HttpResponse:
+    """Invite an organisation that has no one on Habeas, through a contact's e-mail."""
+    campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
+    form = ContactInviteForm(request.POST)
+    if form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        try:
+            invitation = services.organisation_contact_invite(
+                by=request.user,
+                campaign=campaign,
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(organisation)s is invited through %(email)s; whoever accepts becomes "
+                    "its first admin. The link works once, for seven days."
+                )
+                % {"organisation": organisation, "email": invitation.email},
+            )
+            return redirect(_to_organisations(campaign))
+    messages.error(request, _("The organisation was not invited; see below."))
+    return _coordinate_page(
+        request, campaign=campaign, form=CampaignInviteForm(), contact_form=form, status=400
+    )
+
+
+@require_POST
+@login_required
+def membership_invitation_withdraw(
+    request: AuthedRequest, slug: str, organisation_id: int
+) -> HttpResponse:
+    """A coordinator withdraws the campaign's invitation to an organisation."""
+    campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
+    membership = access.access_membership(campaign, organisation_id)
+    try:
+        services.membership_invitation_withdraw(by=request.user, membership=membership)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(organisation)s is withdrawn.")
+            % {"organisation": membership.organisation},
+        )
+    return redirect(_to_organisations(campaign))
+
+
+@never_cache
+@login_required
+def membership_answer(request: AuthedRequest, slug: str, organisation_id: int) -> HttpResponse:
+    """An organisation's admin answers a campaign's invitation: accept and join, or decline."""
+    campaign = access.access_public_campaign(slug)
+    membership = access.access_membership(campaign, organisation_id)
+    if not request.user.has_perm("coalition.commit_organisation", membership.organisation):
+        raise PermissionDenied
+    return render(
+        request,
+        "coalition/membership_answer.html",
+        {
+            "campaign": campaign,
+            "membership": membership,
+            "open": membership.status == CampaignMembership.Status.INVITED,
+            "common": queries.common_demands_to_endorse(campaign),
+        },
+    )
+
+
+@require_POST
+@login_required
+def membership_decline(request: AuthedRequest, slug: str, organisation_id: int) -> HttpResponse:
+    campaign = access.access_public_campaign(slug)
+    membership = access.access_membership(campaign, organisation_id)
+    try:
+        services.membership_decline(by=request.user, membership=membership)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(organisation)s declined the invitation to join.")
+            % {"organisation": membership.organisation},
+        )
+    return redirect(campaign)
 
 
 @require_POST
@@ -236,9 +388,34 @@ def campaign_revoke(request: AuthedRequest, slug: str, grant_id: int) -> HttpRes
     """Revoke a campaign role; the grant stays on record as revoked."""
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     grant = access.access_campaign_grant(request.user, campaign, grant_id)
-    services.grant_revoke(grant=grant, by=request.user)
-    messages.success(request, _("Role revoked."))
-    return redirect("coalition:campaign_coordinate", slug=campaign.slug)
+    if request.POST.get("confirmed") != "yes":
+        messages.error(request, _("Confirm that you mean to revoke this role."))
+        return redirect("coalition:campaign_revoke_confirm", slug=campaign.slug, grant_id=grant.pk)
+    try:
+        services.grant_revoke(grant=grant, by=request.user)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Role revoked."))
+    return redirect(
+        reverse("coalition:campaign_coordinate", kwargs={"slug": campaign.slug}) + "#team"
+    )
+
+
+@never_cache
+@login_required
+def campaign_revoke_confirm(request: AuthedRequest, slug: str, grant_id: int) -> HttpResponse:
+    """Ask before revoking a campaign role (one's own above all)."""
+    campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
+    grant = access.access_campaign_grant(request.user, campaign, grant_id)
+    return _revoke_confirm_page(
+        request,
+        grant,
+        action=reverse(
+            "coalition:campaign_revoke", kwargs={"slug": campaign.slug, "grant_id": grant.pk}
+        ),
+        back=reverse("coalition:campaign_coordinate", kwargs={"slug": campaign.slug}) + "#team",
+    )
 
 
 @never_cache
@@ -277,6 +454,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 _("You are now %(role)s for %(scope)s.")
                 % {"role": grant.get_role_display(), "scope": grant.scope_label},
             )
+            joining = invitation.membership_campaign
+            if joining is not None and joining.status != Campaign.Status.DRAFT:
+                messages.info(
+                    request,
+                    _("Now answer for %(organisation)s the invitation to join %(campaign)s.")
+                    % {"organisation": invitation.organisation, "campaign": joining},
+                )
+                return redirect(
+                    "coalition:membership_answer",
+                    slug=joining.slug,
+                    organisation_id=invitation.organisation_id,
+                )
             return redirect("my_roles")
     status = 400 if request.method == "POST" else 200
     return render(
@@ -304,6 +493,7 @@ def _form_page(
     back: str = "",
     status: int = 200,
     multipart: bool = False,
+    preview: dict[str, Any] | None = None,
 ) -> HttpResponse:
     if request.method == "POST" and status == 200:
         status = 400
@@ -311,6 +501,7 @@ def _form_page(
         request,
         "coalition/form_page.html",
         {
+            "preview": preview,
             "form": form,
             "title": title,
             "intro": intro,
@@ -554,12 +745,32 @@ def item_hide(request: AuthedRequest, slug: str, kind: str, item_id: int) -> Htt
         form,
         title=_("Hide an item"),
         submit=_("Hide"),
+        preview=_hide_preview(item),
         intro=_(
             "The item will be replaced by a public notice saying who hid it, when and why, "
             "its organisation's admins will be told, and it can appeal."
         ),
         back=campaign.get_absolute_url(),
     )
+
+
+def _hide_preview(item: Demand | Statement | Position) -> dict[str, Any]:
+    """What the hide form shows of the item it would hide: its words and whose they are."""
+    if isinstance(item, Demand):
+        return {"kind": _("Demand or slogan"), "text": item.text, "organisation": item.proposed_by}
+    if isinstance(item, Statement):
+        return {
+            "kind": _("Statement"),
+            "title": item.title,
+            "text": item.body,
+            "organisation": item.organisation,
+        }
+    return {
+        "kind": _("Position"),
+        "title": f"{item.get_stance_display()}: {item.demand.text}",
+        "text": item.reason,
+        "organisation": item.organisation,
+    }
 
 
 @never_cache
@@ -670,15 +881,18 @@ def campaign_leave(request: AuthedRequest, slug: str) -> HttpResponse:
 def membership_decide(request: AuthedRequest, slug: str, organisation_id: int) -> HttpResponse:
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     membership = access.access_membership(campaign, organisation_id)
+    approve = request.POST.get("decision") == "approve"
     try:
-        services.membership_decide(
-            by=request.user,
-            membership=membership,
-            approve=request.POST.get("decision") == "approve",
-        )
+        services.membership_decide(by=request.user, membership=membership, approve=approve)
     except ValidationError as error:
         _report(request, error)
-    return redirect("coalition:campaign_coordinate", slug=campaign.slug)
+    else:
+        if approve:
+            message = _("%(organisation)s has joined the campaign.")
+        else:
+            message = _("The request of %(organisation)s is declined.")
+        messages.success(request, message % {"organisation": membership.organisation})
+    return redirect(_to_organisations(campaign))
 
 
 @require_POST
@@ -687,17 +901,27 @@ def membership_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     form = OrganisationInviteToCampaignForm(request.POST)
     if form.is_valid():
+        organisation = form.cleaned_data["organisation"]
         try:
-            services.membership_invite(
-                by=request.user, campaign=campaign, organisation=form.cleaned_data["organisation"]
+            membership = services.membership_invite(
+                by=request.user, campaign=campaign, organisation=organisation
             )
         except ValidationError as error:
             _report(request, error)
         else:
-            messages.success(request, _("Organisation invited; its admins can accept."))
+            if membership.status == CampaignMembership.Status.ACTIVE:
+                message = _("%(organisation)s had asked to join: it is now a member.")
+            else:
+                message = _(
+                    "%(organisation)s is invited; its admins will find the invitation "
+                    "on their roles page and on the campaign's page."
+                )
+            messages.success(request, message % {"organisation": organisation})
     else:
-        messages.error(request, _("Choose an organisation."))
-    return redirect("coalition:campaign_coordinate", slug=campaign.slug)
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
+    return redirect(_to_organisations(campaign))
 
 
 @require_POST
@@ -713,6 +937,10 @@ def membership_accept(request: AuthedRequest, slug: str, organisation_id: int) -
         )
     except ValidationError as error:
         _report(request, error)
+        if membership.status == CampaignMembership.Status.INVITED:
+            return redirect(
+                "coalition:membership_answer", slug=campaign.slug, organisation_id=organisation_id
+            )
     else:
         messages.success(request, _("Your organisation has joined the campaign."))
     return redirect(campaign)

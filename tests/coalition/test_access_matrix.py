@@ -194,6 +194,17 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     # Organisations in a campaign, from both sides.
     ("invite_organisation", "campaign_c"): {"coordinator_c", "site_admin"},
     ("accept_membership", "invitation_of_a_to_d"): {"admin_a"},
+    # Bringing organisations on board: a coordinator invites one with no one on
+    # Habeas through a contact; the invited organisation's admins answer; the
+    # coordinator may withdraw. Revoking asks first.
+    ("invite_contact", "campaign_c"): {"coordinator_c", "site_admin"},
+    ("invite_contact", "campaign_d"): {"coordinator_d", "site_admin"},
+    ("answer_membership", "invitation_of_a_to_d"): {"admin_a"},
+    ("decline_membership", "invitation_of_a_to_d"): {"admin_a"},
+    ("withdraw_membership_invitation", "invitation_of_a_to_d"): {"coordinator_d", "site_admin"},
+    ("confirm_revoke_organisation_role", "grant_in_a"): {"admin_a"},
+    ("confirm_revoke_campaign_role", "grant_in_c"): {"coordinator_c", "site_admin"},
+    ("confirm_revoke_campaign_role", "grant_in_d_via_c"): set(),
     ("reply_letter", "as_b"): {"editor_b", "admin_b"},
     ("hide_item", "position_of_a"): {"coordinator_c", "moderator_c", "site_admin"},
     # Publishing is verification's business: the owning campaign's documenter.
@@ -767,7 +778,9 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
                 "grant_in_b_via_a": ("org-a", "grant_in_b"),
                 "treasurer_grant_in_a": ("org-a", "treasurer_grant_in_a"),
             }[obj]
-            return Attempt("post", f"/organisations/{slug}/members/{o[key].pk}/revoke/", {})
+            return Attempt(
+                "post", f"/organisations/{slug}/members/{o[key].pk}/revoke/", {"confirmed": "yes"}
+            )
         case "withdraw_invitation":
             key = {"invitation_in_a": "invitation_a", "invitation_in_b_via_a": "invitation_b"}[obj]
             return Attempt("post", f"/organisations/org-a/invitations/{o[key].pk}/withdraw/", {})
@@ -784,7 +797,32 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt("post", f"/campaigns/{campaign}/coordinate/invite/", data)
         case "revoke_campaign_role":
             key = {"grant_in_c": "grant_in_c", "grant_in_d_via_c": "grant_in_d"}[obj]
-            return Attempt("post", f"/campaigns/campaign-c/coordinate/{o[key].pk}/revoke/", {})
+            return Attempt(
+                "post",
+                f"/campaigns/campaign-c/coordinate/{o[key].pk}/revoke/",
+                {"confirmed": "yes"},
+            )
+        case "confirm_revoke_organisation_role":
+            return Attempt("get", f"/organisations/org-a/members/{o[obj].pk}/revoke/confirm/")
+        case "confirm_revoke_campaign_role":
+            key = {"grant_in_c": "grant_in_c", "grant_in_d_via_c": "grant_in_d"}[obj]
+            return Attempt("get", f"/campaigns/campaign-c/coordinate/{o[key].pk}/revoke/confirm/")
+        case "invite_contact":
+            data = {"organisation": o["orphan_org"].slug, "email": "contact@example.org"}
+            return Attempt("post", f"/campaigns/{campaign}/coordinate/invite-contact/", data)
+        case "answer_membership":
+            organisation_id = o[obj].organisation_id
+            return Attempt("get", f"/campaigns/campaign-d/members/{organisation_id}/answer/")
+        case "decline_membership":
+            organisation_id = o[obj].organisation_id
+            return Attempt("post", f"/campaigns/campaign-d/members/{organisation_id}/decline/", {})
+        case "withdraw_membership_invitation":
+            organisation_id = o[obj].organisation_id
+            return Attempt(
+                "post",
+                f"/campaigns/campaign-d/members/{organisation_id}/withdraw-invitation/",
+                {},
+            )
         case "use_admin":
             return Attempt("get", "/admin/")
         case "propose_demand":
@@ -1548,6 +1586,19 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
     ),
     "accept_membership": lambda w, user, obj: services.membership_accept(
         by=user, membership=w.objects[obj], endorses_common=True
+    ),
+    "invite_contact": lambda w, user, obj: services.organisation_contact_invite(
+        by=user,
+        campaign=w.objects[obj],
+        organisation=w.objects["orphan_org"],
+        email="contact@example.org",
+        site_url="http://testserver/",
+    ),
+    "decline_membership": lambda w, user, obj: services.membership_decline(
+        by=user, membership=w.objects[obj]
+    ),
+    "withdraw_membership_invitation": lambda w, user, obj: services.membership_invitation_withdraw(
+        by=user, membership=w.objects[obj]
     ),
     "propose_demand": lambda w, user, obj: services.demand_propose(
         by=user, campaign=w.objects["campaign_c"], organisation=w.objects["org_a"], text="Svc"

@@ -268,7 +268,9 @@ def test_a_treasurer_only_for_a_campaign_the_organisation_is_in(org_admin: Any) 
 def test_the_last_admin_cannot_be_revoked(org_admin: Any) -> None:
     client = sign_in(Client(), org_admin)
     only = RoleGrant.objects.get(user=org_admin)
-    response = client.post(f"/organisations/org-a/members/{only.pk}/revoke/", follow=True)
+    response = client.post(
+        f"/organisations/org-a/members/{only.pk}/revoke/", {"confirmed": "yes"}, follow=True
+    )
     assert "needs at least one admin" in response.content.decode()
     assert RoleGrant.objects.get(pk=only.pk).revoked_at is None
 
@@ -277,7 +279,7 @@ def test_revocation_is_recorded_with_who_and_when(org_admin: Any) -> None:
     editor = UserFactory()
     target = grant(editor, Role.ORG_EDITOR, organisation=org_admin.role_grants.get().organisation)
     client = sign_in(Client(), org_admin)
-    client.post(f"/organisations/org-a/members/{target.pk}/revoke/")
+    client.post(f"/organisations/org-a/members/{target.pk}/revoke/", {"confirmed": "yes"})
     target.refresh_from_db()
     assert target.revoked_by == org_admin
     assert target.revoked_at is not None

@@ -14,6 +14,7 @@ from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
     Demand,
+    Invitation,
     Organisation,
     Position,
     Role,
@@ -205,7 +206,7 @@ def membership_invite(
     """Invite an organisation into the coalition; its admins accept.
 
     Raises PermissionDenied unless ``by`` coordinates the campaign,
-    ValidationError when it is already a member.
+    ValidationError when it is already a member or already invited.
     """
     require(by, "coalition.coordinate_campaign", campaign)
     membership, created = CampaignMembership.objects.select_for_update().get_or_create(
@@ -217,7 +218,15 @@ def membership_invite(
         if membership.status == CampaignMembership.Status.REQUESTED:
             return membership_decide(by=by, membership=membership, approve=True)
         if membership.status == CampaignMembership.Status.ACTIVE:
-            raise ValidationError(_("This organisation is already a member."))
+            raise ValidationError(
+                _("%(organisation)s is already a member of this campaign.")
+                % {"organisation": organisation}
+            )
+        if membership.status == CampaignMembership.Status.INVITED:
+            raise ValidationError(
+                _("%(organisation)s is already invited; its admins have not answered yet.")
+                % {"organisation": organisation}
+            )
         if membership.status == CampaignMembership.Status.LEFT:
             # A former member invited again leaves the public list of former members.
             public_changed()
@@ -264,6 +273,47 @@ def membership_accept(
     if membership.status != CampaignMembership.Status.INVITED:
         raise ValidationError(_("There is no open invitation to accept."))
     return _activate(membership, endorsements=_common_now(membership.campaign), endorser=by)
+
+
+@transaction.atomic
+def membership_decline(*, by: User, membership: CampaignMembership) -> CampaignMembership:
+    """An organisation admin declines the campaign's invitation to join.
+
+    Raises PermissionDenied unless ``by`` admins the organisation,
+    ValidationError without an open invitation.
+    """
+    require(by, "coalition.commit_organisation", membership.organisation)
+    membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != CampaignMembership.Status.INVITED:
+        raise ValidationError(_("There is no open invitation to decline."))
+    membership.status = CampaignMembership.Status.DECLINED
+    membership.save(update_fields=["status"])
+    return membership
+
+
+@transaction.atomic
+def membership_invitation_withdraw(
+    *, by: User, membership: CampaignMembership
+) -> CampaignMembership:
+    """A coordinator withdraws the campaign's invitation to an organisation.
+
+    Any contact link sent for it stops working too. Raises PermissionDenied
+    unless ``by`` coordinates the campaign, ValidationError without an open
+    invitation.
+    """
+    require(by, "coalition.coordinate_campaign", membership.campaign)
+    membership = CampaignMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != CampaignMembership.Status.INVITED:
+        raise ValidationError(_("There is no open invitation to withdraw."))
+    membership.status = CampaignMembership.Status.WITHDRAWN
+    membership.save(update_fields=["status"])
+    Invitation.objects.filter(
+        membership_campaign=membership.campaign,
+        organisation=membership.organisation,
+        accepted_at__isnull=True,
+        withdrawn_at__isnull=True,
+    ).update(withdrawn_at=timezone.now())
+    return membership
 
 
 def _activate(

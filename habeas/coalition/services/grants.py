@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from habeas.accounts.models import User
 from habeas.coalition.models import SITE_ROLES, Campaign, Organisation, Role, RoleGrant
 from habeas.coalition.services._checks import check_scope
+from habeas.core.pagecache import public_changed
 
 
 def _may_grant(
@@ -84,6 +85,14 @@ def _grant_write(
     )
     if existing:
         return existing
+    if (
+        role == Role.ORG_ADMIN
+        and not RoleGrant.objects.active()
+        .filter(role=Role.ORG_ADMIN, organisation=organisation)
+        .exists()
+    ):
+        # The organisation's public page says whether anyone speaks for it.
+        public_changed()
     try:
         with transaction.atomic():
             return RoleGrant.objects.create(
@@ -101,7 +110,8 @@ def grant_revoke(*, grant: RoleGrant, by: User) -> RoleGrant:
     """End a grant, stamping who and when; a revoked grant is returned unchanged.
 
     Raises PermissionDenied unless ``by`` manages the grant's scope, and
-    ValidationError when it would leave an organisation without an admin.
+    ValidationError when it would leave an organisation without an admin or
+    a campaign without a coordinator.
     """
     if not by.has_perm("coalition.manage_grant", grant):
         raise PermissionDenied
@@ -117,6 +127,16 @@ def grant_revoke(*, grant: RoleGrant, by: User) -> RoleGrant:
         if not others.exists():
             raise ValidationError(
                 _("An organisation needs at least one admin. Invite another admin first.")
+            )
+    if grant.role == Role.COORDINATOR:
+        others = (
+            RoleGrant.objects.active()
+            .filter(role=Role.COORDINATOR, campaign=grant.campaign)
+            .exclude(pk=grant.pk)
+        )
+        if not others.exists():
+            raise ValidationError(
+                _("A campaign needs at least one coordinator. Invite another coordinator first.")
             )
     grant.revoked_at = timezone.now()
     grant.revoked_by = by

@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from habeas.accounts.models import User
 from habeas.coalition.models import (
     Campaign,
+    CampaignMembership,
     Invitation,
     Organisation,
+    Role,
     RoleGrant,
     token_digest,
 )
 from habeas.coalition.queries import invitation_by_token
-from habeas.coalition.services._checks import check_scope
+from habeas.coalition.services._checks import check_scope, require
 from habeas.coalition.services.grants import _grant_write, _may_grant
 from habeas.coalition.tasks import send_invitation_email
 
@@ -90,7 +92,7 @@ def invitation_link_issue(*, invitation_id: int, site_url: str) -> tuple[Invitat
     """
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
-        .select_related("organisation", "campaign", "invited_by")
+        .select_related("organisation", "campaign", "invited_by", "membership_campaign")
         .filter(
             pk=invitation_id,
             accepted_at__isnull=True,
@@ -126,6 +128,18 @@ def invitation_accept(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has already been used."))
+    if invitation.membership_campaign_id is not None and invitation.organisation_id is not None:
+        # A contact link makes a first admin, never a second: two links
+        # accepted at once queue on the organisation's row.
+        organisation = Organisation.objects.select_for_update().get(pk=invitation.organisation_id)
+        if _has_admin(organisation):
+            raise ValidationError(
+                _(
+                    "%(organisation)s already has an admin on Habeas, so this contact "
+                    "link no longer works. Ask its admins to invite you."
+                )
+                % {"organisation": organisation}
+            )
     if user is None:
         user = _account_create(username=username, password=password, email=invitation.email)
     grant = _grant_write(
@@ -139,6 +153,89 @@ def invitation_accept(
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return grant
+
+
+def _has_admin(organisation: Organisation) -> bool:
+    return (
+        RoleGrant.objects.active().filter(role=Role.ORG_ADMIN, organisation=organisation).exists()
+    )
+
+
+@transaction.atomic
+def organisation_contact_invite(
+    *,
+    by: User,
+    campaign: Campaign,
+    organisation: Organisation,
+    email: str,
+    site_url: str,
+) -> Invitation:
+    """A coordinator invites an organisation that has no one on Habeas, through a contact.
+
+    The contact is mailed a link: whoever accepts it becomes the
+    organisation's first admin, granted by ``by`` (on record, with the
+    time), and answers the campaign's invitation to join, which is recorded
+    now as pending. Raises PermissionDenied unless ``by`` coordinates the
+    campaign; ValidationError for a bad address, an organisation that has
+    an admin already (invite it the ordinary way), or one that is already a
+    member, invited or asking.
+    """
+    require(by, "coalition.coordinate_campaign", campaign)
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from error
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if _has_admin(organisation):
+        raise ValidationError(
+            _(
+                "%(organisation)s has someone on Habeas already: invite it with "
+                "“Invite the organisation”, and its admins will answer."
+            )
+            % {"organisation": organisation}
+        )
+    membership, created = CampaignMembership.objects.select_for_update().get_or_create(
+        campaign=campaign,
+        organisation=organisation,
+        defaults={"status": CampaignMembership.Status.INVITED},
+    )
+    if not created:
+        if membership.status == CampaignMembership.Status.ACTIVE:
+            raise ValidationError(
+                _("%(organisation)s is already a member of this campaign.")
+                % {"organisation": organisation}
+            )
+        if membership.status == CampaignMembership.Status.INVITED:
+            raise ValidationError(
+                _("%(organisation)s is already invited; withdraw that invitation first.")
+                % {"organisation": organisation}
+            )
+        if membership.status == CampaignMembership.Status.REQUESTED:
+            raise ValidationError(
+                _("%(organisation)s has asked to join: answer its request instead.")
+                % {"organisation": organisation}
+            )
+        membership.status = CampaignMembership.Status.INVITED
+        membership.save(update_fields=["status"])
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        email=email,
+        role=Role.ORG_ADMIN,
+        organisation=organisation,
+        membership_campaign=campaign,
+        token_sha256=token_digest(secrets.token_urlsafe(32)),
+        invited_by=by,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(
+        lambda: send_invitation_email.enqueue(
+            invitation_id=invitation.pk, site_url=site_url, language=language
+        )
+    )
+    return invitation
 
 
 def _account_create(*, username: str, password: str, email: str) -> User:
