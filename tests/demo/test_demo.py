@@ -22,6 +22,7 @@ from habeas.coalition.models import (
 )
 from habeas.core.models import Source
 from habeas.demo.loader import LETTER_PATH, demo_counts, load_demo
+from habeas.demo.models import DemoItem
 from habeas.letters.models import Endorsement, Letter, LetterText, Signature
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +116,10 @@ def test_coordinator_password_is_generated_not_fixed(settings: Any, tmp_path: Pa
     assert user.check_password(password)
     assert len(password) >= 16
 
+    # Another fresh database: no user, nothing recorded as loaded.
     Letter.objects.all().delete()  # its record of who loaded it protects the user
     get_user_model().objects.all().delete()
+    DemoItem.objects.all().delete()
     call_command("demo", stdout=StringIO())
     assert credentials.read_text().split("password: ")[1].strip() != password
 

@@ -16,16 +16,16 @@ from habeas.demo.loader import COORDINATOR_USERNAME, load_demo
 class Command(BaseCommand):
     help = (
         "Load the demo campaign from the open letter of 30 May 2025. "
-        "Running it again changes nothing."
+        "Running it again adds only what it never created, and leaves what users "
+        "revoked, hid, changed or deleted as they left it."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = load_demo()
         if report.total:
-            made = ", ".join(f"{n} {kind}" for kind, n in report.created.items() if n)
-            self.stdout.write(self.style.SUCCESS(f"Demo campaign loaded: {made}."))
+            self.stdout.write(self.style.SUCCESS(report.summary()))
         else:
-            self.stdout.write("Demo campaign already loaded; nothing changed.")
+            self.stdout.write(report.summary())
         credentials = Path(settings.VAR_DIR) / CREDENTIALS_FILE
         if report.coordinator_password:
             credentials.parent.mkdir(parents=True, exist_ok=True)
