@@ -292,6 +292,10 @@ class OrganisationInviteToCampaignForm(forms.Form):
 class ContactInviteForm(forms.Form):
     """A coordinator invites an organisation with no one on Habeas through a contact."""
 
+    # Its fields share names with the other invitation forms on the coordinate page;
+    # the prefix keeps their ids, and so their labels, apart.
+    prefix = "contact"
+
     organisation = forms.ModelChoiceField(
         label=_("Organisation's short address"),
         queryset=Organisation.objects.all(),

@@ -808,7 +808,10 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             key = {"grant_in_c": "grant_in_c", "grant_in_d_via_c": "grant_in_d"}[obj]
             return Attempt("get", f"/campaigns/campaign-c/coordinate/{o[key].pk}/revoke/confirm/")
         case "invite_contact":
-            data = {"organisation": o["orphan_org"].slug, "email": "contact@example.org"}
+            data = {
+                "contact-organisation": o["orphan_org"].slug,
+                "contact-email": "contact@example.org",
+            }
             return Attempt("post", f"/campaigns/{campaign}/coordinate/invite-contact/", data)
         case "answer_membership":
             organisation_id = o[obj].organisation_id

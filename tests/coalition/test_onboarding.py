@@ -93,7 +93,7 @@ def test_contact_invitation_through_the_page_the_mail_and_the_answer(
     assert "Invite through the contact" in page
     response = coordinator.post(
         "/campaigns/free-them/coordinate/invite-contact/",
-        {"organisation": "mkp", "email": "Contact@MKP.org"},
+        {"contact-organisation": "mkp", "contact-email": "Contact@MKP.org"},
         follow=True,
     )
     body = response.content.decode()
@@ -190,9 +190,15 @@ def test_contact_invitation_refused_for_a_member_an_invited_one_or_one_with_an_a
     client = sign_in(Client(), setting["coordinator"])
     url = "/campaigns/free-them/coordinate/invite-contact/"
     cases = [
-        ({"organisation": "founder", "email": "a@b.org"}, "already a member"),
-        ({"organisation": "nowhere", "email": "a@b.org"}, "No organisation has that short"),
-        ({"organisation": "mkp", "email": "not an address"}, "Enter a valid email address."),
+        ({"contact-organisation": "founder", "contact-email": "a@b.org"}, "already a member"),
+        (
+            {"contact-organisation": "nowhere", "contact-email": "a@b.org"},
+            "No organisation has that short",
+        ),
+        (
+            {"contact-organisation": "mkp", "contact-email": "not an address"},
+            "Enter a valid email address.",
+        ),
     ]
     for data, says in cases:
         before = _state()
@@ -202,14 +208,14 @@ def test_contact_invitation_refused_for_a_member_an_invited_one_or_one_with_an_a
         assert _state() == before
     _contact_token(setting, django_capture_on_commit_callbacks)
     before = _state()
-    response = client.post(url, {"organisation": "mkp", "email": "other@mkp.org"})
+    response = client.post(url, {"contact-organisation": "mkp", "contact-email": "other@mkp.org"})
     assert response.status_code == 400
     assert "already invited" in response.content.decode()
     assert _state() == before
     with_admin = OrganisationFactory(slug="has-admin")
     grant(UserFactory(), Role.ORG_ADMIN, organisation=with_admin)
     before = _state()
-    response = client.post(url, {"organisation": "has-admin", "email": "x@y.org"})
+    response = client.post(url, {"contact-organisation": "has-admin", "contact-email": "x@y.org"})
     assert response.status_code == 400
     assert "has someone on Habeas already" in response.content.decode()
     assert _state() == before
@@ -228,7 +234,7 @@ def test_non_coordinators_cannot_invite_through_a_contact(setting: dict[str, Any
         )
     response = sign_in(Client(), outsider).post(
         "/campaigns/free-them/coordinate/invite-contact/",
-        {"organisation": "mkp", "email": "a@b.org"},
+        {"contact-organisation": "mkp", "contact-email": "a@b.org"},
     )
     assert response.status_code == 403
     assert not Invitation.objects.exists()
