@@ -236,6 +236,8 @@ def _coordinate_page(
             "form": form,
             "organisation_form": OrganisationInviteToCampaignForm(),
             "requests": queries.membership_requests(campaign, request.GET),
+            # The record of shared case work is its coordinators' alone, not a site admin's.
+            "sees_shares": request.user.has_perm("cases.see_shares", campaign),
         },
         status=status,
     )
@@ -927,7 +929,13 @@ def correspondence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "coalition/correspondence.html",
-        {"root": root, "thread": queries.correspondence_thread(root)},
+        {
+            "root": root,
+            "thread": queries.correspondence_thread(root),
+            # Reply and correct show only to those who can publish (one query, none
+            # for an anonymous visitor).
+            "editable_ids": queries.acting_organisation_ids(request.user).editable,
+        },
     )
 
 
