@@ -327,3 +327,26 @@ def test_joining_is_offered_for_an_admins_organisations_outside_the_campaign(
     page = _page(front.client("admin_a"), "/campaigns/free-them/join/")
     assert "Outside Union" in page
     assert "Alpha League" not in page
+
+
+def test_reply_and_correction_show_only_to_those_who_may_publish_them(front: Front) -> None:
+    letter = services.correspondence_publish(
+        by=front.users["editor_a"],
+        organisation=front.a,
+        subject="To you",
+        body="Hello",
+        to_organisation=front.b,
+    )
+    url = f"/correspondence/{letter.pk}/"
+    reply = f'href="/correspondence/{letter.pk}/reply/"'
+    correct = f'href="/correspondence/{letter.pk}/correct/"'
+    author = _page(front.client("editor_a"), url)
+    assert reply in author
+    assert correct in author
+    addressee = _page(front.client("editor_b"), url)
+    assert reply in addressee
+    assert correct not in addressee
+    for client in (Client(), sign_in(Client(), UserFactory()), front.client("coordinator")):
+        page = _page(client, url)
+        assert reply not in page
+        assert correct not in page
