@@ -12,9 +12,9 @@ from habeas.coalition import render
 from habeas.coalition.access import access_public_campaign, access_public_organisation
 from habeas.coalition.models import Campaign
 from habeas.coalition.queries import (
+    acting_organisation_ids,
     campaign_featured,
     campaigns_besides,
-    editable_organisation_ids,
     has_someone_on_habeas,
     invitations_to_answer,
     organisation_profile,
@@ -31,8 +31,12 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, obj
     user = request.user
     front = united_front(campaign)
     can_moderate = user.has_perm("coalition.moderate_campaign", campaign)
-    # Organisations whose items the visitor may edit: links show only for those.
-    editable_ids = editable_organisation_ids(user)
+    # Organisations whose items the visitor may edit: links show only for those,
+    # and a form "in the name of" one only to those who can act for one.
+    acting = acting_organisation_ids(user)
+    editable_ids = acting.editable
+    member_ids = {membership.organisation_id for membership in front.members}
+    can_publish = bool(editable_ids & member_ids)
     view = render.View(
         slug=campaign.slug,
         language=get_language() or "en",
@@ -40,6 +44,7 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, obj
         editable_ids=editable_ids,
         can_moderate=can_moderate,
         request=request,
+        can_publish=can_publish,
     )
     return {
         "featured": campaign,
@@ -54,6 +59,9 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, obj
         "can_coordinate": user.has_perm("coalition.coordinate_campaign", campaign),
         "to_answer": invitations_to_answer(user, campaign),
         "editable_ids": editable_ids,
+        "can_publish": can_publish,
+        "can_join": bool(acting.administered - member_ids),
+        "can_leave": bool(acting.administered & member_ids),
     }
 
 

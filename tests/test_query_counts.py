@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from habeas.coalition import services
 from habeas.coalition.models import (
     CampaignMembership,
     Correspondence,
@@ -175,11 +176,42 @@ def test_campaign_coordinate_page() -> None:
     assert _counts(client, path, add) == (COORDINATE, COORDINATE)
 
 
+def test_moderation_queue() -> None:
+    campaign = CampaignFactory(slug="campaign-c")
+    coordinator = UserFactory()
+    grant(coordinator, Role.COORDINATOR, campaign=campaign)
+    editor = UserFactory()
+    client = sign_in(Client(), coordinator)
+
+    def add(first: int, last: int) -> str:
+        for n in range(first, last):
+            organisation = OrganisationFactory(name=f"Hidden org {n:03d}")
+            CampaignMembership.objects.create(
+                campaign=campaign,
+                organisation=organisation,
+                status=CampaignMembership.Status.ACTIVE,
+                created_at=timezone.now(),
+            )
+            grant(editor, Role.ORG_EDITOR, organisation=organisation)
+            demand = services.demand_propose(
+                by=editor, campaign=campaign, organisation=organisation, text=f"Slogan {n:03d}"
+            )
+            services.item_hide(
+                by=coordinator, item=demand, reason="Off topic", site_url="http://testserver/"
+            )
+        return f"Slogan {first:03d}"
+
+    path = "/campaigns/campaign-c/moderation/"
+    assert _counts(client, path, add) == (MODERATION, MODERATION)
+
+
 # The fixed counts, with N and 3N rows alike.
 REGISTER = 20
 DIRECTORY = 3
 CORRESPONDENCE = 2
 MEMBERS = 15
 # Members and invited organisations, paged; the letters with requests to endorse waiting;
-# its open letters.
-COORDINATE = 21
+# its open letters; whether the visitor coordinates it (the record of shared case
+# work is coordinators' alone).
+COORDINATE = 22
+MODERATION = 11

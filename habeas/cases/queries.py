@@ -45,7 +45,7 @@ from habeas.cases.models import (
     StatusChange,
 )
 from habeas.cases.publication import gather, public_data
-from habeas.cases.rules import documented_by, proposals_for
+from habeas.cases.rules import documented_by, persons_with_role, proposals_for
 from habeas.coalition.models import Campaign, Organisation, Role
 from habeas.core.lists import CAP, Capped, capped
 from habeas.core.pagecache import public_changed
@@ -854,6 +854,23 @@ def review_queue(user: User, number: str | None) -> Page[Person]:
         .only("pk", "name", "updated_at", "updated_by__username", "updated_by__display_name")
     )
     return Paginator(waiting, REVIEW_PAGE).get_page(number)
+
+
+def review_waiting(user: User) -> int:
+    """How many working records wait for a second documenter that ``user`` may verify
+    (one query): the count the review queue lists."""
+    return awaiting_verification().filter(documented_by(user)).count()
+
+
+def case_team_persons(user: User, limit: int = 50) -> Capped[Person]:
+    """The persons whose restricted facts ``user`` keeps as case team, by name: the
+    first ``limit`` and how many in all (one query, two for a long list)."""
+    return capped(
+        Person.objects.filter(persons_with_role(user, Role.CASE_TEAM, restricted=True))
+        .order_by("name", "pk")
+        .only("pk", "name"),
+        limit,
+    )
 
 
 CHOOSER_PAGE = 25

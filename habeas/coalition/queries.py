@@ -99,10 +99,35 @@ class RoleRow:
     edits_profile: bool
     registers_organisations: bool
     coordinates: bool
+    moderates: bool = False
+    documents: bool = False
+    keeps_cases: bool = False
+    # For an organisation's editors and admins: the public campaigns it is a member of,
+    # where they propose demands, publish statements and state positions.
+    campaigns: tuple[Campaign, ...] = ()
 
 
 def roles_of(user: User) -> list[RoleRow]:
-    """A user's active roles, with their organisations and campaigns (one query)."""
+    """A user's active roles, with their organisations and campaigns (one query), and
+    the public campaigns of the organisations they edit for (one more, only if any)."""
+    grants = list(
+        RoleGrant.objects.active()
+        .filter(user=user)
+        .select_related("organisation", "campaign")
+        .order_by("organisation__name", "campaign__title", "role")
+    )
+    edited = {grant.organisation_id for grant in grants if grant.role in ORGANISATION_ROLES}
+    campaigns: dict[int, list[Campaign]] = {}
+    if edited:
+        for membership in (
+            CampaignMembership.objects.filter(
+                organisation__in=edited, status=CampaignMembership.Status.ACTIVE
+            )
+            .exclude(campaign__status=Campaign.Status.DRAFT)
+            .select_related("campaign")
+            .order_by("campaign__title", "pk")
+        ):
+            campaigns.setdefault(membership.organisation_id, []).append(membership.campaign)
     return [
         RoleRow(
             grant=grant,
@@ -110,11 +135,14 @@ def roles_of(user: User) -> list[RoleRow]:
             edits_profile=grant.role in ORGANISATION_ROLES,
             registers_organisations=grant.role == Role.SITE_ADMIN,
             coordinates=grant.role == Role.COORDINATOR,
+            moderates=grant.role in {Role.COORDINATOR, Role.MODERATOR},
+            documents=grant.role == Role.DOCUMENTER,
+            keeps_cases=grant.role == Role.CASE_TEAM,
+            campaigns=tuple(campaigns.get(grant.organisation_id or 0, []))
+            if grant.role in ORGANISATION_ROLES
+            else (),
         )
-        for grant in RoleGrant.objects.active()
-        .filter(user=user)
-        .select_related("organisation", "campaign")
-        .order_by("organisation__name", "campaign__title", "role")
+        for grant in grants
     ]
 
 
@@ -626,6 +654,33 @@ def editable_organisation_ids(user: Visitor) -> set[int]:
     return set(editable_organisations(user).values_list("pk", flat=True))
 
 
+@dataclass(frozen=True)
+class ActingIds:
+    """The organisations a visitor may act for: publish for (editor or admin), commit (admin)."""
+
+    editable: set[int]
+    administered: set[int]
+
+
+def acting_organisation_ids(user: Visitor) -> ActingIds:
+    """The ids of the organisations ``user`` may publish for and commit (one query;
+    none for an anonymous visitor)."""
+    if not user.is_authenticated:
+        return ActingIds(set(), set())
+    rows = (
+        RoleGrant.objects.active()
+        .filter(user=user, role__in=[Role.ORG_ADMIN, Role.ORG_EDITOR])
+        .values_list("organisation_id", "role")
+    )
+    editable: set[int] = set()
+    administered: set[int] = set()
+    for organisation_id, role in rows:
+        editable.add(organisation_id)
+        if role == Role.ORG_ADMIN:
+            administered.add(organisation_id)
+    return ActingIds(editable, administered)
+
+
 def administered_organisations(user: Visitor) -> QuerySet[Organisation]:
     """The organisations ``user`` is an admin of: those it may commit (start a campaign
     in their name, ask to join one, leave one)."""
@@ -647,6 +702,33 @@ def member_organisations(
         memberships__campaign=campaign,
         memberships__status=CampaignMembership.Status.ACTIVE,
     )
+
+
+def moderation_queue(campaign: Campaign, query: QueryDict) -> Paged:
+    """The campaign's items hidden now, the latest first, paged by ``?hidden=``: each
+    notice with its organisation, who hid it, the item and its appeals (four queries
+    a page, whatever its length)."""
+    return paged(
+        HiddenNotice.objects.filter(campaign=campaign, lifted_at__isnull=True)
+        .select_related(
+            "campaign", "organisation", "hidden_by", "demand", "statement", "position__demand"
+        )
+        .prefetch_related("appeals__organisation")
+        .order_by("-hidden_at", "-pk"),
+        query,
+        "hidden",
+    )
+
+
+def outside_organisations(
+    organisations: QuerySet[Organisation], campaign: Campaign
+) -> QuerySet[Organisation]:
+    """Those of ``organisations`` that are not active members of ``campaign``
+    (those that may ask to join it)."""
+    members = CampaignMembership.objects.filter(
+        campaign=campaign, status=CampaignMembership.Status.ACTIVE
+    ).values("organisation")
+    return organisations.exclude(pk__in=members)
 
 
 def _hidden(field_name: str) -> Any:

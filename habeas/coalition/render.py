@@ -31,6 +31,8 @@ class View:
     editable_ids: set[int]
     can_moderate: bool
     request: Any
+    # Whether the visitor edits for a member organisation, and so may state its position.
+    can_publish: bool = False
 
     def reads_hidden(self, organisation_id: int) -> bool:
         """Whether the visitor may read a hidden item of this organisation: its own
@@ -52,7 +54,7 @@ def _notice(view: View, notice: Any) -> str:
         {
             "notice": notice,
             "can_moderate": view.can_moderate,
-            "user": view.request.user if view.request else None,
+            "editable_ids": view.editable_ids,
         },
         request=view.request,
     )
@@ -123,7 +125,7 @@ def matrix_body(view: View, front: UnitedFront) -> SafeString:
         demand = row.demand
         proposer = escape(demand.proposed_by.short_name or demand.proposed_by.name)
         link = ""
-        if view.signed_in:
+        if view.can_publish:
             url = reverse(
                 "coalition:position_record", kwargs={"slug": view.slug, "demand_id": demand.pk}
             )

@@ -28,6 +28,7 @@ urlpatterns = [
     path(C + "hide/<str:kind>/<int:item_id>/", views.item_hide, name="item_hide"),
     path(C + "notices/<int:notice_id>/appeal/", views.notice_appeal, name="notice_appeal"),
     path(C + "notices/<int:notice_id>/lift/", views.notice_lift, name="notice_lift"),
+    path(C + "moderation/", views.moderation_queue, name="moderation_queue"),
     path(
         C + "members/<int:organisation_id>/decide/",
         views.membership_decide,

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from habeas.accounts.models import User
+from habeas.cases import queries as cases_queries
 from habeas.coalition import access, queries, services
 from habeas.coalition.forms import (
     AcceptInvitationForm,
@@ -58,6 +59,14 @@ from habeas.coalition.models import (
 from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
 from habeas.core.pagecache import public_page
+from habeas.core.refusals import (
+    COMMIT,
+    COMMIT_IN_CAMPAIGN,
+    COMMIT_OUTSIDE_CAMPAIGN,
+    PUBLISH,
+    PUBLISH_IN_CAMPAIGN,
+    role_needed,
+)
 
 
 def _send_invitation(
@@ -97,12 +106,19 @@ def _report(request: HttpRequest, error: ValidationError) -> None:
 @login_required
 def my_roles(request: AuthedRequest) -> HttpResponse:
     """My organisations and roles, with links to what each role lets me do."""
+    rows = queries.roles_of(request.user)
+    documents = any(row.documents for row in rows)
+    keeps_cases = any(row.keeps_cases for row in rows)
     return render(
         request,
         "coalition/my_roles.html",
         {
-            "rows": queries.roles_of(request.user),
+            "rows": rows,
             "to_answer": queries.invitations_to_answer(request.user),
+            "review_waiting": cases_queries.review_waiting(request.user) if documents else 0,
+            "case_team_persons": cases_queries.case_team_persons(request.user)
+            if keeps_cases
+            else None,
         },
     )
 
@@ -267,6 +283,8 @@ def _coordinate_page(
             "invited": queries.campaign_memberships(
                 campaign, request.GET, status=CampaignMembership.Status.INVITED, key="invited"
             ),
+            # The record of shared case work is its coordinators' alone, not a site admin's.
+            "sees_shares": request.user.has_perm("cases.see_shares", campaign),
         },
         status=status,
     )
@@ -544,9 +562,15 @@ def _member_organisations(user: User, campaign: Campaign) -> QuerySet[Organisati
 @login_required
 def demand_propose(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
-    form = DemandForm(
-        request.POST or None, organisations=_member_organisations(request.user, campaign)
-    )
+    organisations = _member_organisations(request.user, campaign)
+    if not organisations.exists():
+        return role_needed(
+            request,
+            title=_("Propose a demand or slogan"),
+            needed=str(PUBLISH_IN_CAMPAIGN),
+            back=campaign.get_absolute_url(),
+        )
+    form = DemandForm(request.POST or None, organisations=organisations)
     return _handle(
         request,
         form,
@@ -616,9 +640,15 @@ def demand_withdraw(request: AuthedRequest, slug: str, demand_id: int) -> HttpRe
 def position_record(request: AuthedRequest, slug: str, demand_id: int) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
     demand = access.access_in_campaign(Demand, campaign, demand_id)
-    form = PositionForm(
-        request.POST or None, organisations=_member_organisations(request.user, campaign)
-    )
+    organisations = _member_organisations(request.user, campaign)
+    if not organisations.exists():
+        return role_needed(
+            request,
+            title=_("Record a position"),
+            needed=str(PUBLISH_IN_CAMPAIGN),
+            back=campaign.get_absolute_url(),
+        )
+    form = PositionForm(request.POST or None, organisations=organisations)
     return _handle(
         request,
         form,
@@ -642,9 +672,15 @@ def position_record(request: AuthedRequest, slug: str, demand_id: int) -> HttpRe
 @login_required
 def statement_publish(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
-    form = StatementForm(
-        request.POST or None, organisations=_member_organisations(request.user, campaign)
-    )
+    organisations = _member_organisations(request.user, campaign)
+    if not organisations.exists():
+        return role_needed(
+            request,
+            title=_("Publish a statement"),
+            needed=str(PUBLISH_IN_CAMPAIGN),
+            back=campaign.get_absolute_url(),
+        )
+    form = StatementForm(request.POST or None, organisations=organisations)
     return _handle(
         request,
         form,
@@ -795,18 +831,44 @@ def notice_appeal(request: AuthedRequest, slug: str, notice_id: int) -> HttpResp
 @require_POST
 @login_required
 def notice_lift(request: AuthedRequest, slug: str, notice_id: int) -> HttpResponse:
+    """Show a hidden item again; back to the moderation queue when asked from there
+    (``back=queue``), else to the campaign page."""
     campaign = access.access_public_campaign(slug)
     notice = access.access_in_campaign(HiddenNotice, campaign, notice_id)
     services.notice_lift(by=request.user, notice=notice)
     messages.success(request, _("The item is shown again; the notice stays on record."))
+    if request.POST.get("back") == "queue":
+        return redirect("coalition:moderation_queue", slug=campaign.slug)
     return redirect(campaign)
+
+
+@never_cache
+@login_required
+def moderation_queue(request: AuthedRequest, slug: str) -> HttpResponse:
+    """A campaign's hidden items, for those who may show them again: its coordinators
+    and moderators (and site admins, who may too)."""
+    campaign = access.access_campaign(request.user, slug, "coalition.moderate_campaign")
+    return render(
+        request,
+        "coalition/moderation_queue.html",
+        {"campaign": campaign, "page": queries.moderation_queue(campaign, request.GET)},
+    )
 
 
 @never_cache
 @login_required
 def campaign_join(request: AuthedRequest, slug: str) -> HttpResponse:
     campaign = access.access_public_campaign(slug)
-    admin_of = queries.administered_organisations(request.user)
+    admin_of = queries.outside_organisations(
+        queries.administered_organisations(request.user), campaign
+    )
+    if not admin_of.exists():
+        return role_needed(
+            request,
+            title=_("Join the campaign"),
+            needed=str(COMMIT_OUTSIDE_CAMPAIGN),
+            back=campaign.get_absolute_url(),
+        )
     common = queries.common_demands_to_endorse(campaign)
     shown = encode_wordings([[demand.pk, demand.version] for demand in common])
     form = JoinForm(
@@ -855,6 +917,13 @@ def campaign_leave(request: AuthedRequest, slug: str) -> HttpResponse:
     admin_of = queries.member_organisations(
         queries.administered_organisations(request.user), campaign
     )
+    if not admin_of.exists():
+        return role_needed(
+            request,
+            title=_("Leave the campaign"),
+            needed=str(COMMIT_IN_CAMPAIGN),
+            back=campaign.get_absolute_url(),
+        )
     form = LeaveForm(request.POST or None, organisations=admin_of)
     if request.method == "POST" and form.is_valid():
         membership = access.access_membership(campaign, form.cleaned_data["organisation"].pk)
@@ -949,9 +1018,9 @@ def membership_accept(request: AuthedRequest, slug: str, organisation_id: int) -
 @never_cache
 @login_required
 def campaign_create(request: AuthedRequest) -> HttpResponse:
-    if not request.user.has_perm("coalition.create_campaign"):
-        raise PermissionDenied
     admin_of = queries.administered_organisations(request.user)
+    if not admin_of.exists():
+        return role_needed(request, title=_("Start a campaign"), needed=str(COMMIT))
     form = CampaignForm(request.POST or None, organisations=admin_of)
     if request.method == "POST" and form.is_valid():
         try:
@@ -1082,16 +1151,23 @@ def correspondence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "coalition/correspondence.html",
-        {"root": root, "thread": queries.correspondence_thread(root)},
+        {
+            "root": root,
+            "thread": queries.correspondence_thread(root),
+            # Reply and correct show only to those who can publish (one query, none
+            # for an anonymous visitor).
+            "editable_ids": queries.acting_organisation_ids(request.user).editable,
+        },
     )
 
 
 @never_cache
 @login_required
 def correspondence_write(request: AuthedRequest) -> HttpResponse:
-    form = CorrespondenceForm(
-        request.POST or None, organisations=queries.editable_organisations(request.user)
-    )
+    organisations = queries.editable_organisations(request.user)
+    if not organisations.exists():
+        return role_needed(request, title=_("Write an open letter"), needed=str(PUBLISH))
+    form = CorrespondenceForm(request.POST or None, organisations=organisations)
     return _handle(
         request,
         form,
@@ -1116,9 +1192,17 @@ def correspondence_write(request: AuthedRequest) -> HttpResponse:
 @login_required
 def correspondence_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = access.access_public_correspondence(pk)
+    organisations = queries.editable_organisations(request.user)
+    if not organisations.exists():
+        return role_needed(
+            request,
+            title=_("Reply to: %(subject)s") % {"subject": parent},
+            needed=str(PUBLISH),
+            back=parent.get_absolute_url(),
+        )
     form = ReplyForm(
         request.POST or None,
-        organisations=queries.editable_organisations(request.user),
+        organisations=organisations,
         initial={"subject": f"Re: {parent.subject}"[:300]},
     )
     return _handle(

@@ -194,8 +194,12 @@ def test_only_editors_may_organise(world: World, name: str) -> None:
     """Who edits for no organisation cannot open the form; their list is empty, with no
     link to organise."""
     client = world.client(name)
-    assert client.get("/actions/new/").status_code == 403
-    assert client.post("/actions/new/?campaign=free-them", form_data(world)).status_code == 403
+    page = client.get("/actions/new/")
+    assert page.status_code == 200
+    assert "Only an editor or admin of an organisation" in page.content.decode()
+    assert "Save the action" not in page.content.decode()
+    refused = client.post("/actions/new/?campaign=free-them", form_data(world))
+    assert refused.status_code == 400
     mine = client.get("/actions/mine/")
     assert mine.status_code == 200
     assert "Your organisations have organised no action yet." in mine.content.decode()

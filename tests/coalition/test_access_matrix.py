@@ -107,6 +107,8 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("hide_item", "demand_of_a"): {"coordinator_c", "moderator_c", "site_admin"},
     ("appeal_notice", "notice_on_a"): {"editor_a", "admin_a"},
     ("lift_notice", "notice_on_a"): {"coordinator_c", "moderator_c", "site_admin"},
+    # The hidden items of a campaign, listed for those who may show them again.
+    ("moderation_queue", "campaign_c"): {"coordinator_c", "moderator_c", "site_admin"},
     ("publish_letter", "as_a"): {"editor_a", "admin_a"},
     ("correct_letter", "letter_of_a"): {"editor_a", "admin_a"},
     ("start_campaign", "as_a"): {"admin_a"},
@@ -864,6 +866,8 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt(
                 "post", f"/campaigns/campaign-c/notices/{o[obj].pk}/appeal/", {"text": "We appeal"}
             )
+        case "moderation_queue":
+            return Attempt("get", f"/campaigns/{campaign}/moderation/")
         case "lift_notice":
             return Attempt("post", f"/campaigns/campaign-c/notices/{o[obj].pk}/lift/", {})
         case "publish_letter":

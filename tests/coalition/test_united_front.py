@@ -593,7 +593,11 @@ def test_an_organisation_admin_starts_a_campaign_and_coordinates_it(front: Front
         .filter(user=front.users["admin_a"], role="COORDINATOR", campaign=campaign)
         .exists()
     )
-    assert front.client("editor_a").get("/campaigns/new/").status_code == 403
+    # An editor is told which role starting a campaign needs, and who grants it.
+    explained = front.client("editor_a").get("/campaigns/new/")
+    assert explained.status_code == 200
+    assert "Only an admin of an organisation" in explained.content.decode()
+    assert '<form method="post" class="stacked"' not in explained.content.decode()
 
 
 def test_organiser_posts_without_a_csrf_token_are_refused(front: Front) -> None:

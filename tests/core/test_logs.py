@@ -36,13 +36,13 @@ def test_a_refused_page_is_one_line_naming_the_view_and_the_user(
     user = UserFactory()
     sign_in(client, user)
     caplog.set_level(logging.INFO)
-    response = client.get(reverse("coalition:campaign_create"), REMOTE_ADDR=CLIENT_ADDRESS)
+    response = client.get(reverse("coalition:organisation_create"), REMOTE_ADDR=CLIENT_ADDRESS)
     assert response.status_code == 403
     [record] = [r for r in caplog.records if r.name == "django.request"]
     assert record.levelno == logging.WARNING
     assert record.exc_info is None
     assert record.getMessage() == (
-        f"Forbidden (Permission denied): view coalition:campaign_create, user {user.pk}"
+        f"Forbidden (Permission denied): view coalition:organisation_create, user {user.pk}"
     )
     assert not hasattr(record, "request")
     output = _formatted(caplog)

@@ -238,11 +238,20 @@ def test_only_the_campaigns_coordinators_decide_requests(
 def test_the_endorse_page_asks_a_visitor_to_sign_in_and_refuses_people_without_organisations(
     world: World, letter: Letter
 ) -> None:
+    """Without an organisation to act for, the page says which role endorsing needs
+    and who grants it, with no form; a post answers 400 and endorses nothing."""
     assert Client().get(f"/letters/{letter.slug}/endorse/").status_code == 302
+    before = letter.endorsements.count()
     for who in ("stranger", "coordinator", "site_admin"):
         client = world.client(who)
-        assert client.get(f"/letters/{letter.slug}/endorse/").status_code == 403
-        assert client.post(f"/letters/{letter.slug}/endorse/", {}).status_code == 403
+        page = client.get(f"/letters/{letter.slug}/endorse/")
+        assert page.status_code == 200
+        assert "Only an editor or admin of an organisation" in page.content.decode()
+        assert "Endorse for this organisation" not in page.content.decode()
+        refused = client.post(f"/letters/{letter.slug}/endorse/", {"organisation": world.a.pk})
+        assert refused.status_code == 400
+        assert "Only an editor or admin of an organisation" in refused.content.decode()
+    assert letter.endorsements.count() == before
 
 
 def test_endorsing_and_withdrawing_through_the_page(world: World, letter: Letter) -> None:

@@ -304,7 +304,15 @@ def test_the_organiser_pages_ask_a_visitor_to_sign_in(world: World, page: str) -
 
 @pytest.mark.parametrize("who", ["stranger", "coordinator", "site_admin"])
 def test_only_an_organisations_editor_may_write(world: World, who: str) -> None:
-    assert world.client(who).get("/letters/write/").status_code == 403
+    """Who edits for no organisation is told which role writing needs, with no form;
+    a post answers 400 and saves nothing."""
+    page = world.client(who).get("/letters/write/")
+    assert page.status_code == 200
+    assert "Only an editor or admin of an organisation" in page.content.decode()
+    assert "Save the draft" not in page.content.decode()
+    before = Letter.objects.count()
+    assert world.client(who).post("/letters/write/", _form(world)).status_code == 400
+    assert Letter.objects.count() == before
 
 
 def _form(world: World, **overrides: Any) -> dict[str, Any]:

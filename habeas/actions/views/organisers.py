@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from habeas.coalition.models import Organisation
 from habeas.core.countries import country_name
 from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
+from habeas.core.refusals import PUBLISH, role_needed
 
 METHODS = ["GET", "HEAD", "POST"]
 
@@ -54,7 +55,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
 def create(request: AuthedRequest) -> HttpResponse:
     """Plan an action in a campaign (``?campaign=<slug>``, or chosen on the form)."""
     if not queries.may_organise(request.user):
-        raise PermissionDenied
+        return role_needed(request, title=_("Organise an action"), needed=str(PUBLISH))
     campaign = None
     slug = request.GET.get("campaign", "")
     if slug:

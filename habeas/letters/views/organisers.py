@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -23,6 +23,7 @@ from habeas.coalition.queries import editable_organisations
 from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
 from habeas.core.origin import same_origin
+from habeas.core.refusals import PUBLISH, role_needed
 from habeas.letters.access import access_letter, access_letter_for_reader
 from habeas.letters.forms import (
     EndorseForm,
@@ -58,7 +59,7 @@ def write(request: AuthedRequest) -> HttpResponse:
     """Draft a letter in the name of organisations the user edits for."""
     organisations = editable_organisations(request.user)
     if not organisations.exists():
-        raise PermissionDenied
+        return role_needed(request, title=_("Write an open letter"), needed=str(PUBLISH))
     form = LetterCreateForm(
         request.POST or None,
         campaigns=queries.campaigns_to_write_in(request.user),
@@ -212,7 +213,12 @@ def endorse(request: AuthedRequest, slug: str) -> HttpResponse:
     letter = access_letter_for_reader(request.user, slug)
     organisations = editable_organisations(request.user)
     if not organisations.exists():
-        raise PermissionDenied
+        return role_needed(
+            request,
+            title=_("Endorse"),
+            needed=str(PUBLISH),
+            back=letter.get_absolute_url(),
+        )
     status = 200
     if request.method == "POST":
         form = EndorseForm(request.POST, organisations=organisations)
