@@ -199,6 +199,21 @@ def membership_request(
     return membership
 
 
+def refuse_member_or_invited(membership: CampaignMembership) -> None:
+    """Raise ValidationError if the organisation is a member or has an invitation open."""
+    organisation = membership.organisation
+    if membership.status == CampaignMembership.Status.ACTIVE:
+        raise ValidationError(
+            _("%(organisation)s is already a member of this campaign.")
+            % {"organisation": organisation}
+        )
+    if membership.status == CampaignMembership.Status.INVITED:
+        raise ValidationError(
+            _("%(organisation)s is already invited; its admins have not answered yet.")
+            % {"organisation": organisation}
+        )
+
+
 @transaction.atomic
 def membership_invite(
     *, by: User, campaign: Campaign, organisation: Organisation
@@ -217,16 +232,7 @@ def membership_invite(
     if not created:
         if membership.status == CampaignMembership.Status.REQUESTED:
             return membership_decide(by=by, membership=membership, approve=True)
-        if membership.status == CampaignMembership.Status.ACTIVE:
-            raise ValidationError(
-                _("%(organisation)s is already a member of this campaign.")
-                % {"organisation": organisation}
-            )
-        if membership.status == CampaignMembership.Status.INVITED:
-            raise ValidationError(
-                _("%(organisation)s is already invited; its admins have not answered yet.")
-                % {"organisation": organisation}
-            )
+        refuse_member_or_invited(membership)
         if membership.status == CampaignMembership.Status.LEFT:
             # A former member invited again leaves the public list of former members.
             public_changed()

@@ -25,6 +25,7 @@ from habeas.coalition.models import (
 )
 from habeas.coalition.queries import invitation_by_token
 from habeas.coalition.services._checks import check_scope, require
+from habeas.coalition.services.campaigns import refuse_member_or_invited
 from habeas.coalition.services.grants import _grant_write, _may_grant
 from habeas.coalition.tasks import send_invitation_email
 
@@ -61,12 +62,35 @@ def invitation_create(
     except ValidationError as error:
         raise ValidationError(_("Enter a valid e-mail address.")) from error
     check_scope(role, organisation, campaign)
+    return _invitation_send(
+        by=by,
+        email=email,
+        role=role,
+        organisation=organisation,
+        campaign=campaign,
+        membership_campaign=None,
+        site_url=site_url,
+    )
+
+
+def _invitation_send(
+    *,
+    by: User,
+    email: str,
+    role: str,
+    organisation: Organisation | None,
+    campaign: Campaign | None,
+    membership_campaign: Campaign | None,
+    site_url: str,
+) -> Invitation:
+    """Record the invitation and mail its link from the worker once the transaction commits."""
     now = timezone.now()
     invitation = Invitation.objects.create(
         email=email,
         role=role,
         organisation=organisation,
         campaign=campaign,
+        membership_campaign=membership_campaign,
         token_sha256=token_digest(secrets.token_urlsafe(32)),
         invited_by=by,
         created_at=now,
@@ -201,16 +225,7 @@ def organisation_contact_invite(
         defaults={"status": CampaignMembership.Status.INVITED},
     )
     if not created:
-        if membership.status == CampaignMembership.Status.ACTIVE:
-            raise ValidationError(
-                _("%(organisation)s is already a member of this campaign.")
-                % {"organisation": organisation}
-            )
-        if membership.status == CampaignMembership.Status.INVITED:
-            raise ValidationError(
-                _("%(organisation)s is already invited; withdraw that invitation first.")
-                % {"organisation": organisation}
-            )
+        refuse_member_or_invited(membership)
         if membership.status == CampaignMembership.Status.REQUESTED:
             raise ValidationError(
                 _("%(organisation)s has asked to join: answer its request instead.")
@@ -218,24 +233,15 @@ def organisation_contact_invite(
             )
         membership.status = CampaignMembership.Status.INVITED
         membership.save(update_fields=["status"])
-    now = timezone.now()
-    invitation = Invitation.objects.create(
+    return _invitation_send(
+        by=by,
         email=email,
         role=Role.ORG_ADMIN,
         organisation=organisation,
+        campaign=None,
         membership_campaign=campaign,
-        token_sha256=token_digest(secrets.token_urlsafe(32)),
-        invited_by=by,
-        created_at=now,
-        expires_at=now + INVITATION_LIFETIME,
+        site_url=site_url,
     )
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(
-        lambda: send_invitation_email.enqueue(
-            invitation_id=invitation.pk, site_url=site_url, language=language
-        )
-    )
-    return invitation
 
 
 def _account_create(*, username: str, password: str, email: str) -> User:
