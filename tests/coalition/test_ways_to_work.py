@@ -75,6 +75,7 @@ def test_a_documenter_finds_the_review_queue_with_its_count_and_the_person_form(
     page = _page(sign_in(Client(), second), "/accounts/")
     assert '<a href="/register/review/">Review queue (2 waiting)</a>' in page
     assert '<a href="/register/working/new/">Record a person</a>' in page
+    assert '<a href="/register/import/">Import persons from a CSV file</a>' in page
 
 
 def test_the_case_team_finds_each_persons_restricted_facts() -> None:
