@@ -398,3 +398,35 @@ def test_the_hide_form_shows_what_it_hides_and_404s_for_another_campaign(
     assert response.status_code == 404
     assert _state() == before
     assert not foreign.notices.exists()
+
+
+def test_the_issues_bad_inputs_leave_no_traceback_and_no_error_in_the_log(
+    setting: dict[str, Any], django_capture_on_commit_callbacks: Any, caplog: Any
+) -> None:
+    """Each bad input is a message to its user, not an error for the operator."""
+    token = _contact_token(setting, django_capture_on_commit_callbacks)
+    assert _accept(Client(), token, "first").status_code == 302
+    coordinator = sign_in(Client(), setting["coordinator"])
+    only = RoleGrant.objects.get(role=Role.COORDINATOR)
+    other = CampaignFactory(slug="elsewhere", status="ACTIVE")
+    foreign = Demand.objects.create(campaign=other, proposed_by=setting["founder"], text="Other")
+    caplog.clear()
+    statuses = [
+        coordinator.post(
+            "/campaigns/free-them/coordinate/invite-organisation/", {"organisation": "founder"}
+        ).status_code,
+        coordinator.post(
+            "/campaigns/free-them/coordinate/invite-contact/",
+            {"contact-organisation": "founder", "contact-email": "a@b.org"},
+        ).status_code,
+        _accept(Client(), token, "again").status_code,
+        coordinator.post(
+            f"/campaigns/free-them/coordinate/{only.pk}/revoke/", {"confirmed": "yes"}
+        ).status_code,
+        coordinator.post(
+            f"/campaigns/free-them/hide/demand/{foreign.pk}/", {"reason": "Not here"}
+        ).status_code,
+    ]
+    assert 500 not in statuses
+    assert [r for r in caplog.records if r.exc_info or r.levelname in ("ERROR", "CRITICAL")] == []
+    assert "Traceback" not in caplog.text
