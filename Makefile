@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+# pytest-xdist workers for `make test`: one per core by default; 0 runs in one process.
+TEST_WORKERS ?= auto
 
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
@@ -49,7 +51,9 @@ pdf-deps:
 	@scripts/pdf-deps
 
 pytest: $(TEST_INSTALLED) browser-deps pdf-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not alone" $(PYTEST_ARGS)
+	@# Tests that bound a latency run by themselves; 5 means none was selected.
+	$(BIN)/pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test: lint typecheck check pytest
 

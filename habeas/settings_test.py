@@ -22,7 +22,7 @@ _lent = [name for name in _LENT if not os.environ.get(name)]
 os.environ.update({name: _LENT[name] for name in _lent})
 try:
     from habeas.settings import *  # noqa: F403
-    from habeas.settings import DATABASES, DEBUG, STORAGES
+    from habeas.settings import DATABASES, STORAGES
 finally:
     for _name in _lent:
         del os.environ[_name]
@@ -45,4 +45,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
-WHITENOISE_AUTOREFRESH = DEBUG
+# Each file is looked up through the finders when it is asked for. Without this,
+# every test client's first request would list and stat all the static files
+# again (about 45 ms per client, thousands of clients in a run); what is served,
+# and with which headers, is the same either way.
+WHITENOISE_AUTOREFRESH = True

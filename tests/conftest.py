@@ -19,7 +19,12 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
 CHROMIUM = os.environ.get("HABEAS_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("HABEAS_REQUIRE_BROWSER") == "1"
 REQUIRE_REDIS = os.environ.get("HABEAS_REQUIRE_REDIS") == "1"
-REDIS_FOR_TESTS = os.environ.get("HABEAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each pytest-xdist worker (gw0, gw1, …) empties a Redis database of its own:
+# gw0 uses 15, gw1 14, and so on down; a run without workers uses 15.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_FOR_TESTS = os.environ.get(
+    "HABEAS_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER % 15}"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -504,6 +504,7 @@ def _sign_in_and_read(base: str, answers: list[Answer], clock: Callable[[], floa
     reason="SQLite only: this is about SQLite's single write lock; PostgreSQL readers "
     "and writers of other rows never wait for an import.",
 )
+@pytest.mark.alone
 @pytest.mark.django_db(transaction=True)
 def test_a_200000_row_import_never_stops_others_signing_in_and_reading(
     tmp_path: Path,

@@ -11,17 +11,21 @@ ALLOWED and their pages to ``_attempt``.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, resolve
 
@@ -338,17 +342,49 @@ class World:
     users: dict[str, Any]
 
 
-@pytest.fixture
-def world(db: None, settings: Any, tmp_path: Any) -> World:
-    # Photos are written where the test can throw them away.
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.STORAGES = {
-        **settings.STORAGES,
+@pytest.fixture(scope="module")
+def _world_of_the_module(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[World]:
+    """The world, built once for the module inside a transaction that is rolled
+    back when the module ends.
+
+    Each test's own transaction (the ``db`` fixture) is a savepoint inside it, so
+    whatever a cell writes is undone before the next cell starts, exactly as if
+    the world had been built afresh; building it takes as long as a cell does.
+    """
+    files = tmp_path_factory.mktemp("matrix")
+    # Photos and receipts are written where the run can throw them away.
+    storages = {
+        **django_settings.STORAGES,
         "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
+            "OPTIONS": {"location": str(files / "private")},
         },
     }
+    with (
+        override_settings(MEDIA_ROOT=str(files / "media"), STORAGES=storages),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        built = _build_world()
+        with django_db_blocker.block():
+            yield built
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_world_of_the_module: World, db: None) -> World:
+    """The module's world, with model instances of this test's own: a cell that
+    changes an instance's fields in memory leaves the next cell's copy as built."""
+    built = _world_of_the_module
+    return World(
+        objects={key: copy.copy(value) for key, value in built.objects.items()},
+        users={key: copy.copy(value) for key, value in built.users.items()},
+    )
+
+
+def _build_world() -> World:
     org_a, org_b = OrganisationFactory(slug="org-a"), OrganisationFactory(slug="org-b")
     campaign_c, campaign_d = CampaignFactory(slug="campaign-c"), CampaignFactory(slug="campaign-d")
     for organisation in (org_a, org_b):
@@ -736,16 +772,34 @@ class Attempt:
 NOT_STATE = {"sessions.session"}
 
 
+@functools.cache
+def _state_queries() -> tuple[tuple[str, str], ...]:
+    """For each concrete model of every app but NOT_STATE: its label, and the SQL
+    that reads all its rows in key order (written once; the ORM would compile
+    the same query afresh twice per cell)."""
+    quote = connection.ops.quote_name
+    return tuple(
+        (
+            model._meta.label_lower,
+            # Only the models' own table and column names, quoted, go into the SQL.
+            f"SELECT * FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}",  # noqa: S608
+        )
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.label_lower not in NOT_STATE
+        and not model._meta.proxy
+        and model._meta.managed
+    )
+
+
 def _state() -> dict[str, tuple[int, str]]:
     """Every table a refused action must leave as it was: its row count and a
-    digest of every row's values, for each concrete model of every app."""
+    digest of every row's stored values, for each concrete model of every app."""
     state = {}
-    for model in apps.get_models(include_auto_created=True):
-        label = model._meta.label_lower
-        if label in NOT_STATE or model._meta.proxy or not model._meta.managed:
-            continue
-        rows = list(model._base_manager.order_by("pk").values_list())
-        state[label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    with connection.cursor() as cursor:
+        for label, sql in _state_queries():
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+            state[label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
     return state
 
 
