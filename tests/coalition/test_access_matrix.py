@@ -777,18 +777,18 @@ def _state_queries() -> tuple[tuple[str, str], ...]:
     """For each concrete model of every app but NOT_STATE: its label, and the SQL
     that reads all its rows in key order (written once; the ORM would compile
     the same query afresh twice per cell)."""
-    quote = connection.ops.quote_name
-    return tuple(
-        (
-            model._meta.label_lower,
-            # Only the models' own table and column names, quoted, go into the SQL.
-            f"SELECT * FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}",  # noqa: S608
-        )
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.label_lower not in NOT_STATE
-        and not model._meta.proxy
-        and model._meta.managed
-    )
+    queries = []
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.label_lower in NOT_STATE or meta.proxy or not meta.managed:
+            continue
+        # Only the models' own table and column names, quoted, go into the SQL.
+        table = connection.ops.quote_name(meta.db_table)
+        assert meta.pk is not None, meta.label
+        assert meta.pk.column is not None, meta.label
+        key = connection.ops.quote_name(meta.pk.column)
+        queries.append((meta.label_lower, f"SELECT * FROM {table} ORDER BY {key}"))  # noqa: S608
+    return tuple(queries)
 
 
 def _state() -> dict[str, tuple[int, str]]:
