@@ -66,7 +66,7 @@ messages: $(TEST_INSTALLED)
 	HABEAS_DEBUG=1 $(BIN)/habeas compilemessages --locale ur
 
 # Refresh vendored front-end files from the npm registry (release time only).
-vendor:
+vendor: $(INSTALLED)
 	scripts/vendor-frontend
 
 # Re-pin every Python dependency to what resolves today.

@@ -26,7 +26,8 @@ def _record_requests(page: Any) -> list[str]:
 
 @pytest.mark.usefixtures("demo_live")
 def test_home_page_in_english_and_urdu(page: Any, live_server: Any, artifacts: Path) -> None:
-    """Both languages render from this origin alone; Urdu runs right to left in Nastaliq."""
+    """Both languages render from this origin alone; Urdu runs right to left in its
+    own face (the Naskh of fonts.css, as this machine has no Nastaliq)."""
     requested = _record_requests(page)
     origin = urlsplit(live_server.url).netloc
 

@@ -56,7 +56,7 @@ class StaticFilesOnly(URLFetcher):  # type: ignore[misc]
 def layout(html: str) -> Document:
     """``html`` laid out by WeasyPrint (pages and boxes), before it is written.
 
-    Relative URLs resolve against the bundled static files (``habeas/fonts.css``
+    Relative URLs resolve against the bundled static files (``habeas/pdf-fonts.css``
     brings the Noto Nastaliq Urdu font); every other URL is refused.
     """
     document = HTML(

@@ -90,6 +90,7 @@ def test_stylesheets_reference_only_their_own_origin() -> None:
     for name in [
         "habeas/site.css",
         "habeas/fonts.css",
+        "habeas/pdf-fonts.css",
         "vendor/modern-normalize/modern-normalize.css",
     ]:
         path = finders.find(name)
@@ -206,7 +207,7 @@ def test_form_without_csrf_token_is_refused_in_plain_words(db: Any) -> None:
 def test_static_files_are_served_with_long_cache(client: Client) -> None:
     """Whitenoise serves the vendored font from this origin."""
     response = client.get(
-        "/static/vendor/noto-nastaliq-urdu/files/noto-nastaliq-urdu-arabic-400-normal.woff2"
+        "/static/vendor/noto-naskh-arabic/files/noto-naskh-arabic-urdu-400-normal.woff2"
     )
     assert response.status_code == 200
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
