@@ -7,13 +7,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils.timezone import now
 
 from habeas.actions.models import Action
 from habeas.cases import services as cases
-from habeas.coalition.models import Campaign, Organisation, Role
+from habeas.coalition.models import (
+    Campaign,
+    CampaignMembership,
+    Demand,
+    DemandVersion,
+    Organisation,
+    Position,
+    Role,
+)
 from habeas.coalition.services.united_front import statement_publish
 from habeas.demo.loader import CAMPAIGN, OPEN_LETTER_SLUG
-from tests.factories import UserFactory, add_authenticator, browser_sign_in, grant
+from tests.factories import (
+    CampaignFactory,
+    OrganisationFactory,
+    UserFactory,
+    add_authenticator,
+    browser_sign_in,
+    grant,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -209,3 +225,69 @@ def test_every_page_fits_a_phone_and_a_laptop(
                 finally:
                     context.close()
     assert faults == [], "\n".join(faults)
+
+
+@pytest.mark.parametrize("count", [4, 5])
+@pytest.mark.django_db(transaction=True)
+def test_the_table_of_positions_on_a_laptop_and_a_phone(
+    chromium: Any, live_server: Any, artifacts: Path, count: int
+) -> None:
+    """On a laptop four members' positions fit beside the demands; five do not, and the
+    page says so above a focusable, named scroll box. Each position sits under its
+    organisation's column heading. On a phone each demand lists every organisation's
+    position, named in the cell, with no scroll and no hint."""
+    slug = f"coalition-of-{count}"
+    campaign = CampaignFactory(slug=slug)
+    # Names with no short form: their longest word is what a column could not shrink below.
+    members = [
+        OrganisationFactory(name=f"Internationalist Workers' Organisation {n}")
+        for n in range(count)
+    ]
+    for organisation in members:
+        CampaignMembership.objects.create(
+            campaign=campaign, organisation=organisation, status="ACTIVE", joined_at=now()
+        )
+    demand = Demand.objects.create(campaign=campaign, proposed_by=members[0], text="Free them!")
+    DemandVersion.objects.create(demand=demand, number=1, text="Free them!")
+    Position.objects.create(
+        demand=demand, organisation=members[2], stance=Position.Stance.DISAGREES, version=1
+    )
+    last = members[-1].name
+    shots = artifacts / "widths"
+    shots.mkdir(parents=True, exist_ok=True)
+    for width, height in SIZES.items():
+        context = chromium.new_context(
+            java_script_enabled=False,
+            viewport={"width": width, "height": height},
+            base_url=live_server.url,
+        )
+        try:
+            page = context.new_page()
+            page.goto(f"/campaigns/{slug}/")
+            page.screenshot(path=str(shots / f"en-{width}-{slug}.png"), full_page=True)
+            box = page.locator(".matrix-wrap")
+            scrolls = box.evaluate("e => e.scrollWidth > e.clientWidth")
+            hint = page.get_by_text("Scroll sideways to see all columns.")
+            row = page.locator(f"#demand-{demand.pk}").inner_text()
+            assert all(scroller["told"] for scroller in page.evaluate(SCROLLERS))
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            if width == 390:
+                assert not scrolls
+                assert not hint.is_visible()
+                assert f"{members[2].name}: Disagrees" in row
+                assert f"{last}: not stated" in row
+                assert f"Proposed by: {members[0].name}" in row
+            elif count > 4:
+                assert scrolls
+                assert hint.is_visible()
+                region = page.get_by_role("region", name="Table of demands and positions")
+                assert region.evaluate("e => e.classList.contains('matrix-wrap')")
+                assert box.get_attribute("tabindex") == "0"
+                assert box.get_attribute("aria-describedby") == hint.get_attribute("id")
+                assert last not in row
+            else:
+                assert not scrolls
+                assert hint.count() == 0
+                assert last not in row
+        finally:
+            context.close()
