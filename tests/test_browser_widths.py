@@ -272,6 +272,13 @@ def test_the_table_of_positions_on_a_laptop_and_a_phone(
             assert all(scroller["told"] for scroller in page.evaluate(SCROLLERS))
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             if width == 390:
+                # A list: each cell is a line as wide as its demand's entry, not a column.
+                lines = page.locator(f"#demand-{demand.pk} td").evaluate_all(
+                    "cells => cells.map(c => c.getBoundingClientRect().width"
+                    " / c.parentElement.getBoundingClientRect().width)"
+                )
+                assert len(lines) == count + 2
+                assert min(lines) > 0.9
                 assert not scrolls
                 assert not hint.is_visible()
                 assert f"{members[2].name}: Disagrees" in row
