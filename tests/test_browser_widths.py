@@ -160,15 +160,17 @@ OUTSIDE = """(() => {
 })()"""
 
 
-def _measure(context: Any, prefix: str, pages: dict[str, str], shots: Path, name: str) -> list:
+def _measure(
+    context: Any, prefix: str, pages: dict[str, str], shots: Path, name: str
+) -> list[str]:
     """Open each page, save its screenshot, and return a line for each fault: a page
-    wider than the window, or a sideways scroll with no hint.
+    wider than the window, text or a box outside it, or a sideways scroll with no hint.
 
     ``page.evaluate`` runs through the browser's debugging protocol, which
     ``java_script_enabled=False`` does not switch off: the page's own scripts stay
     off while the test reads its width.
     """
-    faults = []
+    faults: list[str] = []
     page = context.new_page()
     for label, path in pages.items():
         response = page.goto(prefix + path)
@@ -209,7 +211,7 @@ def test_every_page_fits_a_phone_and_a_laptop(
     finally:
         signing_in.close()
 
-    faults = []
+    faults: list[str] = []
     for width, height in SIZES.items():
         for language, prefix in LANGUAGES.items():
             name = f"{language}-{width}"
