@@ -111,15 +111,28 @@ def demand_text(view: View, row: DemandRow) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 — every value above is escaped
 
 
+def _label(text: str) -> str:
+    """A cell's column named inside the cell: hidden on a wide screen, where the column
+    heading names it, and shown on a phone, where the row becomes a list (site.css).
+    Text-mode browsers ignore the stylesheet and show it, which is what they need."""
+    return f'<span class="l">{text}: </span>'
+
+
 def matrix_body(view: View, front: UnitedFront) -> SafeString:
-    """The rows of the demands x organisations table."""
-    not_stated = f'<td class="u">{escape(_("not stated"))}</td>'
-    old = f' <span class="old">({escape(_("earlier wording"))})</span>'
+    """The rows of the demands x organisations table, each cell labelled by its column."""
+    members = [
+        _label(f"<bdi>{escape(m.organisation.short_name or m.organisation.name)}</bdi>")
+        for m in front.members
+    ]
+    proposed_by = _label(escape(_("Proposed by")))
+    standing = _label(escape(_("Standing")))
+    not_stated = escape(_("not stated"))
+    earlier = escape(_("earlier wording"))
+    old = f' <span class="old">({earlier})</span>'
     your_position = escape(_("your position"))
     # One-letter classes: this markup repeats once per member per demand.
     stance = Position.Stance
     short: dict[str, str] = {stance.ENDORSES: "e", stance.NO_POSITION: "n", stance.DISAGREES: "d"}
-    cells = {value: f'<td class="{short[value]}">{label}' for value, label in view.stances.items()}
     parts: list[str] = []
     for row in front.rows:
         demand = row.demand
@@ -132,13 +145,18 @@ def matrix_body(view: View, front: UnitedFront) -> SafeString:
             link = f' <a class="act" href="{url}">{your_position}</a>'
         parts.append(
             f'<tr id="demand-{demand.pk}"><th scope="row">{demand_text(view, row)}{link}</th>'
-            f'<td lang="en" dir="ltr">{proposer}</td><td>{view.statuses[row.status]}</td>'
+            f'<td>{proposed_by}<span lang="en" dir="ltr">{proposer}</span></td>'
+            f"<td>{standing}{view.statuses[row.status]}</td>"
         )
-        for cell in row.cells:
+        for label, cell in zip(members, row.cells, strict=True):
             if cell is None:
-                parts.append(not_stated)
+                parts.append(f'<td class="u">{label}{not_stated}</td>')
             else:
-                parts.append(cells[cell.stance] + (old if cell.is_old else "") + "</td>")
+                parts.append(
+                    f'<td class="{short[cell.stance]}">{label}{view.stances[cell.stance]}'
+                    + (old if cell.is_old else "")
+                    + "</td>"
+                )
         parts.append("</tr>")
     return mark_safe("".join(parts))  # noqa: S308 — every value above is escaped
 
