@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from habeas.actions.models import Action
-from habeas.cases.models import PublicRecord
+from habeas.cases.models import Person, PublicRecord
+from habeas.cases.services.records import person_save
 from habeas.coalition.models import Campaign, Organisation, Role
+from habeas.core.models import Source
 from habeas.demo.loader import OPEN_LETTER_SLUG, load_demo
 from tests.factories import UserFactory, add_authenticator, browser_sign_in, grant
 
@@ -79,10 +81,13 @@ def test_no_page_has_an_accessibility_violation(chromium: Any, live_server: Any)
         f"/campaigns/{slug}/history/",
         "/register/",
         f"/register/{record.slug}/",
+        f"/register/{record.slug}/history/",
         "/register/statistics/",
         "/letters/",
         f"/letters/{OPEN_LETTER_SLUG}/",
         f"/letters/{OPEN_LETTER_SLUG}/sign/",
+        f"/letters/{OPEN_LETTER_SLUG}/signatories/",
+        f"/letters/{OPEN_LETTER_SLUG}/endorsements/",
         "/actions/",
         f"/actions/{action.pk}/",
         "/actions/map/",
@@ -99,6 +104,13 @@ def test_no_page_has_an_accessibility_violation(chromium: Any, live_server: Any)
     grant(organiser, Role.ORG_ADMIN, organisation=organisation)
     grant(organiser, Role.TREASURER, organisation=organisation, campaign=campaign)
     device = add_authenticator(organiser)
+    # One record another documenter entered, so that the review queue is not empty.
+    colleague = UserFactory(username="colleague")
+    grant(colleague, Role.DOCUMENTER, campaign=campaign)
+    person_save(
+        by=colleague, source=Source.objects.first(), campaign=campaign, name="Awaiting Review"
+    )
+    working = f"/register/working/{Person.objects.get(slug=record.slug).pk}/"
     treasury = f"/fund/{slug}/treasury/"
     organisers = [
         "/accounts/",
@@ -106,10 +118,18 @@ def test_no_page_has_an_accessibility_violation(chromium: Any, live_server: Any)
         f"/campaigns/{slug}/moderation/",
         "/register/review/",
         "/register/working/new/",
+        working,
+        f"{working}edit/",
+        "/letters/write/",
+        "/actions/new/",
+        "/correspondence/",
+        f"/campaigns/{slug}/coordinate/settings/",
         f"/organisations/{organisation.slug}/members/",
         treasury,
         f"{treasury}payments/new/",
         f"{treasury}entries/",
+        f"{treasury}accounts/",
+        f"/fund/{slug}/settings/",
     ]
 
     found: list[str] = []
