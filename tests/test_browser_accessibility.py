@@ -28,14 +28,31 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 # are left out: neither is a standard the site claims.
 RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
+# axe's "needs review" results count as failures too: an aria-describedby naming
+# an id missing from the page, say, is reported only there. One kind is left out:
+# the colour contrast of text inside the server-drawn charts (svg.chart), whose
+# background axe cannot compute in SVG. Those labels are drawn in SVG's default
+# black fill on the page's paper (#fffdf8, about 20:1), beside the bars and never
+# over them (habeas/cases/charts.py).
 _RUN = """async (tags) => {
     const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-    return result.violations.map(v => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        targets: v.nodes.map(n => n.target.join(' ')),
-    }));
+    const inChart = (node) => {
+        const element = document.querySelector(node.target.join(' '));
+        return element !== null && element.closest('svg.chart') !== null;
+    };
+    const report = (kind) => (rule) => ({
+        kind: kind,
+        id: rule.id,
+        impact: rule.impact,
+        help: rule.help,
+        targets: rule.nodes
+            .filter(n => kind === 'violation' || rule.id !== 'color-contrast' || !inChart(n))
+            .map(n => n.target.join(' ')),
+    });
+    return [
+        ...result.violations.map(report('violation')),
+        ...result.incomplete.map(report('needs review')),
+    ];
 }"""
 
 
@@ -46,7 +63,8 @@ def _context(chromium: Any, live_server: Any) -> Any:
 
 
 def _check(page: Any, paths: list[str], found: list[str]) -> None:
-    """Open each path in English and Urdu, run axe on it and note every violation."""
+    """Open each path in English and Urdu, run axe on it and note every violation
+    and every result axe leaves for review."""
     for prefix in ("", "/ur"):
         for path in paths:
             url = prefix + path
@@ -55,18 +73,19 @@ def _check(page: Any, paths: list[str], found: list[str]) -> None:
             expected = 404 if "no-such-page" in path else 200
             assert response.status == expected, (url, response.status)
             page.add_script_tag(path=str(AXE))
-            for violation in page.evaluate(_RUN, RULE_TAGS):
+            for rule in page.evaluate(_RUN, RULE_TAGS):
                 found.extend(
-                    f"{url}: {violation['id']} ({violation['impact']}) {target}"
-                    f" — {violation['help']}"
-                    for target in violation["targets"]
+                    f"{url}: {rule['kind']} {rule['id']} ({rule['impact']}) {target}"
+                    f" — {rule['help']}"
+                    for target in rule["targets"]
                 )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_no_page_has_an_accessibility_violation(chromium: Any, live_server: Any) -> None:
-    """axe-core finds no WCAG 2.1 A/AA or best-practice violation on any public page
-    of the demo, nor on the main organiser pages, in English or in Urdu."""
+    """axe-core finds no WCAG 2.1 A/AA or best-practice violation, and leaves nothing
+    to review but the contrast of chart labels, on any public page of the demo or the
+    main organiser pages, in English or in Urdu."""
     load_demo()
     campaign = Campaign.objects.get()
     slug = campaign.slug
