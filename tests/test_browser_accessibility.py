@@ -126,9 +126,9 @@ def test_no_page_has_an_accessibility_violation(chromium: Any, live_server: Any)
     # One record another documenter entered, so that the review queue is not empty.
     colleague = UserFactory(username="colleague")
     grant(colleague, Role.DOCUMENTER, campaign=campaign)
-    person_save(
-        by=colleague, source=Source.objects.first(), campaign=campaign, name="Awaiting Review"
-    )
+    source = Source.objects.first()
+    assert source is not None
+    person_save(by=colleague, source=source, campaign=campaign, name="Awaiting Review")
     working = f"/register/working/{Person.objects.get(slug=record.slug).pk}/"
     treasury = f"/fund/{slug}/treasury/"
     organisers = [
