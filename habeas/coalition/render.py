@@ -101,20 +101,25 @@ def demand_text(view: View, row: DemandRow) -> SafeString:
         url = reverse(
             "coalition:demand_reword", kwargs={"slug": view.slug, "demand_id": demand.pk}
         )
-        parts.append(f' <a class="act" href="{url}">{escape(_("reword"))}</a>')
+        reword = escape(_("reword"))
+        parts.append(f' <a class="act" href="{url}">{reword}</a>')
     if view.can_moderate:
         url = reverse(
             "coalition:item_hide",
             kwargs={"slug": view.slug, "kind": "demand", "item_id": demand.pk},
         )
-        parts.append(f' <a class="act" href="{url}">{escape(_("hide"))}</a>')
+        hide = escape(_("hide"))
+        parts.append(f' <a class="act" href="{url}">{hide}</a>')
     return mark_safe("".join(parts))  # noqa: S308 — every value above is escaped
 
 
 def matrix_body(view: View, front: UnitedFront) -> SafeString:
     """The rows of the demands x organisations table."""
-    not_stated = f'<td class="u">{escape(_("not stated"))}</td>'
-    old = f' <span class="old">({escape(_("earlier wording"))})</span>'
+    # Outside the f-strings: xgettext does not look inside them.
+    not_stated = escape(_("not stated"))
+    earlier = escape(_("earlier wording"))
+    not_stated = f'<td class="u">{not_stated}</td>'
+    old = f' <span class="old">({earlier})</span>'
     your_position = escape(_("your position"))
     # One-letter classes: this markup repeats once per member per demand.
     stance = Position.Stance
@@ -146,12 +151,13 @@ def matrix_body(view: View, front: UnitedFront) -> SafeString:
 def reasons_list(view: View, front: UnitedFront) -> SafeString:
     """Every public reason given, with its organisation, position and demand."""
     hide = escape(_("hide"))
+    hidden_item = escape(_("a hidden item"))
     parts: list[str] = []
     for reason in front.reasons:
         cell = reason.cell
         # A hidden demand's words stay hidden here too.
         demand = (
-            f"<em>{escape(_('a hidden item'))}</em>"
+            f"<em>{hidden_item}</em>"
             if reason.demand_hidden and not view.reads_hidden(reason.demand.proposed_by_id)
             else f'<q lang="en" dir="ltr">{escape(reason.demand.text)}</q>'
         )

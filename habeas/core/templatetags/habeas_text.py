@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
+from habeas.core.countries import country_name
 from habeas.core.text import render_markdown, strip_bidi_controls
 
 register = template.Library()
@@ -21,3 +22,10 @@ def plain_filter(value: object) -> str:
     """User plain text without bidirectional controls, still escaped on output:
     it cannot display in another order than it is written."""
     return strip_bidi_controls("" if value is None else str(value))
+
+
+@register.filter(name="country")
+def country_filter(code: object) -> str:
+    """A country's name in the active language from its ISO code ("PK" ->
+    "Pakistan", "پاکستان"); empty for no code."""
+    return country_name(str(code)) if code else ""
