@@ -72,7 +72,16 @@ def test_compiled_catalogue_matches_the_source(tmp_path: Path) -> None:
 
 
 GETTEXT_NAMES = frozenset(
-    {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
+    {
+        "_",
+        "gettext",
+        "gettext_lazy",
+        "gettext_noop",
+        "pgettext",
+        "pgettext_lazy",
+        "ngettext",
+        "ngettext_lazy",
+    }
 )
 
 
