@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from habeas.core.countries import country_name
-from habeas.core.text import render_markdown, strip_bidi_controls
+from habeas.core.text import first_strong_direction, render_markdown, strip_bidi_controls
 
 register = template.Library()
 
@@ -29,3 +29,17 @@ def country_filter(code: object) -> str:
     """A country's name in the active language from its ISO code ("PK" ->
     "Pakistan", "پاکستان"); empty for no code."""
     return country_name(str(code)) if code else ""
+
+
+@register.filter(name="script_attrs")
+def script_attrs_filter(value: object) -> SafeString:
+    """``lang`` and ``dir`` for a user text whose script is not known in advance (a
+    person's name may be written in Latin letters or only in Urdu): from its first
+    strongly directional character, ``lang="ur" dir="rtl"`` for Arabic script,
+    ``lang="en" dir="ltr"`` for a left-to-right script, ``dir="auto"`` otherwise."""
+    direction = first_strong_direction("" if value is None else str(value))
+    if direction == "rtl":
+        return mark_safe('lang="ur" dir="rtl"')
+    if direction == "ltr":
+        return mark_safe('lang="en" dir="ltr"')
+    return mark_safe('dir="auto"')
