@@ -27,6 +27,9 @@ What this test counts, on the public pages of the demo campaign in Urdu
   currency codes (``INTERFACE_WORDS``); and a form's help text may quote the
   country codes its field accepts (``FORM_EXAMPLES``), to be typed as written.
 
+Dates are checked on the same pages: an Urdu month name followed by a day
+("جون 5") is the English order, and fails wherever it is.
+
 Interface words are Urdu on an Urdu page, so any Latin run left over is
 either user content (a name, a title, a citation, a URL) that is not
 isolated, or an interface string that is not translated; both fail.
@@ -76,6 +79,10 @@ INTERFACE_WORDS = frozenset(
 )
 FORM_EXAMPLES = frozenset({"PK", "GB", "US"})
 RTL_LANGUAGES = frozenset({"ur", "ar", "fa", "ps", "sd", "he"})
+# Django's Urdu month names; in Urdu order the day comes before them ("5 جون 2025"),
+# so a month name followed by a day ("جون 5، 2025") is the English order.
+URDU_MONTHS = "جنوری|فروری|مارچ|اپریل|مئی|جون|جولائی|اگست|ستمبر|اکتوبر|نومبر|دسمبر"
+MONTH_FIRST = re.compile(rf"(?:{URDU_MONTHS})\s+\d{{1,2}}\b")
 MAX_PAGES = 70
 MAX_PER_PATH = 2
 
@@ -125,6 +132,8 @@ class _Runs(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.in_body or any(tag in HIDDEN for tag, _, _ in self.stack):
             return
+        if MONTH_FIRST.search(data):
+            self.loose.append(f"date in English order: {data.strip()[:80]!r}")
         if any(isolated for _, isolated, _ in self.stack):
             return
         allowed = INTERFACE_WORDS
