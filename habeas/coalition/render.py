@@ -76,7 +76,7 @@ def demand_text(view: View, row: DemandRow) -> SafeString:
         return mark_safe(notice)  # noqa: S308 — a rendered template and escaped text
     urdu = view.language == "ur" and demand.text_ur
     quote = (
-        f"<q>{escape(demand.text_ur)}</q>"
+        f'<q lang="ur" dir="rtl">{escape(demand.text_ur)}</q>'
         if urdu
         else f'<q lang="en" dir="ltr">{escape(demand.text)}</q>'
     )

@@ -134,3 +134,21 @@ def test_a_person_named_only_in_urdu_is_listed_and_shown_isolated(front: Front) 
         assert re.search(
             r'<(?:bdi|[a-z]+ [^>]*dir="(?:rtl|auto)")[^>]*>(?:<[^>]+>)*' + name, html
         ), html
+
+
+def test_a_hide_notice_isolates_who_hid_and_quotes_the_reason_in_its_language(
+    front: Front,
+) -> None:
+    """The public notice of a hidden demand names the coordinator in a ``<bdi>`` and
+    quotes the reason with its own language, so English quotation marks and word
+    order hold inside an Urdu page; the reason's override is gone."""
+    demand = services.demand_propose(
+        by=front.users["editor_a"], campaign=front.campaign, organisation=front.a, text="Off"
+    )
+    response = front.client("coordinator").post(
+        f"/campaigns/free-them/hide/demand/{demand.pk}/", {"reason": f"Off {RLO}topic"}
+    )
+    assert response.status_code == 302
+    page = _shown(Client(), "/campaigns/free-them/")
+    assert "<bdi>coord</bdi>" in page
+    assert '<q lang="en" dir="ltr">Off topic</q>' in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from habeas.core.countries import country_name
@@ -43,3 +44,11 @@ def script_attrs_filter(value: object) -> SafeString:
     if direction == "ltr":
         return mark_safe('lang="en" dir="ltr"')
     return mark_safe('dir="auto"')
+
+
+@register.filter(name="bdi")
+def bdi_filter(value: object) -> SafeString:
+    """``<bdi>value</bdi>``, escaped and without direction controls: a name or other
+    user text passed into a translated sentence (``blocktranslate with who=x|bdi``),
+    isolated so that its direction cannot move the words around it."""
+    return format_html("<bdi>{}</bdi>", strip_bidi_controls("" if value is None else str(value)))
