@@ -116,9 +116,9 @@ def demand_text(view: View, row: DemandRow) -> SafeString:
 def matrix_body(view: View, front: UnitedFront) -> SafeString:
     """The rows of the demands x organisations table."""
     # Outside the f-strings: xgettext does not look inside them.
-    not_stated = escape(_("not stated"))
+    unstated = escape(_("not stated"))
     earlier = escape(_("earlier wording"))
-    not_stated = f'<td class="u">{not_stated}</td>'
+    not_stated = f'<td class="u">{unstated}</td>'
     old = f' <span class="old">({earlier})</span>'
     your_position = escape(_("your position"))
     # One-letter classes: this markup repeats once per member per demand.
