@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "habeas.core.middleware.RefuseNulMiddleware",
+    "habeas.core.middleware.StripBidiControlsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -299,6 +300,8 @@ AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ur", _("Urdu"))]
 LOCALE_PATHS = [BASE_DIR / "habeas" / "locale"]
+# Urdu date order (day, month, year): Django has no Urdu formats of its own.
+FORMAT_MODULE_PATH = ["habeas.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

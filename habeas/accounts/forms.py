@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +91,13 @@ class SignInForm(AuthenticationForm):
 class PasswordResetByTaskForm(PasswordResetForm):
     """Django's reset form, queueing only the account's id: the worker makes the link."""
 
+    # Django's label ("Email") has no Urdu in Django's own catalogue.
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Queue one reset mail per matching account, by id, in the current language.
 
@@ -111,3 +118,13 @@ class PasswordResetByTaskForm(PasswordResetForm):
                     language=language,
                 )
             )
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """Django's set-password form, with labels the Urdu catalogue translates
+    (Django's own has no Urdu for "New password confirmation")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("New password, again")

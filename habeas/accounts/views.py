@@ -25,6 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from habeas.accounts import queries, services, throttle
 from habeas.accounts.forms import (
+    NewPasswordForm,
     PasswordResetByTaskForm,
     SignInForm,
     TokenForm,
@@ -173,4 +174,5 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")

@@ -84,9 +84,10 @@ def world_map_svg(markers: Iterable[CityActions]) -> SafeString:
         (place for place in markers if place.on_map),
         key=lambda place: (-place.count, place.country, place.city),
     )
+    label = escape(_("World map of actions"))  # outside the f-string, for xgettext
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
-        f' width="100%" role="group" aria-label="{escape(_("World map of actions"))}"'
+        f' width="100%" role="group" aria-label="{label}"'
         ' class="world-map">',
         f'<rect width="{width}" height="{height}" fill="#eef3f6"/>',
         f'<g fill="{LAND}" stroke="{BORDER}" stroke-width="0.5" aria-hidden="true">{paths}</g>',

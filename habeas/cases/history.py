@@ -101,17 +101,20 @@ def lines(data: dict[str, Any]) -> list[Line]:
             arrest += f", {d['place']}"
         add(_("Arrest"), _cited(arrest, d))
         prefix = _("Arrest of %(arrest)s") % {"arrest": arrest}
-        add(f"{prefix}: {_('by')}", d.get("authority"))
-        add(f"{prefix}: {_('held at')}", d.get("facility"))
-        add(f"{prefix}: {_('sentence')}", d.get("sentence"))
+        # Outside the f-strings: xgettext does not look inside them.
+        by, held_at, sentence = _("by"), _("held at"), _("sentence")
+        charge, status, event = _("charge"), _("status"), _("event")
+        add(f"{prefix}: {by}", d.get("authority"))
+        add(f"{prefix}: {held_at}", d.get("facility"))
+        add(f"{prefix}: {sentence}", d.get("sentence"))
         for c in d.get("charges", []):
             text = f"{c['law']} {c['section']}".strip()
             if c.get("description"):
                 text += f" — {c['description']}"
-            add(f"{prefix}: {_('charge')}", text)
+            add(f"{prefix}: {charge}", text)
         for s in d.get("statuses", []):
             label = statuses.get(s["status"], s["status"])
-            add(f"{prefix}: {_('status')}", _cited(f"{_date(s)} — {label}", s))
+            add(f"{prefix}: {status}", _cited(f"{_date(s)} — {label}", s))
         for e in d.get("events", []):
             text = f"{_date(e)} — {e['description']}"
             if e.get("next_hearing_on"):
@@ -120,7 +123,7 @@ def lines(data: dict[str, Any]) -> list[Line]:
                     + _("next hearing %(date)s") % {"date": shown(e["next_hearing_on"], "DAY")}
                     + ")"
                 )
-            add(f"{prefix}: {_('event')}", _cited(text, e))
+            add(f"{prefix}: {event}", _cited(text, e))
     return out
 
 

@@ -76,7 +76,7 @@ def demand_text(view: View, row: DemandRow) -> SafeString:
         return mark_safe(notice)  # noqa: S308 — a rendered template and escaped text
     urdu = view.language == "ur" and demand.text_ur
     quote = (
-        f"<q>{escape(demand.text_ur)}</q>"
+        f'<q lang="ur" dir="rtl">{escape(demand.text_ur)}</q>'
         if urdu
         else f'<q lang="en" dir="ltr">{escape(demand.text)}</q>'
     )
@@ -101,13 +101,15 @@ def demand_text(view: View, row: DemandRow) -> SafeString:
         url = reverse(
             "coalition:demand_reword", kwargs={"slug": view.slug, "demand_id": demand.pk}
         )
-        parts.append(f' <a class="act" href="{url}">{escape(_("reword"))}</a>')
+        reword = escape(_("reword"))
+        parts.append(f' <a class="act" href="{url}">{reword}</a>')
     if view.can_moderate:
         url = reverse(
             "coalition:item_hide",
             kwargs={"slug": view.slug, "kind": "demand", "item_id": demand.pk},
         )
-        parts.append(f' <a class="act" href="{url}">{escape(_("hide"))}</a>')
+        hide = escape(_("hide"))
+        parts.append(f' <a class="act" href="{url}">{hide}</a>')
     return mark_safe("".join(parts))  # noqa: S308 — every value above is escaped
 
 
@@ -126,6 +128,7 @@ def matrix_body(view: View, front: UnitedFront) -> SafeString:
     ]
     proposed_by = _label(escape(_("Proposed by")))
     standing = _label(escape(_("Standing")))
+    # Outside the f-strings: xgettext does not look inside them.
     not_stated = escape(_("not stated"))
     earlier = escape(_("earlier wording"))
     old = f' <span class="old">({earlier})</span>'
@@ -164,12 +167,13 @@ def matrix_body(view: View, front: UnitedFront) -> SafeString:
 def reasons_list(view: View, front: UnitedFront) -> SafeString:
     """Every public reason given, with its organisation, position and demand."""
     hide = escape(_("hide"))
+    hidden_item = escape(_("a hidden item"))
     parts: list[str] = []
     for reason in front.reasons:
         cell = reason.cell
         # A hidden demand's words stay hidden here too.
         demand = (
-            f"<em>{escape(_('a hidden item'))}</em>"
+            f"<em>{hidden_item}</em>"
             if reason.demand_hidden and not view.reads_hidden(reason.demand.proposed_by_id)
             else f'<q lang="en" dir="ltr">{escape(reason.demand.text)}</q>'
         )

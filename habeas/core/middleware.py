@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -90,3 +91,37 @@ class RefuseNulMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+# The nine controls of habeas.core.text.BIDI_CONTROLS, as UTF-8 bytes:
+# U+202A-U+202E are E2 80 AA-AE, U+2066-U+2069 are E2 81 A6-A9. UTF-8 never
+# puts these bytes in the middle of another character, so removing them
+# leaves every other character whole.
+_BIDI_CONTROL_BYTES = re.compile(rb"\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+class StripBidiControlsMiddleware:
+    """Remove bidirectional embedding, override and isolate controls from every HTML page.
+
+    Names and titles refuse them at input and Markdown drops them, but any
+    other stored text (a position's reason, a notice, an old row) could carry
+    one into a page, where it would make the text around it display in another
+    order than written. Pages isolate runs with ``<bdi>`` and ``dir``, never
+    with these characters, so none belongs in a page. Runs inside the public
+    page cache, so cached copies are clean too; streamed responses and other
+    types (CSV, JSON, PDF) are left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        content, removed = _BIDI_CONTROL_BYTES.subn(b"", response.content)
+        if removed:
+            response.content = content
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(content))
+        return response

@@ -116,3 +116,15 @@ def spreadsheet_safe(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def first_strong_direction(text: str) -> str | None:
+    """ "rtl" or "ltr" from the first strongly directional character of ``text`` (as
+    ``dir="auto"`` decides, Unicode rule P2), None if it has none (digits only)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in {"R", "AL"}:
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,7 +48,10 @@ CURRENCY_NAMES = {
     "JPY": gettext_lazy("Japanese yen"),
 }
 
-CURRENCY_CHOICES = [(code, f"{code} — {CURRENCY_NAMES[code]}") for code in CURRENCIES]
+# Lazy, so each page shows the names in its own language, not the one active at import.
+CURRENCY_CHOICES = [
+    (code, format_lazy("{} — {}", code, CURRENCY_NAMES[code])) for code in CURRENCIES
+]
 
 # The largest amount one line may carry, in major units: far above any
 # defence fund, far below where a 64-bit column of minor units overflows.

@@ -471,7 +471,7 @@ def test_the_reminder_goes_the_day_before_once_in_each_rsvps_language(
     ur_text = body(ur)
     assert "قیدیوں کے لیے شمع" in subject(ur)
     # The time in Urdu (the new sentences are translated by the lead at the end).
-    assert "جون 3, 2026, 6:30 شام" in ur_text
+    assert "3 جون 2026، 6:30 شام" in ur_text
     assert "http://testserver/ur/actions/rsvp/" in ur_text
     assert "Europe/London" in ur_text
     for rsvp in (english, urdu):

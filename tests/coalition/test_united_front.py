@@ -257,7 +257,7 @@ def test_hiding_leaves_a_public_notice_and_tells_the_organisation(smtp_server: M
     assert response.status_code == 302
     page = Client().get("/campaigns/free-them/").content.decode()
     assert "Hidden by the campaign" in page
-    assert "coord hid this on" in page
+    assert "<bdi>coord</bdi> hid this on" in page
     assert "Disputed in the coalition; see the letters." in page
     assert "Free Imran Khan!" not in page
     call_command(

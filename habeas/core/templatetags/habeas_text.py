@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from habeas.core.text import render_markdown, strip_bidi_controls
+from habeas.core.countries import country_name
+from habeas.core.text import first_strong_direction, render_markdown, strip_bidi_controls
 
 register = template.Library()
 
@@ -21,3 +23,32 @@ def plain_filter(value: object) -> str:
     """User plain text without bidirectional controls, still escaped on output:
     it cannot display in another order than it is written."""
     return strip_bidi_controls("" if value is None else str(value))
+
+
+@register.filter(name="country")
+def country_filter(code: object) -> str:
+    """A country's name in the active language from its ISO code ("PK" ->
+    "Pakistan", "پاکستان"); empty for no code."""
+    return country_name(str(code)) if code else ""
+
+
+@register.filter(name="script_attrs")
+def script_attrs_filter(value: object) -> SafeString:
+    """``lang`` and ``dir`` for a user text whose script is not known in advance (a
+    person's name may be written in Latin letters or only in Urdu): from its first
+    strongly directional character, ``lang="ur" dir="rtl"`` for Arabic script,
+    ``lang="en" dir="ltr"`` for a left-to-right script, ``dir="auto"`` otherwise."""
+    direction = first_strong_direction("" if value is None else str(value))
+    if direction == "rtl":
+        return mark_safe('lang="ur" dir="rtl"')
+    if direction == "ltr":
+        return mark_safe('lang="en" dir="ltr"')
+    return mark_safe('dir="auto"')
+
+
+@register.filter(name="bdi")
+def bdi_filter(value: object) -> SafeString:
+    """``<bdi>value</bdi>``, escaped and without direction controls: a name or other
+    user text passed into a translated sentence (``blocktranslate with who=x|bdi``),
+    isolated so that its direction cannot move the words around it."""
+    return format_html("<bdi>{}</bdi>", strip_bidi_controls("" if value is None else str(value)))
