@@ -87,11 +87,12 @@ def test_the_letter_page_shows_text_counts_endorsements_signatories_and_share_li
     assert "Release them <strong>now</strong>." in html
     assert "Signed by 1 organisation and 3 people." in html
     assert '<progress id="goal" max="10" value="3">' in html
-    assert "<td>PK</td><td>2</td>" in html
-    assert "<td>GB</td><td>1</td>" in html
+    # Countries by name, in the page's language, never by code.
+    assert "<td>Pakistan</td><td>2</td>" in html
+    assert "<td>United Kingdom</td><td>1</td>" in html
     assert '<svg class="chart"' in html
     assert "Ayesha Khan" in html
-    assert "Lahore, PK" in html
+    assert "<bdi>Lahore</bdi>, Pakistan" in html
     assert "PTUDC" in html
     assert "Hidden Person" not in html
     assert 'href="mailto:?subject=' in html
@@ -358,11 +359,11 @@ def test_signatories_page_through_in_25s_and_refuse_pages_that_do_not_exist() ->
     for n in range(SIGNATORIES_PAGE + 3):
         sign(letter, name=f"Person {n:03d}", confirmed_at=start + datetime.timedelta(minutes=n))
     first = _html("/letters/paged/signatories/")
-    assert first.count("<li>Person ") == SIGNATORIES_PAGE
+    assert first.count("<li><bdi>Person ") == SIGNATORIES_PAGE
     assert "Person 027" in first
     assert "?page=2" in first
     second = _html("/letters/paged/signatories/?page=2")
-    assert second.count("<li>Person ") == 3
+    assert second.count("<li><bdi>Person ") == 3
     assert "Person 000" in second
     assert "?page=1" in second
     for bad in ("3", "0", "-1", "abc", "1.5", "99999999999999999999", "٢"):
