@@ -46,6 +46,9 @@ def test_home_page_in_english_and_urdu(page: Any, live_server: Any, artifacts: P
     assert page.get_by_role("heading", level=2, name="مشترکہ مطالبات").is_visible()
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(artifacts / "home-ur.png"), full_page=True)
+    # An English demand on the Urdu page keeps English quotation marks.
+    quotes = page.evaluate("getComputedStyle(document.querySelector('q[lang=en]')).quotes")
+    assert quotes.startswith('"\u201c" "\u201d"'), quotes
 
     assert any(url.endswith(".woff2") for url in requested), "the Urdu font was not loaded"
     assert requested, "no request was recorded"
