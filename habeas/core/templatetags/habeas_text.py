@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from habeas.core import bilingual
 from habeas.core.countries import country_name
 from habeas.core.text import first_strong_direction, render_markdown, strip_bidi_controls
 
@@ -52,3 +53,17 @@ def bdi_filter(value: object) -> SafeString:
     user text passed into a translated sentence (``blocktranslate with who=x|bdi``),
     isolated so that its direction cannot move the words around it."""
     return format_html("<bdi>{}</bdi>", strip_bidi_controls("" if value is None else str(value)))
+
+
+@register.simple_tag(name="bilingual")
+def bilingual_tag(english: object, urdu: object, block: bool = False) -> SafeString:
+    """A text a campaign wrote, in the reader's language, or in the other language
+    marked as such (see habeas.core.bilingual): ``{% bilingual c.summary c.summary_ur
+    block=True %}``. Pass Markdown already rendered (a safe string) to keep its HTML."""
+    return bilingual.render(bilingual.choose(_text(english), _text(urdu)), block=block)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
