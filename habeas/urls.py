@@ -28,6 +28,11 @@ urlpatterns += i18n_patterns(
     path("fund/", include("habeas.fund.urls")),
     path("", views.home, name="home"),
     path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
+    path(
+        "campaigns/<slug:slug>/coordinate/translations/",
+        views.campaign_translations,
+        name="campaign_translations",
+    ),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
     path("accounts/", coalition_views.my_roles, name="my_roles"),
     path("accounts/", include("habeas.accounts.urls")),

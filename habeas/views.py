@@ -1,15 +1,23 @@
-"""Pages that draw on several apps at once: home, campaign, organisation."""
+"""Pages that draw on several apps at once: home, campaign, organisation, and the
+campaign's texts without a translation."""
 
 from __future__ import annotations
 
 from django import shortcuts
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 
 from habeas.actions.queries.public import campaign_actions
 from habeas.cases.queries import persons_affiliated_with, persons_defended_by
 from habeas.coalition import render
-from habeas.coalition.access import access_public_campaign, access_public_organisation
+from habeas.coalition.access import (
+    access_campaign,
+    access_public_campaign,
+    access_public_organisation,
+)
 from habeas.coalition.models import Campaign
 from habeas.coalition.queries import (
     acting_organisation_ids,
@@ -20,11 +28,13 @@ from habeas.coalition.queries import (
     organisation_profile,
     united_front,
 )
-from habeas.core.lists import paged
+from habeas.core.http import AuthedRequest
+from habeas.core.lists import PAGE_SIZE, Paged, paged
 from habeas.core.pagecache import public_page
 from habeas.fund.queries.public import campaign_fund
 from habeas.letters.queries.organisers import endorsements_of_organisation
 from habeas.letters.queries.public import letters_open_of
+from habeas.translations import missing_translations
 
 
 def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, object]:
@@ -107,4 +117,20 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "has_someone": has_someone_on_habeas(found),
             **organisation_profile(found),
         },
+    )
+
+
+@never_cache
+@login_required
+def campaign_translations(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The campaign's public texts that exist in one language only, for its coordinators."""
+    campaign = access_campaign(request.user, slug, "coalition.coordinate_campaign")
+    report = missing_translations(campaign)
+    page = Paged(
+        Paginator(report.missing, PAGE_SIZE).get_page(request.GET.get("page")), "page", request.GET
+    )
+    return shortcuts.render(
+        request,
+        "campaign_translations.html",
+        {"campaign": campaign, "report": report, "page": page},
     )

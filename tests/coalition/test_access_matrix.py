@@ -92,6 +92,8 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("withdraw_invitation", "invitation_in_b_via_a"): set(),
     ("coordinate", "campaign_c"): {"coordinator_c", "site_admin"},
     ("coordinate", "campaign_d"): {"coordinator_d", "site_admin"},
+    ("translations", "campaign_c"): {"coordinator_c", "site_admin"},
+    ("translations", "campaign_d"): {"coordinator_d", "site_admin"},
     ("invite_to_campaign", "campaign_c"): {"coordinator_c", "site_admin"},
     ("campaign_settings", "campaign_c"): {"coordinator_c", "site_admin"},
     ("campaign_settings", "campaign_d"): {"coordinator_d", "site_admin"},
@@ -842,6 +844,8 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             return Attempt("post", f"/organisations/org-a/invitations/{o[key].pk}/withdraw/", {})
         case "coordinate":
             return Attempt("get", f"/campaigns/{campaign}/coordinate/")
+        case "translations":
+            return Attempt("get", f"/campaigns/{campaign}/coordinate/translations/")
         case "create_organisation":
             data = {"name": "A new union", "kind": Organisation.Kind.UNION, "country": "GB"}
             return Attempt("post", "/organisations/new/", data)

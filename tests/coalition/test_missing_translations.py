@@ -1,0 +1,175 @@
+"""The coordinators' list of a campaign's public texts that exist in one language only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from habeas.actions.models import Action
+from habeas.coalition.models import Campaign, Demand, HiddenNotice
+from habeas.core.lists import PAGE_SIZE
+from habeas.letters.models import Letter, LetterText
+from habeas.translations import missing_translations
+from tests.factories import (
+    CampaignFactory,
+    OrganisationFactory,
+    UserFactory,
+    grant,
+    member,
+    sign_in,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _demand(campaign: Campaign, organisation: Any, text: str, text_ur: str = "") -> Demand:
+    return Demand.objects.create(
+        campaign=campaign, proposed_by=organisation, text=text, text_ur=text_ur
+    )
+
+
+def _letter(campaign: Campaign, by: Any, slug: str, status: str, **texts: str) -> Letter:
+    letter = Letter.objects.create(
+        campaign=campaign,
+        slug=slug,
+        status=status,
+        created_by=by,
+        published_at=None if status == Letter.Status.DRAFT else timezone.now(),
+    )
+    for language, title in texts.items():
+        LetterText.objects.create(letter=letter, language=language, title=title, body="Text.")
+    return letter
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    coordinator = UserFactory()
+    campaign = CampaignFactory(title="Free the prisoners", title_ur="")
+    grant(coordinator, "COORDINATOR", campaign=campaign)
+    ours = OrganisationFactory(description="A union of teachers.", description_ur="")
+    both = OrganisationFactory(description="Lawyers.", description_ur="وکلا")
+    urdu_only = OrganisationFactory(description="", description_ur="طلبہ کی تنظیم")
+    outsider = OrganisationFactory(description="Not a member.", description_ur="")
+    for organisation in (ours, both, urdu_only):
+        member(campaign, organisation)
+    _demand(campaign, ours, "Release them now")
+    _demand(campaign, ours, "Drop the charges", "الزامات واپس لو")
+    withdrawn = _demand(campaign, ours, "A withdrawn demand")
+    withdrawn.withdrawn_at = timezone.now()
+    withdrawn.save()
+    hidden = _demand(campaign, ours, "A hidden demand")
+    HiddenNotice.objects.create(
+        campaign=campaign,
+        demand=hidden,
+        organisation=ours,
+        reason="Off topic",
+        hidden_by=coordinator,
+    )
+    Action.objects.create(campaign=campaign, title="Vigil in Lahore", title_ur="", city="Lahore")
+    _letter(campaign, coordinator, "open-one", Letter.Status.OPEN, en="Free them all")
+    _letter(campaign, coordinator, "draft-one", Letter.Status.DRAFT, en="A draft letter")
+    _letter(campaign, coordinator, "both-one", Letter.Status.OPEN, en="Both", ur="دونوں")
+    other = CampaignFactory(title="Another campaign")
+    _demand(other, outsider, "Another campaign's demand")
+    return {"coordinator": coordinator, "campaign": campaign, "outsider": outsider}
+
+
+def test_lists_each_public_text_with_one_version_only(world: dict[str, Any]) -> None:
+    report = missing_translations(world["campaign"])
+    listed = {(str(item.kind), item.text, item.language) for item in report.missing}
+    assert listed == {
+        ("Campaign title", "Free the prisoners", "en"),
+        ("Demand", "Release them now", "en"),
+        ("Action title", "Vigil in Lahore", "en"),
+        ("Open letter", "Free them all", "en"),
+        ("Organisation description", "A union of teachers.", "en"),
+        ("Organisation description", "طلبہ کی تنظیم", "ur"),
+    }
+    # Title, two demands, the action's title, two open letters, three descriptions.
+    assert report.total == 9
+    assert report.complete == 3
+
+
+def test_the_page_shows_the_list_to_the_coordinator(world: dict[str, Any]) -> None:
+    client = sign_in(Client(), world["coordinator"])
+    slug = world["campaign"].slug
+    coordinate = client.get(f"/campaigns/{slug}/coordinate/").content.decode()
+    assert f"/campaigns/{slug}/coordinate/translations/" in coordinate
+    response = client.get(f"/campaigns/{slug}/coordinate/translations/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "3 of 9 texts have both versions." in html
+    assert "Release them now" in html
+    assert '<span lang="ur" dir="rtl">طلبہ کی تنظیم</span>' not in html  # it is a link
+    assert 'lang="ur" dir="rtl">طلبہ کی تنظیم</a>' in html
+    for never in ("A withdrawn demand", "A hidden demand", "A draft letter", "Not a member."):
+        assert never not in html
+    assert "Another campaign" not in html
+
+
+def test_the_page_in_urdu(world: dict[str, Any]) -> None:
+    client = sign_in(Client(), world["coordinator"])
+    response = client.get(f"/ur/campaigns/{world['campaign'].slug}/coordinate/translations/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'lang="en" dir="ltr">Release them now</a>' in html
+    assert "Texts without a translation" not in html
+    assert "Who may add it" not in html
+
+
+def test_a_complete_campaign_says_so() -> None:
+    coordinator = UserFactory()
+    campaign = CampaignFactory(title="Free them", title_ur="انہیں رہا کرو")
+    grant(coordinator, "COORDINATOR", campaign=campaign)
+    html = sign_in(Client(), coordinator).get(
+        f"/campaigns/{campaign.slug}/coordinate/translations/"
+    )
+    assert "Every public text of this campaign has both" in html.content.decode()
+
+
+def test_a_long_list_is_paged() -> None:
+    coordinator = UserFactory()
+    campaign = CampaignFactory(title="Free them", title_ur="انہیں رہا کرو")
+    grant(coordinator, "COORDINATOR", campaign=campaign)
+    organisation = OrganisationFactory(description="")
+    member(campaign, organisation)
+    for n in range(PAGE_SIZE + 1):
+        _demand(campaign, organisation, f"Demand number {n:03}")
+    client = sign_in(Client(), coordinator)
+    url = f"/campaigns/{campaign.slug}/coordinate/translations/"
+    first = client.get(url).content.decode()
+    assert "Demand number 000" in first
+    assert f"Demand number {PAGE_SIZE:03}" not in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert f"Demand number {PAGE_SIZE:03}" in second
+    assert client.get(url, {"page": "not-a-number"}).status_code == 200
+    assert client.get(url, {"page": "999"}).status_code == 200
+
+
+def test_a_draft_campaign_links_only_to_its_settings() -> None:
+    coordinator = UserFactory()
+    campaign = CampaignFactory(title="A draft", status=Campaign.Status.DRAFT)
+    grant(coordinator, "COORDINATOR", campaign=campaign)
+    organisation = OrganisationFactory(description="")
+    member(campaign, organisation)
+    _demand(campaign, organisation, "A draft demand")
+    html = (
+        sign_in(Client(), coordinator)
+        .get(f"/campaigns/{campaign.slug}/coordinate/translations/")
+        .content.decode()
+    )
+    assert '<span lang="en" dir="ltr">A draft demand</span>' in html
+    assert f'href="/campaigns/{campaign.slug}/"' not in html
+    assert f'href="/campaigns/{campaign.slug}/coordinate/settings/"' in html
+
+
+def test_a_member_organisations_editor_is_refused(world: dict[str, Any]) -> None:
+    editor = UserFactory()
+    grant(editor, "ORG_EDITOR", organisation=world["outsider"])
+    response = sign_in(Client(), editor).get(
+        f"/campaigns/{world['campaign'].slug}/coordinate/translations/"
+    )
+    assert response.status_code in {403, 404}
