@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from habeas.actions.models import Action
-from habeas.coalition.models import Campaign, Demand, HiddenNotice
+from habeas.coalition.models import Campaign, CampaignMembership, Demand, HiddenNotice
 from habeas.core.lists import PAGE_SIZE
 from habeas.letters.models import Letter, LetterText
 from habeas.translations import missing_translations
@@ -55,6 +55,10 @@ def world() -> dict[str, Any]:
     outsider = OrganisationFactory(description="Not a member.", description_ur="")
     for organisation in (ours, both, urdu_only):
         member(campaign, organisation)
+    invited = OrganisationFactory(description="Only invited.", description_ur="")
+    CampaignMembership.objects.create(
+        campaign=campaign, organisation=invited, status=CampaignMembership.Status.INVITED
+    )
     _demand(campaign, ours, "Release them now")
     _demand(campaign, ours, "Drop the charges", "الزامات واپس لو")
     withdrawn = _demand(campaign, ours, "A withdrawn demand")
@@ -78,6 +82,8 @@ def world() -> dict[str, Any]:
 
 
 def test_lists_each_public_text_with_one_version_only(world: dict[str, Any]) -> None:
+    """Not withdrawn or hidden demands, draft letters, nor organisations that are
+    not (yet) members: the list holds only what the public reads."""
     report = missing_translations(world["campaign"])
     listed = {(str(item.kind), item.text, item.language) for item in report.missing}
     assert listed == {
@@ -105,7 +111,13 @@ def test_the_page_shows_the_list_to_the_coordinator(world: dict[str, Any]) -> No
     assert "Release them now" in html
     assert '<span lang="ur" dir="rtl">طلبہ کی تنظیم</span>' not in html  # it is a link
     assert 'lang="ur" dir="rtl">طلبہ کی تنظیم</a>' in html
-    for never in ("A withdrawn demand", "A hidden demand", "A draft letter", "Not a member."):
+    for never in (
+        "A withdrawn demand",
+        "A hidden demand",
+        "A draft letter",
+        "Not a member.",
+        "Only invited.",
+    ):
         assert never not in html
     assert "Another campaign" not in html
 
