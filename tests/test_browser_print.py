@@ -49,7 +49,8 @@ PRINTED = """(() => {
         coloured: coloured.slice(0, 5).map(name),
         title: shown(document.querySelector("h1")),
         text: main.innerText.trim().length,
-        external: [...main.querySelectorAll("a[href^='http']")].map(a => [a.href, after(a)]),
+        external: [...main.querySelectorAll("a[href^='http']")].filter(shown)
+            .map(a => [a.href, after(a)]),
         internal: [...main.querySelectorAll("a[href^='/']")].map(after).filter(c => c !== "none"),
     };
 })()"""
