@@ -1,4 +1,5 @@
-"""axe-core on every public page and the main organiser pages, in English and Urdu.
+"""axe-core on every public page and the main organiser pages, in English and Urdu,
+on a laptop and on a phone.
 
 axe-core (tests/vendor/axe-core, see tests/vendor/VERSIONS.md) is injected into each
 page by Playwright from the test tree; the site never serves it.
@@ -27,6 +28,10 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 # order, one main, unique ids for landmarks...). The "experimental" and AAA tags
 # are left out: neither is a standard the site claims.
 RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+# A laptop, then a phone: each page is loaded once and checked at both sizes, the
+# window resized between the two runs (the phone's layouts are media queries).
+VIEWPORTS = [{"width": 1280, "height": 720}, {"width": 390, "height": 844}]
 
 # axe's "needs review" results count as failures too: an aria-describedby naming
 # an id missing from the page, say, is reported only there. One kind is left out:
@@ -63,8 +68,8 @@ def _context(chromium: Any, live_server: Any) -> Any:
 
 
 def _check(page: Any, paths: list[str], found: list[str]) -> None:
-    """Open each path in English and Urdu, run axe on it and note every violation
-    and every result axe leaves for review."""
+    """Open each path in English and Urdu, run axe on it at each viewport size and
+    note every violation and every result axe leaves for review."""
     for prefix in ("", "/ur"):
         for path in paths:
             url = prefix + path
@@ -73,10 +78,12 @@ def _check(page: Any, paths: list[str], found: list[str]) -> None:
             expected = 404 if "no-such-page" in path else 200
             assert response.status == expected, (url, response.status)
             page.add_script_tag(path=str(AXE))
-            for rule in page.evaluate(_RUN, RULE_TAGS):
+            for viewport in VIEWPORTS:
+                page.set_viewport_size(viewport)
                 found.extend(
-                    f"{url}: {rule['kind']} {rule['id']} ({rule['impact']}) {target}"
-                    f" — {rule['help']}"
+                    f"{url} at {viewport['width']} px: {rule['kind']} {rule['id']}"
+                    f" ({rule['impact']}) {target} — {rule['help']}"
+                    for rule in page.evaluate(_RUN, RULE_TAGS)
                     for target in rule["targets"]
                 )
 
@@ -85,7 +92,7 @@ def _check(page: Any, paths: list[str], found: list[str]) -> None:
 def test_no_page_has_an_accessibility_violation(chromium: Any, live_server: Any) -> None:
     """axe-core finds no WCAG 2.1 A/AA or best-practice violation, and leaves nothing
     to review but the contrast of chart labels, on any public page of the demo or the
-    main organiser pages, in English or in Urdu."""
+    main organiser pages, in English or in Urdu, 1280 or 390 pixels wide."""
     load_demo()
     campaign = Campaign.objects.get()
     slug = campaign.slug

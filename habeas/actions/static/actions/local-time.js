@@ -37,7 +37,10 @@
     } catch (error) {
       return;
     }
+    // The label comes with the time: text browsers, which show hidden paragraphs,
+    // would otherwise read it with no time after it.
     var time = field.querySelector("time");
+    field.insertBefore(document.createTextNode(field.getAttribute("data-label") + " "), time);
     time.textContent = text + " (" + zone + ")";
     time.setAttribute("datetime", starts.toISOString());
     field.hidden = false;
