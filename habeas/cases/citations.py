@@ -4,6 +4,7 @@ documenters' "same source as before") and the public page's numbered list."""
 from __future__ import annotations
 
 import copy
+import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -47,6 +48,18 @@ def _key(source: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(source.get(name) for name in ("title", "publisher", "url", "published_on"))
 
 
+def _dated(source: dict[str, Any]) -> dict[str, Any]:
+    """``published_on`` as a date (the published JSON holds it as ISO text), so the
+    page can format it in the reader's language; None if it cannot be read."""
+    published = source.get("published_on")
+    if not isinstance(published, str):
+        return {}
+    try:
+        return {"published_on": datetime.date.fromisoformat(published)}
+    except ValueError:
+        return {"published_on": None}
+
+
 def numbered(data: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A public record's data with each fact's source numbered, and the list of sources.
 
@@ -68,7 +81,7 @@ def numbered(data: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]
         key = _key(source)
         if key not in numbers:
             numbers[key] = len(numbers) + 1
-            listed.append({**source, "number": numbers[key]})
+            listed.append({**source, "number": numbers[key], **_dated(source)})
         source["number"] = numbers[key]
 
     cite(data)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template import Context, Template
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from habeas.cases import citations, services
 from habeas.cases.models import Detention, Facility, Person, StatusChange
@@ -419,6 +421,24 @@ def test_numbering_leaves_the_record_data_unchanged() -> None:
     assert numbered["recognitions"][0]["source"]["number"] == 1
     assert numbered["detentions"][0]["source"]["number"] == 2
     assert "number" not in data["source"]
+
+
+def test_a_sources_date_reaches_the_page_as_a_date() -> None:
+    """The published JSON holds the date as ISO text; the list of sources gets a date,
+    which the page formats in the reader's language (it printed nothing before)."""
+    data: dict[str, Any] = {
+        "source": {"title": "A", "publisher": "", "url": "", "published_on": "2025-05-30"},
+        "detentions": [
+            {"source": {"title": "B", "published_on": "not a date"}, "statuses": [], "events": []}
+        ],
+    }
+    _numbered, listed = citations.numbered(data)
+    assert listed[0]["published_on"] == datetime.date(2025, 5, 30)
+    assert listed[1]["published_on"] is None
+    template = Template('{% include "cases/_citation.html" %}')
+    with translation.override("en"):
+        html = template.render(Context({"source": listed[0]}))
+    assert '<time datetime="2025-05-30">May 30, 2025</time>' in html
 
 
 def test_no_address_of_an_unconfirmed_facility_even_in_older_data(custody: Custody) -> None:
