@@ -535,3 +535,48 @@ def test_an_organisation_description_is_shown_in_urdu_or_english_marked() -> Non
     urdu_only = _page("/organisations/urdu-only/")
     assert '<div lang="ur" dir="rtl">ایک جماعت۔</div>' in urdu_only
     assert URDU_NOTE in urdu_only
+
+
+# --- Actions and letters on the campaign page: one note a list ------------------
+
+
+def test_one_note_marks_the_actions_listed_in_english(front: Front) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from habeas.actions.models import Action
+
+    note = _in_urdu("Actions with no Urdu title yet are listed in English.")
+    assert note != "Actions with no Urdu title yet are listed in English."
+    when = timezone.now() + datetime.timedelta(days=3)
+    common = {"campaign": front.campaign, "city": "Toronto", "country": "CA"}
+    common |= {"starts_at": when, "time_zone": "America/Toronto"}
+    Action.objects.create(title="Vigil", title_ur="شمع بردار مظاہرہ", **common)
+    forget_pages()
+    assert note not in _page("/ur/campaigns/free-them/")
+    Action.objects.create(title="Picket", **common)
+    Action.objects.create(title="Rally", **common)
+    forget_pages()
+    page = _page("/ur/campaigns/free-them/")
+    assert page.count(note) == 1
+    assert 'lang="en" dir="ltr">Picket</a>' in page
+    assert 'lang="ur" dir="rtl">شمع بردار مظاہرہ</a>' in page
+    assert note not in _page("/campaigns/free-them/")
+
+
+def test_one_note_marks_the_letters_listed_in_english(front: Front) -> None:
+    from tests.letters.public_data import make_letter
+
+    note = _in_urdu("Letters with no Urdu version yet are listed in English.")
+    assert note != "Letters with no Urdu version yet are listed in English."
+    make_letter(campaign=front.campaign, urdu=True)
+    forget_pages()
+    assert note not in _page("/ur/campaigns/free-them/")
+    make_letter(campaign=front.campaign)
+    make_letter(campaign=front.campaign)
+    forget_pages()
+    page = _page("/ur/campaigns/free-them/")
+    assert page.count(note) == 1
+    assert 'lang="ur" dir="rtl">قیدیوں کو رہا کرو</a>' in page
+    assert note not in _page("/campaigns/free-them/")
