@@ -99,7 +99,13 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     """A campaign's united-front page; a draft or unknown slug answers 404."""
     found = access_public_campaign(slug)
     context = _campaign_context(request, found)
-    context["open_letters"] = letters_open_of(found, language=get_language() or "en")
+    language = get_language() or "en"
+    open_letters = letters_open_of(found, language=language)
+    context["open_letters"] = open_letters
+    # One note for the list when a letter has no text in the reader's language.
+    context["letters_fall_back"] = language == "ur" and any(
+        row.title_language != "ur" for row in open_letters
+    )
     return shortcuts.render(request, "campaign.html", context)
 
 

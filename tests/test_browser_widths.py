@@ -20,6 +20,7 @@ from habeas.coalition.models import (
     Position,
     Role,
 )
+from habeas.coalition.services.campaigns import campaign_update
 from habeas.coalition.services.united_front import statement_publish
 from habeas.demo.loader import CAMPAIGN, OPEN_LETTER_SLUG
 from tests.factories import (
@@ -37,6 +38,7 @@ SIZES = {390: 844, 1366: 900}
 LANGUAGES = {"en": "", "ur": "/ur"}
 # A word no line can break at a space: a pasted URL, a run of hashtags, a spammer's test.
 LONG_WORD = "Inqilab" + "x" * 293
+URDU_LONG_WORD = "انقلاب" + "ب" * 294
 SLUG = CAMPAIGN["slug"]
 
 
@@ -57,6 +59,19 @@ def _long_words(campaign: Campaign) -> dict[str, Any]:
         organisation=rci,
         title=LONG_WORD[:190],
         body=f"We stand with {LONG_WORD} and every prisoner.",
+        title_ur=URDU_LONG_WORD[:190],
+        body_ur=f"ہم {URDU_LONG_WORD} کے ساتھ ہیں",
+    )
+    campaign_update(
+        by=organiser,
+        campaign=campaign,
+        title=campaign.title,
+        title_ur=campaign.title_ur,
+        summary=campaign.summary,
+        summary_ur=f"{campaign.summary_ur} {URDU_LONG_WORD}",
+        start_on=campaign.start_on,
+        quorum=campaign.quorum,
+        status=campaign.status,
     )
     source = cases.SourceFacts("A report with a very long word in it", "Human Rights Council")
     person = cases.person_save(

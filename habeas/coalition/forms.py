@@ -24,6 +24,11 @@ CAMPAIGN_INVITE_ROLES = [
 ]
 
 
+# An input for Urdu text: the browser lays it out right to left and picks an Urdu
+# keyboard and spell-checker where it can.
+URDU_INPUT = {"lang": "ur", "dir": "rtl"}
+
+
 class OrganisationInviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=ORGANISATION_INVITE_ROLES)
@@ -162,6 +167,20 @@ class StatementForm(ActingForm):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Markdown: *emphasis*, **strong**, lists, links. No images or HTML."),
     )
+    title_ur = forms.CharField(
+        label=_("Title in Urdu (optional)"),
+        max_length=200,
+        required=False,
+        validators=[validate_no_bidi_controls],
+        widget=forms.TextInput(attrs=URDU_INPUT),
+    )
+    body_ur = forms.CharField(
+        label=_("Text in Urdu (optional)"),
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, **URDU_INPUT}),
+        help_text=_("Where it is left empty, readers of the Urdu pages see the English, marked."),
+    )
 
 
 class StatementEditForm(forms.Form):
@@ -173,6 +192,20 @@ class StatementEditForm(forms.Form):
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Markdown: *emphasis*, **strong**, lists, links. No images or HTML."),
+    )
+    title_ur = forms.CharField(
+        label=_("Title in Urdu (optional)"),
+        max_length=200,
+        required=False,
+        validators=[validate_no_bidi_controls],
+        widget=forms.TextInput(attrs=URDU_INPUT),
+    )
+    body_ur = forms.CharField(
+        label=_("Text in Urdu (optional)"),
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, **URDU_INPUT}),
+        help_text=_("Where it is left empty, readers of the Urdu pages see the English, marked."),
     )
 
 
@@ -229,6 +262,8 @@ class LeaveForm(ActingForm):
 class CampaignSettingsForm(forms.Form):
     """A campaign's own settings, as its coordinators set them."""
 
+    field_order = ["title", "title_ur", "status", "summary", "summary_ur", "start_on", "quorum"]
+
     title = forms.CharField(
         label=_("Title"), max_length=200, validators=[validate_no_bidi_controls]
     )
@@ -240,6 +275,20 @@ class CampaignSettingsForm(forms.Form):
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    title_ur = forms.CharField(
+        label=_("Title in Urdu (optional)"),
+        max_length=200,
+        required=False,
+        validators=[validate_no_bidi_controls],
+        widget=forms.TextInput(attrs=URDU_INPUT),
+    )
+    summary_ur = forms.CharField(
+        label=_("Summary in Urdu (optional)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, **URDU_INPUT}),
+        help_text=_("Where it is left empty, readers of the Urdu pages see the English, marked."),
     )
     start_on = forms.DateField(label=_("Started on (YYYY-MM-DD)"), required=False)
     quorum = forms.IntegerField(
@@ -254,7 +303,16 @@ class CampaignSettingsForm(forms.Form):
 
 
 class CampaignForm(ActingForm, CampaignSettingsForm):
-    field_order = ["organisation", "title", "status", "summary", "start_on", "quorum"]
+    field_order = [
+        "organisation",
+        "title",
+        "title_ur",
+        "status",
+        "summary",
+        "summary_ur",
+        "start_on",
+        "quorum",
+    ]
 
 
 class OrganisationCreateForm(forms.Form):

@@ -113,6 +113,7 @@ class Campaign(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     summary = models.TextField(_("summary"), blank=True, max_length=5000)
+    summary_ur = models.TextField(_("summary in Urdu"), blank=True, max_length=5000)
     start_on = models.DateField(_("started on"), null=True, blank=True)
     quorum = models.PositiveSmallIntegerField(
         _("quorum"),
@@ -309,9 +310,12 @@ class Statement(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="statements"
     )
     title = models.CharField(_("title"), max_length=200)
+    title_ur = models.CharField(_("title in Urdu"), max_length=200, blank=True)
     body = models.TextField(_("text (Markdown)"), max_length=20_000)
-    # The body as sanitised HTML, rendered once when written (see core.text).
+    body_ur = models.TextField(_("text in Urdu (Markdown)"), max_length=20_000, blank=True)
+    # The bodies as sanitised HTML, rendered once when written (see core.text).
     body_html = models.TextField(blank=True, editable=False)
+    body_ur_html = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -329,7 +333,9 @@ class StatementVersion(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     title = models.CharField(_("title"), max_length=200)
+    title_ur = models.CharField(_("title in Urdu"), max_length=200, blank=True)
     body = models.TextField(_("text (Markdown)"), max_length=20_000)
+    body_ur = models.TextField(_("text in Urdu (Markdown)"), max_length=20_000, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -580,6 +580,7 @@ def campaign_history(campaign: Campaign, *, user: Visitor | None = None) -> Camp
         statement = statement_version.statement
         if redacted(history.hidden_statement_ids, statement.pk, statement.organisation_id):
             statement_version.title = statement_version.body = ""
+            statement_version.title_ur = statement_version.body_ur = ""
             history.redacted_statement_ids.add(statement.pk)
     return history
 

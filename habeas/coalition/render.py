@@ -113,6 +113,18 @@ def demand_text(view: View, row: DemandRow) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 — every value above is escaped
 
 
+def demands_note(view: View, rows: list[DemandRow]) -> SafeString:
+    """One visible note under a list of demands when, on an Urdu page, any of them is
+    shown in English for want of an Urdu version (each such item carries ``lang="en"``);
+    nothing otherwise. Hidden demands show no words, so they need no note."""
+    if view.language != "ur" or all(
+        row.notice is not None or row.demand.text_ur.strip() for row in rows
+    ):
+        return mark_safe("")
+    note = escape(_("Demands with no Urdu version yet are shown in English."))
+    return mark_safe(f'<p class="lang-note">{note}</p>')  # noqa: S308 — escaped above
+
+
 def _label(text: str) -> str:
     """A cell's column named inside the cell: hidden on a wide screen, where the column
     heading names it, and shown on a phone, where the row becomes a list (site.css).

@@ -690,6 +690,8 @@ def statement_publish(request: AuthedRequest, slug: str) -> HttpResponse:
             organisation=data["organisation"],
             title=data["title"],
             body=data["body"],
+            title_ur=data["title_ur"],
+            body_ur=data["body_ur"],
         ),
         success=_("Statement published."),
         then=campaign,
@@ -707,13 +709,24 @@ def statement_edit(request: AuthedRequest, slug: str, statement_id: int) -> Http
     if not request.user.has_perm("coalition.edit_item", statement):
         raise PermissionDenied
     form = StatementEditForm(
-        request.POST or None, initial={"title": statement.title, "body": statement.body}
+        request.POST or None,
+        initial={
+            "title": statement.title,
+            "body": statement.body,
+            "title_ur": statement.title_ur,
+            "body_ur": statement.body_ur,
+        },
     )
     return _handle(
         request,
         form,
         lambda data: services.statement_edit(
-            by=request.user, statement=statement, title=data["title"], body=data["body"]
+            by=request.user,
+            statement=statement,
+            title=data["title"],
+            body=data["body"],
+            title_ur=data["title_ur"],
+            body_ur=data["body_ur"],
         ),
         success=_("New version published; the old one is kept."),
         then=campaign,
@@ -1029,6 +1042,8 @@ def campaign_create(request: AuthedRequest) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
                 title=form.cleaned_data["title"],
                 summary=form.cleaned_data["summary"],
+                title_ur=form.cleaned_data["title_ur"],
+                summary_ur=form.cleaned_data["summary_ur"],
                 start_on=form.cleaned_data["start_on"],
                 quorum=form.cleaned_data["quorum"],
                 status=form.cleaned_data["status"],
@@ -1044,7 +1059,8 @@ def campaign_create(request: AuthedRequest) -> HttpResponse:
 @never_cache
 @login_required
 def campaign_settings(request: AuthedRequest, slug: str) -> HttpResponse:
-    """A coordinator changes the campaign's title, summary, status or quorum."""
+    """A coordinator changes the campaign's title and summary (in English and Urdu),
+    status or quorum."""
     campaign = access.access_campaign(request.user, slug, "coalition.coordinate_campaign")
     form = CampaignSettingsForm(
         request.POST or None,
@@ -1052,6 +1068,8 @@ def campaign_settings(request: AuthedRequest, slug: str) -> HttpResponse:
             "title": campaign.title,
             "status": campaign.status,
             "summary": campaign.summary,
+            "title_ur": campaign.title_ur,
+            "summary_ur": campaign.summary_ur,
             "start_on": campaign.start_on,
             "quorum": campaign.quorum,
         },
@@ -1064,6 +1082,8 @@ def campaign_settings(request: AuthedRequest, slug: str) -> HttpResponse:
             campaign=campaign,
             title=data["title"],
             summary=data["summary"],
+            title_ur=data["title_ur"],
+            summary_ur=data["summary_ur"],
             start_on=data["start_on"],
             quorum=data["quorum"],
             status=data["status"],

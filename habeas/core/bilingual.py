@@ -62,13 +62,15 @@ def note(choice: Choice) -> str:
     return _("In Urdu: no English version yet.")
 
 
-def render(choice: Choice, *, block: bool = False) -> SafeString:
+def render(choice: Choice, *, block: bool = False, note_shown: bool = True) -> SafeString:
     """The chosen text in an element that carries its language and direction.
 
     Plain text is escaped and loses any bidirectional control characters; a
     ``SafeString`` (Markdown already rendered and sanitised) is used as it is.
     ``block`` wraps it in a ``<div>`` (for paragraphs), otherwise a ``<span>``.
-    A fallback carries a visible note, in the reader's language, before the text.
+    A fallback carries a visible note, in the reader's language, before the text,
+    unless ``note_shown`` is false: an item of a list, whose one note stands above the
+    list, or a title, whose note is the one beside its text.
     """
     if not choice.text:
         return mark_safe("")
@@ -78,7 +80,7 @@ def render(choice: Choice, *, block: bool = False) -> SafeString:
     element = format_html(
         '<{} lang="{}" dir="{}">{}</{}>', tag, choice.language, choice.direction, body, tag
     )
-    if not choice.fallback:
+    if not choice.fallback or not note_shown:
         return element
     if block:
         return format_html('<p class="lang-note">{}</p>{}', note(choice), element)

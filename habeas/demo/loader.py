@@ -80,6 +80,11 @@ CAMPAIGN = {
         "political prisoners face repression by the Pakistani state; four more have been "
         "arrested. Protests have been held in London, New York, Berlin and Toronto."
     ),
+    "summary_ur": (
+        "عوامی ایکشن کمیٹی گلگت بلتستان کے کارکن اور بائیں بازو کے دوسرے سیاسی قیدی "
+        "پاکستانی ریاست کے جبر کا سامنا کر رہے ہیں؛ چار مزید گرفتار کیے گئے ہیں۔ "  # noqa: RUF001
+        "لندن، نیویارک، برلن اور ٹورنٹو میں احتجاج ہو چکے ہیں۔"  # noqa: RUF001
+    ),
 }
 
 # The organisations the letter shows taking part in the defence: the RCI and

@@ -850,7 +850,13 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             data = {"name": "A new union", "kind": Organisation.Kind.UNION, "country": "GB"}
             return Attempt("post", "/organisations/new/", data)
         case "campaign_settings":
-            data = {"title": "Renamed campaign", "status": "ACTIVE", "quorum": "1"}
+            data = {
+                "title": "Renamed campaign",
+                "status": "ACTIVE",
+                "quorum": "1",
+                "title_ur": "نیا نام",
+                "summary_ur": "خلاصہ",
+            }
             return Attempt("post", f"/campaigns/{campaign}/coordinate/settings/", data)
         case "invite_to_campaign":
             data = {"email": "d@example.org", "role": Role.DOCUMENTER}
@@ -903,13 +909,19 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
                 "post", f"/campaigns/campaign-c/demands/{o['demand_of_b'].pk}/position/", data
             )
         case "publish_statement":
-            data = {"organisation": str(o["org_a"].pk), "title": "T", "body": "B"}
+            data = {
+                "organisation": str(o["org_a"].pk),
+                "title": "T",
+                "body": "B",
+                "title_ur": "عنوان",
+                "body_ur": "متن",
+            }
             return Attempt("post", "/campaigns/campaign-c/statements/new/", data)
         case "edit_statement":
             return Attempt(
                 "post",
                 f"/campaigns/campaign-c/statements/{o[obj].pk}/edit/",
-                {"title": "Edited", "body": "Edited"},
+                {"title": "Edited", "body": "Edited", "body_ur": "متن"},
             )
         case "withdraw_statement":
             return Attempt("post", f"/campaigns/campaign-c/statements/{o[obj].pk}/withdraw/", {})
@@ -1505,7 +1517,12 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
         by=user, name="Service union", kind="UNION", country="GB"
     ),
     "campaign_settings": lambda w, user, obj: services.campaign_update(
-        by=user, campaign=w.objects[obj], title="Service title", status="ACTIVE", quorum=1
+        by=user,
+        campaign=w.objects[obj],
+        title="Service title",
+        summary_ur="خلاصہ",
+        status="ACTIVE",
+        quorum=1,
     ),
     # Committing an organisation is its own admins' act, not a site admin's.
     "start_campaign": lambda w, user, obj: services.campaign_create(
@@ -1542,7 +1559,7 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
         by=user, demand=w.objects[obj]
     ),
     "edit_statement": lambda w, user, obj: services.statement_edit(
-        by=user, statement=w.objects[obj], title="Svc", body="Svc"
+        by=user, statement=w.objects[obj], title="Svc", body="Svc", body_ur="متن"
     ),
     "hide_item": lambda w, user, obj: services.item_hide(
         by=user, item=w.objects[obj], reason="Svc reason", site_url="http://testserver/"
@@ -1681,6 +1698,7 @@ SERVICE_CALLS: dict[str, Callable[[World, Any, str], Any]] = {
         organisation=w.objects["org_a"],
         title="Svc",
         body="Svc",
+        body_ur="متن",
     ),
     "withdraw_statement": lambda w, user, obj: services.statement_withdraw(
         by=user, statement=w.objects[obj]

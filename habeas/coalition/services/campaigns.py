@@ -34,6 +34,8 @@ def campaign_create(
     organisation: Organisation,
     title: str,
     summary: str = "",
+    title_ur: str = "",
+    summary_ur: str = "",
     start_on: datetime.date | None = None,
     quorum: int | None = None,
     status: str = Campaign.Status.ACTIVE,
@@ -41,12 +43,16 @@ def campaign_create(
     """Start a campaign with ``organisation`` as its first member and ``by`` as coordinator.
 
     Raises PermissionDenied unless ``by`` is an admin of ``organisation`` (a site
-    admin does not commit an organisation), ValidationError for a missing title
-    or a quorum below one.
+    admin does not commit an organisation), ValidationError for a missing title,
+    a text too long, a title holding direction controls or a quorum below one.
+    The Urdu title and summary are optional.
     """
     require(by, "coalition.create_campaign")
     require(by, "coalition.commit_organisation", organisation)
     title = clean_title(title, field="title", limit=200)
+    title_ur = clean_title(title_ur, field="title_ur", limit=200, required=False)
+    summary = clean_text(summary, field="summary", limit=5000, required=False)
+    summary_ur = clean_text(summary_ur, field="summary_ur", limit=5000, required=False)
     if quorum is not None and quorum < 1:
         raise ValidationError({"quorum": _("A quorum is at least one organisation.")})
     slug = unique_slug(
@@ -54,8 +60,10 @@ def campaign_create(
     )
     campaign = Campaign.objects.create(
         title=title,
+        title_ur=title_ur,
         slug=slug,
-        summary=clean_text(summary, field="summary", limit=5000, required=False),
+        summary=summary,
+        summary_ur=summary_ur,
         start_on=start_on,
         quorum=quorum,
         status=status,
@@ -80,18 +88,25 @@ def campaign_update(
     campaign: Campaign,
     title: str,
     summary: str = "",
+    title_ur: str = "",
+    summary_ur: str = "",
     start_on: datetime.date | None = None,
     quorum: int | None = None,
     status: str,
 ) -> Campaign:
-    """A coordinator changes the campaign's own settings (title, summary, status, quorum).
+    """A coordinator changes the campaign's own settings (title and summary in English
+    and Urdu, status, quorum).
 
     Nothing any organisation said changes. Raises PermissionDenied unless
     ``by`` coordinates the campaign, ValidationError for a missing title, a
-    quorum below one or an unknown status.
+    text too long, a title holding direction controls, a quorum below one or
+    an unknown status.
     """
     require(by, "coalition.coordinate_campaign", campaign)
     title = clean_title(title, field="title", limit=200)
+    title_ur = clean_title(title_ur, field="title_ur", limit=200, required=False)
+    summary = clean_text(summary, field="summary", limit=5000, required=False)
+    summary_ur = clean_text(summary_ur, field="summary_ur", limit=5000, required=False)
     if quorum is not None and quorum < 1:
         raise ValidationError({"quorum": _("A quorum is at least one organisation.")})
     if status not in Campaign.Status.values:
@@ -100,12 +115,22 @@ def campaign_update(
     # A draft the public never sees changes no public page while it stays one.
     if not campaign.status == status == Campaign.Status.DRAFT:
         public_changed()
-    campaign.title = title
-    campaign.summary = clean_text(summary, field="summary", limit=5000, required=False)
+    campaign.title, campaign.title_ur = title, title_ur
+    campaign.summary, campaign.summary_ur = summary, summary_ur
     campaign.start_on = start_on
     campaign.quorum = quorum
     campaign.status = status
-    campaign.save(update_fields=["title", "summary", "start_on", "quorum", "status"])
+    campaign.save(
+        update_fields=[
+            "title",
+            "title_ur",
+            "summary",
+            "summary_ur",
+            "start_on",
+            "quorum",
+            "status",
+        ]
+    )
     return campaign
 
 

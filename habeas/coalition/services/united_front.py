@@ -169,47 +169,113 @@ def _position_write(
     )
 
 
+def _statement_texts(
+    title: str, body: str, title_ur: str, body_ur: str
+) -> tuple[str, str, str, str]:
+    """A statement's title and body in English (required) and Urdu (optional), cleaned;
+    ValidationError for a missing or too long text or a title with direction controls."""
+    return (
+        clean_title(title, field="title", limit=200),
+        clean_text(body, field="body", limit=20_000),
+        clean_title(title_ur, field="title_ur", limit=200, required=False),
+        clean_text(body_ur, field="body_ur", limit=20_000, required=False),
+    )
+
+
 @transaction.atomic
 def statement_publish(
-    *, by: User, campaign: Campaign, organisation: Organisation, title: str, body: str
+    *,
+    by: User,
+    campaign: Campaign,
+    organisation: Organisation,
+    title: str,
+    body: str,
+    title_ur: str = "",
+    body_ur: str = "",
 ) -> Statement:
-    """Publish an organisation's own statement on a campaign (Markdown, sanitised on display)."""
+    """Publish an organisation's own statement on a campaign (Markdown, sanitised on display),
+    with an optional Urdu version of its title and text.
+
+    Raises PermissionDenied unless ``by`` edits for the organisation, ValidationError
+    when it is not an active member or a text is missing, too long or (a title)
+    holds direction controls.
+    """
     require(by, "coalition.publish_for_organisation", organisation)
     active_membership(campaign, organisation)
-    title = clean_title(title, field="title", limit=200)
-    body = clean_text(body, field="body", limit=20_000)
+    title, body, title_ur, body_ur = _statement_texts(title, body, title_ur, body_ur)
     statement = Statement.objects.create(
         campaign=campaign,
         organisation=organisation,
         title=title,
+        title_ur=title_ur,
         body=body,
+        body_ur=body_ur,
         body_html=render_markdown(body),
+        body_ur_html=render_markdown(body_ur) if body_ur else "",
     )
     StatementVersion.objects.create(
-        statement=statement, number=1, title=title, body=body, created_by=by
+        statement=statement,
+        number=1,
+        title=title,
+        title_ur=title_ur,
+        body=body,
+        body_ur=body_ur,
+        created_by=by,
     )
     public_changed()
     return statement
 
 
 @transaction.atomic
-def statement_edit(*, by: User, statement: Statement, title: str, body: str) -> Statement:
-    """A new version of a statement, by its organisation's editors; the old one is kept."""
+def statement_edit(
+    *,
+    by: User,
+    statement: Statement,
+    title: str,
+    body: str,
+    title_ur: str = "",
+    body_ur: str = "",
+) -> Statement:
+    """A new version of a statement, by its organisation's editors; the old one is kept.
+
+    A change to the Urdu alone is a new version too; an edit that changes nothing
+    writes nothing. Raises PermissionDenied for anyone but the organisation's
+    editors, ValidationError for a withdrawn statement, a departed organisation
+    or bad text.
+    """
     require(by, "coalition.edit_item", statement)
     active_membership(statement.campaign, statement.organisation)
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     if statement.withdrawn_at is not None:
         raise ValidationError(_("A withdrawn statement cannot be changed."))
-    title = clean_title(title, field="title", limit=200)
-    body = clean_text(body, field="body", limit=20_000)
-    if (title, body) == (statement.title, statement.body):
+    texts = _statement_texts(title, body, title_ur, body_ur)
+    if texts == (statement.title, statement.body, statement.title_ur, statement.body_ur):
         return statement
+    title, body, title_ur, body_ur = texts
     statement.version += 1
     statement.title, statement.body = title, body
+    statement.title_ur, statement.body_ur = title_ur, body_ur
     statement.body_html = render_markdown(body)
-    statement.save(update_fields=["version", "title", "body", "body_html"])
+    statement.body_ur_html = render_markdown(body_ur) if body_ur else ""
+    statement.save(
+        update_fields=[
+            "version",
+            "title",
+            "body",
+            "body_html",
+            "title_ur",
+            "body_ur",
+            "body_ur_html",
+        ]
+    )
     StatementVersion.objects.create(
-        statement=statement, number=statement.version, title=title, body=body, created_by=by
+        statement=statement,
+        number=statement.version,
+        title=title,
+        title_ur=title_ur,
+        body=body,
+        body_ur=body_ur,
+        created_by=by,
     )
     public_changed()
     return statement

@@ -16,3 +16,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def demand_text(context: Any, row: DemandRow) -> SafeString:
     return render.demand_text(context["uf_view"], row)
+
+
+@register.simple_tag(takes_context=True)
+def demands_note(context: Any, rows: list[DemandRow]) -> SafeString:
+    return render.demands_note(context["uf_view"], rows)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -56,11 +59,30 @@ def bdi_filter(value: object) -> SafeString:
 
 
 @register.simple_tag(name="bilingual")
-def bilingual_tag(english: object, urdu: object, block: bool = False) -> SafeString:
+def bilingual_tag(
+    english: object, urdu: object, block: bool = False, note: bool = True
+) -> SafeString:
     """A text a campaign wrote, in the reader's language, or in the other language
     marked as such (see habeas.core.bilingual): ``{% bilingual c.summary c.summary_ur
-    block=True %}``. Pass Markdown already rendered (a safe string) to keep its HTML."""
-    return bilingual.render(bilingual.choose(_text(english), _text(urdu)), block=block)
+    block=True %}``. Pass Markdown already rendered (a safe string) to keep its HTML.
+    ``note=False`` marks a fallback by ``lang`` and ``dir`` alone, for an item of a
+    list whose one note the template shows (see the ``falls_back`` filter)."""
+    return bilingual.render(
+        bilingual.choose(_text(english), _text(urdu)), block=block, note_shown=note
+    )
+
+
+@register.filter(name="falls_back")
+def falls_back_filter(items: Iterable[Any], fields: str) -> bool:
+    """Whether any of ``items`` shows a fallback to the reader: ``fields`` names the
+    English and Urdu attributes, ``"title,title_ur"``. For one note above a list."""
+    english, _comma, urdu = fields.partition(",")
+    return any(
+        bilingual.choose(
+            _text(getattr(item, english, "")), _text(getattr(item, urdu, ""))
+        ).fallback
+        for item in items
+    )
 
 
 def _text(value: object) -> str:
