@@ -19,7 +19,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from habeas.actions.models import Action
-from habeas.coalition.models import Campaign, CampaignMembership, Demand, HiddenNotice
+from habeas.coalition.models import (
+    Campaign,
+    CampaignMembership,
+    Demand,
+    HiddenNotice,
+    Statement,
+)
 from habeas.letters.models import Letter
 
 Words: TypeAlias = str | Promise
@@ -65,6 +71,7 @@ def _campaign(campaign: Campaign) -> Iterator[Pair]:
     settings = reverse("coalition:campaign_settings", kwargs={"slug": campaign.slug})
     who = _("Coordinators, in the campaign settings")
     yield _("Campaign title"), campaign.title, campaign.title_ur, settings, who
+    yield _("Campaign summary"), campaign.summary, campaign.summary_ur, settings, who
 
 
 def _demands(campaign: Campaign) -> Iterator[Pair]:
@@ -85,6 +92,22 @@ def _demands(campaign: Campaign) -> Iterator[Pair]:
             url,
             _("Editors of the organisation that proposed it"),
         )
+
+
+def _statements(campaign: Campaign) -> Iterator[Pair]:
+    hidden = HiddenNotice.objects.filter(
+        campaign=campaign, lifted_at__isnull=True, statement__isnull=False
+    ).values("statement_id")
+    statements = (
+        Statement.objects.filter(campaign=campaign, withdrawn_at__isnull=True)
+        .exclude(pk__in=hidden)
+        .only("title", "title_ur", "body", "body_ur")
+    )
+    for statement in statements:
+        url = campaign.get_absolute_url() + f"#statement-{statement.pk}"
+        who = _("Editors of the organisation that wrote it")
+        yield _("Statement title"), statement.title, statement.title_ur, url, who
+        yield _("Statement text"), statement.body, statement.body_ur, url, who
 
 
 def _actions(campaign: Campaign) -> Iterator[Pair]:
@@ -133,6 +156,7 @@ def _organisations(campaign: Campaign) -> Iterator[Pair]:
 SECTIONS: list[Callable[[Campaign], Iterator[Pair]]] = [
     _campaign,
     _demands,
+    _statements,
     _actions,
     _letters,
     _organisations,

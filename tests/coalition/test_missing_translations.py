@@ -9,7 +9,13 @@ from django.test import Client
 from django.utils import timezone
 
 from habeas.actions.models import Action
-from habeas.coalition.models import Campaign, CampaignMembership, Demand, HiddenNotice
+from habeas.coalition.models import (
+    Campaign,
+    CampaignMembership,
+    Demand,
+    HiddenNotice,
+    Statement,
+)
 from habeas.core.lists import PAGE_SIZE
 from habeas.letters.models import Letter, LetterText
 from habeas.translations import missing_translations
@@ -47,7 +53,7 @@ def _letter(campaign: Campaign, by: Any, slug: str, status: str, **texts: str) -
 @pytest.fixture
 def world() -> dict[str, Any]:
     coordinator = UserFactory()
-    campaign = CampaignFactory(title="Free the prisoners", title_ur="")
+    campaign = CampaignFactory(title="Free the prisoners", title_ur="", summary="Why we act.")
     grant(coordinator, "COORDINATOR", campaign=campaign)
     ours = OrganisationFactory(description="A union of teachers.", description_ur="")
     both = OrganisationFactory(description="Lawyers.", description_ur="وکلا")
@@ -72,6 +78,28 @@ def world() -> dict[str, Any]:
         reason="Off topic",
         hidden_by=coordinator,
     )
+    Statement.objects.create(
+        campaign=campaign,
+        organisation=ours,
+        title="Our view",
+        body="We say so.",
+        title_ur="ہمارا موقف",
+    )
+    gone = Statement.objects.create(
+        campaign=campaign, organisation=ours, title="A withdrawn view", body="Gone."
+    )
+    gone.withdrawn_at = timezone.now()
+    gone.save()
+    shut = Statement.objects.create(
+        campaign=campaign, organisation=ours, title="A hidden view", body="Hidden."
+    )
+    HiddenNotice.objects.create(
+        campaign=campaign,
+        statement=shut,
+        organisation=ours,
+        reason="Off topic",
+        hidden_by=coordinator,
+    )
     Action.objects.create(campaign=campaign, title="Vigil in Lahore", title_ur="", city="Lahore")
     _letter(campaign, coordinator, "open-one", Letter.Status.OPEN, en="Free them all")
     _letter(campaign, coordinator, "draft-one", Letter.Status.DRAFT, en="A draft letter")
@@ -88,15 +116,18 @@ def test_lists_each_public_text_with_one_version_only(world: dict[str, Any]) -> 
     listed = {(str(item.kind), item.text, item.language) for item in report.missing}
     assert listed == {
         ("Campaign title", "Free the prisoners", "en"),
+        ("Campaign summary", "Why we act.", "en"),
+        ("Statement text", "We say so.", "en"),
         ("Demand", "Release them now", "en"),
         ("Action title", "Vigil in Lahore", "en"),
         ("Open letter", "Free them all", "en"),
         ("Organisation description", "A union of teachers.", "en"),
         ("Organisation description", "طلبہ کی تنظیم", "ur"),
     }
-    # Title, two demands, the action's title, two open letters, three descriptions.
-    assert report.total == 9
-    assert report.complete == 3
+    # Title, summary, two demands, a statement's title and text, the action's title,
+    # two open letters, three descriptions.
+    assert report.total == 12
+    assert report.complete == 4
 
 
 def test_the_page_shows_the_list_to_the_coordinator(world: dict[str, Any]) -> None:
@@ -107,11 +138,13 @@ def test_the_page_shows_the_list_to_the_coordinator(world: dict[str, Any]) -> No
     response = client.get(f"/campaigns/{slug}/coordinate/translations/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "3 of 9 texts have both versions." in html
+    assert "4 of 12 texts have both versions." in html
     assert "Release them now" in html
     assert '<span lang="ur" dir="rtl">طلبہ کی تنظیم</span>' not in html  # it is a link
     assert 'lang="ur" dir="rtl">طلبہ کی تنظیم</a>' in html
     for never in (
+        "A withdrawn view",
+        "A hidden view",
         "A withdrawn demand",
         "A hidden demand",
         "A draft letter",
