@@ -80,6 +80,7 @@ def _long_words(campaign: Campaign) -> dict[str, Any]:
         campaign=campaign,
         name=LONG_WORD[:190],
         summary=f"Arrested for {LONG_WORD} at a protest.",
+        summary_ur=f"ایک احتجاج میں {LONG_WORD} کے لیے گرفتار",
     )
     cases.person_verify(by=second, person=person)
     person.refresh_from_db()
@@ -210,7 +211,7 @@ def test_every_page_fits_a_phone_and_a_laptop(
 ) -> None:
     """No public page and no main organisers' page is wider than a 390- or 1366-pixel
     window, in English or Urdu, even with a 300-character word in a statement, a name
-    and a biography."""
+    and a biography (English and Urdu)."""
     campaign = Campaign.objects.get(slug=SLUG)
     world = _long_words(campaign)
     public, organisers = _pages(world["person"].public.slug)

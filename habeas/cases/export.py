@@ -170,6 +170,8 @@ def _person(
         "gender": gender.lower() if gender and gender != "UNKNOWN" else None,
         "birth_date": f"{data['birth_year']:04d}" if data.get("birth_year") else None,
         "summary": data.get("summary") or None,
+        # Popolo has one summary: its Urdu version stands beside it.
+        "summary_ur": data.get("summary_ur") or None,
         # A Popolo link needs an address: a source without one is cited in
         # its detention's facts alone.
         "sources": [{"url": s["url"], "note": s["title"]} for s in _sources(data) if s["url"]],

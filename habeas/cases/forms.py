@@ -228,6 +228,7 @@ class PersonForm(SourceForm):
         "home_region",
         "occupation",
         "summary",
+        "summary_ur",
         "photo",
         "photo_consent",
         "campaign",
@@ -260,6 +261,13 @@ class PersonForm(SourceForm):
         max_length=10_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    summary_ur = forms.CharField(
+        label=_("Public biography in Urdu"),
+        help_text=_("Left empty, Urdu pages show the English biography, marked as English."),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "rtl", "lang": "ur"}),
     )
     photo = forms.FileField(
         label=_("Photo (PNG, JPEG or WebP; its metadata is removed)"), required=False

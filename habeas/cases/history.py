@@ -82,6 +82,7 @@ def lines(data: dict[str, Any]) -> list[Line]:
     add(_("Home region"), data.get("home_region"))
     add(_("Occupation"), data.get("occupation"))
     add(_("Biography"), data.get("summary"))
+    add(_("Biography in Urdu"), data.get("summary_ur"), "ur")
     add(_("Photo"), _("shown") if data.get("photo") else "")
     add(_("Source of the record"), _cited("", data))
     for a in data.get("affiliations", []):

@@ -40,6 +40,10 @@ EXPLAINED: dict[str, Promise] = {
     "home_region": _("The region the person comes from."),
     "occupation": _("The person's occupation."),
     "summary": _("The public biography."),
+    "summary_ur": _(
+        "The public biography in Urdu. Left empty, Urdu pages show the English one, "
+        "marked as English."
+    ),
     "affiliation": _(
         "An organisation on Habeas the person belongs to, by the last part of its "
         "page's address (/organisations/this-part/)."

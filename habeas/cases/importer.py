@@ -83,6 +83,7 @@ OPTIONAL = [
     "home_region",
     "occupation",
     "summary",
+    "summary_ur",
     "affiliation",
     "affiliation_role",
     "campaign",
@@ -118,6 +119,7 @@ LIMITED: dict[str, tuple[type[models.Model], str]] = {
     "home_region": (Person, "home_region"),
     "occupation": (Person, "occupation"),
     "summary": (Person, "summary"),
+    "summary_ur": (Person, "summary_ur"),
     "aliases": (Person, "aliases"),
     "place": (Detention, "place"),
     "authority": (Detention, "authority"),
@@ -169,6 +171,7 @@ class Row:
     home_region: str = ""
     occupation: str = ""
     summary: str = ""
+    summary_ur: str = ""
     affiliation: str = ""
     affiliation_role: str = ""
     campaign: str = ""
@@ -424,6 +427,7 @@ def _check_row(
             home_region=clean.get("home_region", ""),
             occupation=clean.get("occupation", ""),
             summary=clean.get("summary", ""),
+            summary_ur=clean.get("summary_ur", ""),
             affiliation=affiliation,
             affiliation_role=clean.get("affiliation_role", "")[: _limit("affiliation_role")],
             campaign=campaign,
@@ -838,6 +842,7 @@ def _apply_batch(
             row.home_region,
             row.occupation,
             row.summary,
+            row.summary_ur,
             row.certainty,
             sources[row.external_id],
             now,

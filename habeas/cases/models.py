@@ -126,6 +126,15 @@ class Person(models.Model):
         max_length=10_000,
         help_text=_("Only what the cited source says."),
     )
+    summary_ur = models.TextField(
+        _("public biography in Urdu"),
+        blank=True,
+        max_length=10_000,
+        help_text=_(
+            "Only what the cited source says. Left empty, Urdu pages show the English, "
+            "marked as English."
+        ),
+    )
     photo = models.ImageField(_("photo"), upload_to="persons/", blank=True)
     photo_consent = models.BooleanField(
         _("the person or family consents to the photo"), default=False

@@ -37,6 +37,7 @@ PERSON_FIELDS = (
     "home_region",
     "occupation",
     "summary",
+    "summary_ur",
     "certainty",
 )
 
@@ -301,6 +302,7 @@ def public_data(gathered: Gathered) -> dict[str, Any]:
         "home_region": person["home_region"],
         "occupation": person["occupation"],
         "summary": person["summary"],
+        "summary_ur": person["summary_ur"],
         "certainty": person["certainty"],
         "photo": person["photo"] if person["photo"] and person["photo_consent"] else "",
         "source": _source(person),

@@ -77,6 +77,7 @@ ROWS = [
         "home_region": "Gilgit",
         "occupation": "teacher",
         "summary": "Held for a speech.",
+        "summary_ur": "تقریر کرنے پر قید",
         "affiliation": "union",
         "affiliation_role": "organiser",
         "campaign": "free-them",
@@ -198,7 +199,8 @@ def test_the_json_export_of_an_imported_register_validates_against_popolo(
     assert ali["sources"] == [{"url": "https://example.org/a", "note": "Report A"}]
     assert ali["detentions"][0]["arrested"] == {"date": "2025-05", "precision": "MONTH"}
     assert ali["detentions"][0]["statuses"][0]["date"] == "2025-09-01"
-    for absent in ("birth_date", "gender", "summary"):
+    assert (ali["summary"], ali["summary_ur"]) == ("Held for a speech.", "تقریر کرنے پر قید")
+    for absent in ("birth_date", "gender", "summary", "summary_ur"):
         assert absent not in bano, absent
     assert bano["sources"] == []  # its one source has no address
     assert bano["detentions"][0]["arrested"] == {"date": None, "precision": "UNKNOWN"}

@@ -1077,6 +1077,7 @@ def _attempt(action: str, obj: str, world: World) -> Attempt:
             data = {
                 "name": "Renamed",
                 "gender": "UNKNOWN",
+                "summary_ur": "نئی سوانح",
                 "source_title": "S",
                 "certainty": "REPORTED",
             }

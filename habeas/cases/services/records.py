@@ -142,7 +142,8 @@ def person_save(
     ``photo_consent``, is kept as ``person_photo_set`` keeps it, in the same
     transaction. Raises PermissionDenied unless ``by`` documents for the
     campaign (or the person), ValidationError for a missing or marked-up
-    name, a year of birth out of range, or a photo that is not an image.
+    name, a biography (English or Urdu) over its limit, a year of birth out
+    of range, or a photo that is not an image.
     """
     target: Person | Campaign | None = person if person is not None else campaign
     if target is None or not by.has_perm("cases.document", target):
@@ -153,6 +154,13 @@ def person_save(
     fields["name"] = _check_name(fields.get("name", person.name if person else ""))
     for name in ("name", "name_ur", "aliases"):
         refuse_bidi_controls(fields.get(name) or "", field=name)
+    # A TextField's limit binds only forms: the service holds it for every caller.
+    for name in ("summary", "summary_ur"):
+        limit = max_length(Person, name)
+        if len(fields.get(name) or "") > limit:
+            raise ValidationError(
+                {name: _("At most %(limit)d characters, please.") % {"limit": limit}}
+            )
     year = fields.get("birth_year")
     if year is not None and not 1900 <= int(year) <= timezone.now().year:
         raise ValidationError({"birth_year": _("A year of birth between 1900 and now.")})
