@@ -19,6 +19,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from habeas.actions.models import Action
+from habeas.cases.models import PublicRecord
+from habeas.cases.queries import with_data
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
@@ -40,6 +42,7 @@ class Missing:
     language: str  # the language of those words: "en" or "ur"
     url: str  # where the text is read, or edited by the viewer; empty: nowhere yet
     who: Words  # who may add the missing version
+    about: str = ""  # whose text it is, where the kind does not say (a person's name)
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ def _short(text: str) -> str:
     return Truncator(" ".join(text.split())).chars(90)
 
 
-Pair = tuple[Words, str, str, str, Words]  # kind, english, urdu, url, who
+# kind, english, urdu, url, who, and optionally about whom
+Pair = tuple[Words, str, str, str, Words] | tuple[Words, str, str, str, Words, str]
 
 
 def _campaign(campaign: Campaign) -> Iterator[Pair]:
@@ -138,6 +142,23 @@ def _letters(campaign: Campaign) -> Iterator[Pair]:
         )
 
 
+def _persons(campaign: Campaign) -> Iterator[Pair]:
+    records = with_data(
+        PublicRecord.objects.filter(person__campaigns=campaign).order_by("name", "pk")
+    )
+    who = _("The campaign's documenters, then a second documenter publishes it")
+    for record in records:
+        data = record.data or {}
+        yield (
+            _("Biography"),
+            data.get("summary", ""),
+            data.get("summary_ur", ""),
+            reverse("cases:person", kwargs={"slug": record.slug}),
+            who,
+            record.name,
+        )
+
+
 def _organisations(campaign: Campaign) -> Iterator[Pair]:
     members = CampaignMembership.objects.filter(
         campaign=campaign, status=CampaignMembership.Status.ACTIVE
@@ -159,6 +180,7 @@ SECTIONS: list[Callable[[Campaign], Iterator[Pair]]] = [
     _statements,
     _actions,
     _letters,
+    _persons,
     _organisations,
 ]
 
@@ -173,12 +195,12 @@ def missing_translations(campaign: Campaign) -> Report:
     settings = reverse("coalition:campaign_settings", kwargs={"slug": campaign.slug})
     missing, total = [], 0
     for section in SECTIONS:
-        for kind, english, urdu, url, who in section(campaign):
+        for kind, english, urdu, url, who, *about in section(campaign):
             language = _one(english, urdu)
             if english.strip() or urdu.strip():
                 total += 1
             if language is not None:
                 text = english if language == "en" else urdu
                 link = url if not draft or url == settings else ""
-                missing.append(Missing(kind, _short(text), language, link, who))
+                missing.append(Missing(kind, _short(text), language, link, who, *about))
     return Report(missing=missing, total=total)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -9,6 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from habeas.actions.models import Action
+from habeas.cases import services
+from habeas.cases.models import Status
 from habeas.coalition.models import (
     Campaign,
     CampaignMembership,
@@ -17,6 +20,7 @@ from habeas.coalition.models import (
     Statement,
 )
 from habeas.core.lists import PAGE_SIZE
+from habeas.core.models import Source
 from habeas.letters.models import Letter, LetterText
 from habeas.translations import missing_translations
 from tests.factories import (
@@ -218,3 +222,54 @@ def test_a_member_organisations_editor_is_refused(world: dict[str, Any]) -> None
         f"/campaigns/{world['campaign'].slug}/coordinate/translations/"
     )
     assert response.status_code in {403, 404}
+
+
+def test_a_defended_persons_published_biography_is_listed(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Once published, and as published: a later edit of the working record is not
+    the public's until a second documenter verifies it."""
+    coordinator, first, second = UserFactory(), UserFactory(), UserFactory()
+    campaign = CampaignFactory(title="Free them", title_ur="انہیں رہا کرو")
+    grant(coordinator, "COORDINATOR", campaign=campaign)
+    grant(first, "DOCUMENTER", campaign=campaign)
+    grant(second, "DOCUMENTER", campaign=campaign)
+    source = Source.objects.create(title="Court record 12", publisher="High Court")
+    person = services.person_save(
+        by=first, source=source, campaign=campaign, name="Salar Fayyaz", summary="A teacher."
+    )
+    services.detention_add(
+        by=first,
+        person=person,
+        source=source,
+        arrested_on=datetime.date(2025, 5, 12),
+        arrested_precision="DAY",
+        status=Status.AWAITING_TRIAL,
+    )
+    assert missing_translations(campaign).missing == []  # not published yet
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_verify(by=second, person=person)
+    [item] = missing_translations(campaign).missing
+    assert (str(item.kind), item.text, item.language, item.about) == (
+        "Biography",
+        "A teacher.",
+        "en",
+        "Salar Fayyaz",
+    )
+    html = (
+        sign_in(Client(), coordinator)
+        .get(f"/ur/campaigns/{campaign.slug}/coordinate/translations/")
+        .content.decode()
+    )
+    assert '<span lang="en" dir="ltr">Salar Fayyaz</span>' in html
+    assert f'href="/ur/register/{person.slug}/" lang="en" dir="ltr">A teacher.</a>' in html
+    services.person_save(
+        by=first,
+        person=person,
+        source=source,
+        campaign=campaign,
+        name="Salar Fayyaz",
+        summary="A teacher.",
+        summary_ur="ایک استاد",
+    )
+    assert len(missing_translations(campaign).missing) == 1  # the edit is not public yet
