@@ -69,9 +69,9 @@ QUOTES = """(lang) => {
 
 @pytest.mark.usefixtures("demo_live")
 def test_urdu_quoted_in_either_page_takes_urdu_marks(page: Any, live_server: Any) -> None:
-    """A `q lang=ur` takes Urdu's marks as CLDR has them (” opens, “ closes, ’ and ‘
-    inside), in an Urdu page and in an English one; a `q lang=en` takes English marks
-    in both, whatever the page's language."""
+    """A `q lang=ur` takes Urdu's marks as CLDR has them (U+201D opens, U+201C closes,
+    U+2019 and U+2018 inside), in an Urdu page and in an English one; a `q lang=en`
+    takes English marks in both, whatever the page's language."""
     urdu = '"\u201d" "\u201c" "\u2019" "\u2018"'
     english = '"\u201c" "\u201d" "\u2018" "\u2019"'
     for path in ("/ur/", "/"):

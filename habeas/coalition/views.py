@@ -70,7 +70,7 @@ from habeas.core.refusals import (
     PUBLISH_IN_CAMPAIGN,
     role_needed,
 )
-from habeas.core.text import strip_bidi_controls
+from habeas.core.text import format_isolated, strip_bidi_controls
 
 
 def _send_invitation(
@@ -665,8 +665,10 @@ def position_record(request: AuthedRequest, slug: str, demand_id: int) -> HttpRe
         ),
         success=_("Position recorded."),
         then=campaign,
-        title=_("Your position on: %(demand)s")
-        % {"demand": queries.demand_text_for(request.user, demand) or _("a hidden demand")},
+        title=format_isolated(
+            _("Your position on: %(demand)s"),
+            demand=queries.demand_text_for(request.user, demand) or _("a hidden demand"),
+        ),
         submit=_("Record"),
         back=campaign.get_absolute_url(),
     )
@@ -1220,7 +1222,7 @@ def correspondence_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     if not organisations.exists():
         return role_needed(
             request,
-            title=_("Reply to: %(subject)s") % {"subject": parent},
+            title=format_isolated(_("Reply to: %(subject)s"), subject=parent),
             needed=str(PUBLISH),
             back=parent.get_absolute_url(),
         )
@@ -1242,7 +1244,7 @@ def correspondence_reply(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         success=_("Reply published."),
         then=lambda letter: letter,
-        title=_("Reply to: %(subject)s") % {"subject": parent},
+        title=format_isolated(_("Reply to: %(subject)s"), subject=parent),
         submit=_("Publish"),
     )
 
@@ -1259,7 +1261,7 @@ def correspondence_correct(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         success=_("Correction published with the letter."),
         then=letter,
-        title=_("Correct: %(subject)s") % {"subject": letter},
+        title=format_isolated(_("Correct: %(subject)s"), subject=letter),
         submit=_("Publish the correction"),
     )
 

@@ -169,5 +169,6 @@ def test_the_join_page_quotes_each_common_demand_in_its_own_language(front: Fron
 
     urdu = client.get("/ur/campaigns/free-them/join/").content.decode()
     assert '<q lang="ur" dir="rtl">تمام سیاسی قیدیوں کو رہا کرو!</q>' in urdu
-    assert '<q lang="en" dir="ltr">Drop the charges &lt;now&gt;</q> <small class="lang-note">' in urdu
+    fallback = '<q lang="en" dir="ltr">Drop the charges &lt;now&gt;</q> <small class="lang-note">'
+    assert fallback in urdu
     assert "“" not in urdu
