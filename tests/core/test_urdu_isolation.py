@@ -57,8 +57,9 @@ from django.utils.http import urlsafe_base64_encode
 
 from habeas.accounts.models import User
 from habeas.cases import services as cases
-from habeas.coalition.models import Campaign, Organisation, Role
+from habeas.coalition.models import Campaign, CampaignMembership, Organisation, Role
 from habeas.coalition.services.united_front import statement_publish
+from habeas.core.pagecache import public_changed
 from habeas.demo.loader import CAMPAIGN, COORDINATOR_USERNAME, OPEN_LETTER_AUTHOR
 from habeas.fund.money import CURRENCIES
 from habeas.letters.services.letters import letter_create
@@ -283,3 +284,22 @@ def test_no_english_run_in_an_urdu_organisers_page_is_left_unisolated(demo: None
     report = "\n".join(f"{url}\n  " + "\n  ".join(runs) for url, runs in found.items())
     assert found == {}, report
 
+
+def test_no_urdu_run_in_an_english_page_is_left_unisolated(demo: None) -> None:
+    """The reverse, on the public pages in English: Urdu text (a name given only in
+    Urdu, an Urdu version shown for want of an English one) sits in an element with
+    ``lang="ur" dir="rtl"`` (or ``<bdi>``). An organisation named only in Urdu, a
+    member of the demo campaign, is on the directory, its own page and the campaign's."""
+    campaign = Campaign.objects.get(slug=CAMPAIGN["slug"])
+    urdu_only = Organisation.objects.create(slug="mkp-urdu", name="مزدور کسان پارٹی")
+    CampaignMembership.objects.create(campaign=campaign, organisation=urdu_only)
+    public_changed()
+    client = Client()
+    marked = re.compile('lang="ur" dir="rtl">(<a [^>]*>)?مزدور کسان پارٹی<')
+    for path in ("/organisations/", "/organisations/mkp-urdu/", campaign.get_absolute_url()):
+        assert marked.search(client.get(path).content.decode()), path
+    found = _crawl(client, start=("/", "/organisations/mkp-urdu/"), prefix="/")
+    visited = int(found.pop("(visited)")[0])
+    assert visited >= 20
+    report = "\n".join(f"{url}\n  " + "\n  ".join(runs) for url, runs in found.items())
+    assert found == {}, report
