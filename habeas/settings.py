@@ -130,6 +130,10 @@ TEMPLATES = [
     },
 ]
 
+# Widget templates of our own first (habeas.core.renderers): user text in choices
+# and text areas says its direction.
+FORM_RENDERER = "habeas.core.renderers.Renderer"
+
 # --- Database -------------------------------------------------------------
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'habeas.sqlite3'}"

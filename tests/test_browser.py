@@ -56,3 +56,25 @@ def test_home_page_in_english_and_urdu(page: Any, live_server: Any, artifacts: P
         assert urlsplit(url).netloc == origin, f"request to another origin: {url}"
     assert (artifacts / "home-en.png").stat().st_size > 10_000
     assert (artifacts / "home-ur.png").stat().st_size > 10_000
+
+
+QUOTES = """(lang) => {
+    const q = document.createElement("q");
+    q.lang = lang;
+    q.textContent = "x";
+    document.querySelector("main").append(q);
+    return getComputedStyle(q).quotes;
+}"""
+
+
+@pytest.mark.usefixtures("demo_live")
+def test_urdu_quoted_in_either_page_takes_urdu_marks(page: Any, live_server: Any) -> None:
+    """A `q lang=ur` takes Urdu's marks as CLDR has them (U+201D opens, U+201C closes,
+    U+2019 and U+2018 inside), in an Urdu page and in an English one; a `q lang=en`
+    takes English marks in both, whatever the page's language."""
+    urdu = '"\u201d" "\u201c" "\u2019" "\u2018"'
+    english = '"\u201c" "\u201d" "\u2018" "\u2019"'
+    for path in ("/ur/", "/"):
+        page.goto(path)
+        assert page.evaluate(QUOTES, "ur") == urdu, path
+        assert page.evaluate(QUOTES, "en") == english, path

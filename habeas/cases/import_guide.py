@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.functional import Promise
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from habeas.cases import importer
@@ -35,7 +37,7 @@ EXPLAINED: dict[str, Promise] = {
     "source_title": _("The title of the source every fact in the row comes from."),
     "name_ur": _("The name in Urdu script."),
     "aliases": _("Other names, separated by semicolons (;)."),
-    "gender": _("One of the values listed; empty means UNKNOWN."),
+    "gender": _("One of the values listed; empty means %(default)s."),
     "birth_year": _("The year of birth, from 1900 to this year."),
     "home_region": _("The region the person comes from."),
     "occupation": _("The person's occupation."),
@@ -46,12 +48,12 @@ EXPLAINED: dict[str, Promise] = {
     ),
     "affiliation": _(
         "An organisation on Habeas the person belongs to, by the last part of its "
-        "page's address (/organisations/this-part/)."
+        "page's address (%(path)s)."
     ),
     "affiliation_role": _("Their role in that organisation."),
     "campaign": _(
         "The campaign that documents the person, by the last part of its page's "
-        "address (/campaigns/this-part/): one you document for."
+        "address (%(path)s): one you document for."
     ),
     "arrested_on": _("When they were arrested."),
     "place": _("Where they were arrested."),
@@ -61,15 +63,26 @@ EXPLAINED: dict[str, Promise] = {
         "added, with no postal address until a site admin gives one."
     ),
     "charges": _(
-        "The charges, each as law|section|description, separated by semicolons: "
-        "PPC|124-A|sedition; ATA|11-F."
+        "The charges, each as law|section|description, separated by semicolons: %(example)s."
     ),
-    "status": _("One of the values listed; empty means DETAINED."),
+    "status": _("One of the values listed; empty means %(default)s."),
     "status_on": _("Since when the status holds; empty means since the arrest."),
     "source_publisher": _("Who published the source."),
-    "source_url": _("The source's address, http or https."),
+    "source_url": _("The source's address, %(http)s or %(https)s."),
     "source_published_on": _("When the source was published."),
-    "certainty": _("VERIFIED or REPORTED; empty means REPORTED."),
+    "certainty": _("%(verified)s or %(reported)s; empty means %(reported)s."),
+}
+
+# What EXPLAINED's words name as it is typed (codes, addresses, an example), shown
+# as code, left to right, in either language.
+TYPED: dict[str, dict[str, str]] = {
+    "gender": {"default": "UNKNOWN"},
+    "affiliation": {"path": "/organisations/this-part/"},
+    "campaign": {"path": "/campaigns/this-part/"},
+    "charges": {"example": "PPC|124-A|sedition; ATA|11-F"},
+    "status": {"default": "DETAINED"},
+    "source_url": {"http": "http", "https": "https"},
+    "certainty": {"verified": "VERIFIED", "reported": "REPORTED"},
 }
 
 VALUES: dict[str, list[str]] = {
@@ -91,11 +104,25 @@ SAMPLE = (
 class Column:
     name: str
     required: bool
-    explained: Promise | str
+    explained: str
     values: list[str]
     limit: int | None
     cut: bool  # a longer value is cut to ``limit``, not refused
     dated: bool
+
+
+def _explained(name: str) -> str:
+    """What a column holds in the active language, anything typed as written in a
+    ``<code lang="en" dir="ltr">``."""
+    explained = str(EXPLAINED.get(name, ""))
+    if name not in TYPED:
+        return explained
+    codes = {
+        key: format_html('<code lang="en" dir="ltr">{}</code>', value)
+        for key, value in TYPED[name].items()
+    }
+    # The translated text is escaped here, and every code above.
+    return mark_safe(conditional_escape(explained) % codes)  # noqa: S308
 
 
 def columns() -> list[Column]:
@@ -105,7 +132,7 @@ def columns() -> list[Column]:
         Column(
             name=name,
             required=name in importer.REQUIRED,
-            explained=EXPLAINED.get(name, ""),
+            explained=_explained(name),
             values=VALUES.get(name, []),
             limit=importer._limit(name) if name in limited else None,
             cut=name in importer.CUT,

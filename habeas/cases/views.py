@@ -40,6 +40,7 @@ from habeas.coalition.access import access_campaign
 from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
 from habeas.core.pagecache import public_page
+from habeas.core.text import format_isolated
 
 
 @never_cache
@@ -383,7 +384,7 @@ def restricted(request: AuthedRequest, pk: int) -> HttpResponse:
         "coalition/form_page.html",
         {
             "form": form,
-            "title": _("Restricted facts: %(name)s") % {"name": found.name},
+            "title": format_isolated(_("Restricted facts: %(name)s"), name=found.name),
             "intro": _(
                 "Only the campaign's case team can see these, on no public page or export."
             ),
@@ -459,7 +460,7 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved. The public sees the change once verified."))
             return redirect("cases:working_record", pk=found.pk)
-    return _page(request, form, _("Edit: %(name)s") % {"name": found.name})
+    return _page(request, form, format_isolated(_("Edit: %(name)s"), name=found.name))
 
 
 @never_cache
@@ -488,7 +489,7 @@ def detention_new(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             _saved(request, form)
             return redirect("cases:working_record", pk=found.pk)
-    return _page(request, form, _("Add an arrest: %(name)s") % {"name": found.name})
+    return _page(request, form, format_isolated(_("Add an arrest: %(name)s"), name=found.name))
 
 
 def _saved(request: HttpRequest, form: forms.Form) -> None:

@@ -6,10 +6,25 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from habeas.coalition.models import Campaign, Organisation, Position, Role
 from habeas.core.text import validate_no_bidi_controls
+
+
+def _address_help() -> SafeString:
+    # Django shows help text as HTML: the path is code, left to right in either language.
+    return format_html(
+        gettext("As in its page's address: {path}"),
+        path=format_html('<code lang="en" dir="ltr">{}</code>', "/organisations/<short address>/"),
+    )
+
+
+ADDRESS_HELP = lazy(_address_help, SafeString)()
 
 ORGANISATION_INVITE_ROLES = [
     (Role.ORG_EDITOR.value, Role.ORG_EDITOR.label),
@@ -339,7 +354,7 @@ class OrganisationInviteToCampaignForm(forms.Form):
         queryset=Organisation.objects.all(),
         to_field_name="slug",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=_("As in its page's address: /organisations/<short address>/"),
+        help_text=ADDRESS_HELP,
         error_messages={
             "invalid_choice": _("No organisation has that short address."),
             "required": _("Type the organisation's short address."),
@@ -359,7 +374,7 @@ class ContactInviteForm(forms.Form):
         queryset=Organisation.objects.all(),
         to_field_name="slug",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=_("As in its page's address: /organisations/<short address>/"),
+        help_text=ADDRESS_HELP,
         error_messages={
             "invalid_choice": _("No organisation has that short address."),
             "required": _("Type the organisation's short address."),

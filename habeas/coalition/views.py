@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -56,6 +58,7 @@ from habeas.coalition.models import (
     RoleGrant,
     Statement,
 )
+from habeas.core import bilingual
 from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
 from habeas.core.pagecache import public_page
@@ -67,6 +70,7 @@ from habeas.core.refusals import (
     PUBLISH_IN_CAMPAIGN,
     role_needed,
 )
+from habeas.core.text import format_isolated, strip_bidi_controls
 
 
 def _send_invitation(
@@ -661,8 +665,10 @@ def position_record(request: AuthedRequest, slug: str, demand_id: int) -> HttpRe
         ),
         success=_("Position recorded."),
         then=campaign,
-        title=_("Your position on: %(demand)s")
-        % {"demand": queries.demand_text_for(request.user, demand) or _("a hidden demand")},
+        title=format_isolated(
+            _("Your position on: %(demand)s"),
+            demand=queries.demand_text_for(request.user, demand) or _("a hidden demand"),
+        ),
         submit=_("Record"),
         back=campaign.get_absolute_url(),
     )
@@ -868,6 +874,22 @@ def moderation_queue(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
+def _quoted(english: str, urdu: str) -> SafeString:
+    """A demand quoted in a sentence: the reader's language version (or the other, with
+    its note) in a ``<q>`` that carries its language, so that its marks are its own and
+    its direction cannot move the sentence around it."""
+    choice = bilingual.choose(english, urdu)
+    quoted = format_html(
+        '<q lang="{}" dir="{}">{}</q>',
+        choice.language,
+        choice.direction,
+        strip_bidi_controls(choice.text),
+    )
+    if not choice.fallback:
+        return quoted
+    return format_html('{} <small class="lang-note">({})</small>', quoted, bilingual.note(choice))
+
+
 @never_cache
 @login_required
 def campaign_join(request: AuthedRequest, slug: str) -> HttpResponse:
@@ -908,11 +930,15 @@ def campaign_join(request: AuthedRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, _("Request sent; a coordinator will answer."))
             return redirect(campaign)
-    intro = _(
+    sentence = _(
         "Joining means endorsing the common demands: %(demands)s. It does not mean "
         "endorsing any other organisation's own slogans, nor any demand that becomes "
         "common later: your organisation's editors decide on those."
-    ) % {"demands": "; ".join(f"“{demand.text}”" for demand in common) or _("none yet")}
+    )
+    demands = format_html_join("; ", "{}", ((_quoted(d.text, d.text_ur),) for d in common))
+    listed = demands or conditional_escape(_("none yet"))
+    # The sentence escaped, the demands escaped in _quoted.
+    intro = mark_safe(conditional_escape(sentence) % {"demands": listed})  # noqa: S308
     return _form_page(
         request,
         form,
@@ -1216,7 +1242,7 @@ def correspondence_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     if not organisations.exists():
         return role_needed(
             request,
-            title=_("Reply to: %(subject)s") % {"subject": parent},
+            title=format_isolated(_("Reply to: %(subject)s"), subject=parent),
             needed=str(PUBLISH),
             back=parent.get_absolute_url(),
         )
@@ -1238,7 +1264,7 @@ def correspondence_reply(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         success=_("Reply published."),
         then=lambda letter: letter,
-        title=_("Reply to: %(subject)s") % {"subject": parent},
+        title=format_isolated(_("Reply to: %(subject)s"), subject=parent),
         submit=_("Publish"),
     )
 
@@ -1255,7 +1281,7 @@ def correspondence_correct(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         success=_("Correction published with the letter."),
         then=letter,
-        title=_("Correct: %(subject)s") % {"subject": letter},
+        title=format_isolated(_("Correct: %(subject)s"), subject=letter),
         submit=_("Publish the correction"),
     )
 

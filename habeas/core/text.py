@@ -7,6 +7,7 @@ import unicodedata
 import markdown
 import nh3
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -128,3 +129,15 @@ def first_strong_direction(text: str) -> str | None:
         if kind == "L":
             return "ltr"
     return None
+
+
+def format_isolated(message: str, **values: object) -> SafeString:
+    """``message % values`` as HTML, each value (a name, a title) escaped, without
+    direction controls and in a ``<bdi>``: a translated sentence that names user text
+    keeps its own word order whatever the script of the names."""
+    isolated = {
+        key: format_html("<bdi>{}</bdi>", strip_bidi_controls(str(value)))
+        for key, value in values.items()
+    }
+    # The message is escaped here and every value above.
+    return mark_safe(conditional_escape(message) % isolated)  # noqa: S308

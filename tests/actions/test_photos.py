@@ -781,7 +781,7 @@ def test_a_withdrawn_photo_cannot_be_blurred(world: World) -> None:
 def test_reports_show_under_their_organisation_with_caption_and_alt_text(world: World) -> None:
     world.photo(files.plain_png(), caption="Banners at noon", alt_text="Forty people, banners")
     html = reports_html(world.action)
-    assert "Report by Workers Union" in html
+    assert "Report by <bdi>Workers Union</bdi>" in html
     assert "We stood outside the High Commission." in html
     assert "Banners at noon" in html
     assert 'alt="Forty people, banners"' in html

@@ -227,7 +227,7 @@ def test_the_campaigns_members_see_who_verified_and_edited(world: World, member:
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
     page = response.content.decode()
-    assert page.count(f"Verified by {VERIFIER}.") == 2
+    assert page.count(f"Verified by <bdi>{VERIFIER}</bdi>.") == 2
     assert page.count(f"Changes made by {EDITOR}.") == 2
     assert VERIFIER_MAIL not in page
     # The same facts as the public history, version by version.

@@ -149,3 +149,26 @@ def test_asking_from_a_page_read_before_a_new_common_demand_changes_nothing(
     )
     assert again.status_code == 302
     assert len(CampaignMembership.objects.get(organisation=newcomer).common_when_asked) == 2
+
+
+def test_the_join_page_quotes_each_common_demand_in_its_own_language(front: Front) -> None:
+    """The common demands quoted in the join sentence are each in a `q` that carries
+    its language and direction (its marks are then its language's, and English words
+    cannot move the Urdu sentence around them); an Urdu reader gets the Urdu version
+    where there is one, and the English one marked as such where there is not."""
+    both = _common(front, "Free all political prisoners!")
+    both.text_ur = "تمام سیاسی قیدیوں کو رہا کرو!"
+    both.save(update_fields=["text_ur"])
+    _common(front, "Drop the charges <now>")
+    _, _, client = _newcomer()
+
+    english = client.get("/campaigns/free-them/join/").content.decode()
+    assert '<q lang="en" dir="ltr">Free all political prisoners!</q>' in english
+    assert '<q lang="en" dir="ltr">Drop the charges &lt;now&gt;</q>' in english
+    assert "“" not in english
+
+    urdu = client.get("/ur/campaigns/free-them/join/").content.decode()
+    assert '<q lang="ur" dir="rtl">تمام سیاسی قیدیوں کو رہا کرو!</q>' in urdu
+    fallback = '<q lang="en" dir="ltr">Drop the charges &lt;now&gt;</q> <small class="lang-note">'
+    assert fallback in urdu
+    assert "“" not in urdu

@@ -93,7 +93,8 @@ def test_accepting_creates_the_account_and_the_grant(
     token = _token(django_capture_on_commit_callbacks, org_admin)
     page = client.get(f"/accounts/invitations/{token}/")
     assert page.status_code == 200
-    assert "admin_a invites you to be Organisation editor for Org A" in page.content.decode()
+    invites = "<bdi>admin_a</bdi> invites you to be Organisation editor for <bdi>Org A</bdi>"
+    assert invites in page.content.decode()
     response = client.post(
         f"/accounts/invitations/{token}/",
         {
@@ -285,7 +286,7 @@ def test_revocation_is_recorded_with_who_and_when(org_admin: Any) -> None:
     assert target.revoked_at is not None
     page = client.get("/organisations/org-a/members/").content.decode()
     assert "Revoked roles" in page
-    assert "revoked by admin_a" in page
+    assert "revoked by <bdi>admin_a</bdi>" in page
     # The editor lost the right at once.
     editor_client = sign_in(Client(), editor, verified=False)
     assert (

@@ -116,7 +116,8 @@ def test_contact_invitation_through_the_page_the_mail_and_the_answer(
     accept_page = visitor.get(f"/accounts/invitations/{token.group(1)}/").content.decode()
     assert "Accept" in accept_page
     assert "you will be its first admin" in accept_page
-    assert "the invitation to join the campaign “Free them”" in accept_page
+    quoted = '<q lang="en" dir="ltr">Free them</q>'
+    assert f"the invitation to join the campaign {quoted}" in accept_page
     response = _accept(visitor, token.group(1), "mkp_contact")
     answer = f"/campaigns/free-them/members/{setting['mkp'].pk}/answer/"
     assert response.status_code == 302

@@ -98,7 +98,7 @@ def _assert_links_work(invitation: re.Match[str], reset: re.Match[str], user: An
     assert Invitation.objects.get().token_sha256 == token_digest(invitation.group(2))
     page = Client().get(invitation.group(1))
     assert page.status_code == 200
-    assert "invites you to be Organisation editor for Org A" in page.content.decode()
+    assert "invites you to be Organisation editor for <bdi>Org A</bdi>" in page.content.decode()
     client = Client()
     form = client.get(reset.group(1), follow=True)
     assert form.status_code == 200

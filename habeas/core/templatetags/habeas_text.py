@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import get_language_bidi
 
 from habeas.core import bilingual
 from habeas.core.countries import country_name
@@ -48,6 +49,42 @@ def script_attrs_filter(value: object) -> SafeString:
     if direction == "ltr":
         return mark_safe('lang="en" dir="ltr"')
     return mark_safe('dir="auto"')
+
+
+@register.filter(name="foreign_script_attrs")
+def foreign_script_attrs_filter(value: object) -> SafeString:
+    """`` lang=… dir=…`` (with its leading space) for a text in the other direction than
+    the page's, nothing otherwise: for many short texts, such as a list's choices, where
+    marking every one would only repeat the page's own language."""
+    direction = first_strong_direction("" if value is None else str(value))
+    if direction is None or direction == ("rtl" if get_language_bidi() else "ltr"):
+        return mark_safe("")
+    return format_html(" {}", script_attrs_filter(value))
+
+
+@register.filter(name="title_text")
+def title_text_filter(value: object) -> object:
+    """A page's ``<title>`` from its heading, which may isolate names in ``<bdi>``
+    (habeas.core.text.format_isolated): the markup dropped, plain text left as it is."""
+    if isinstance(value, SafeData):
+        return mark_safe(strip_tags(str(value)))  # noqa: S308 — safe markup, less its tags
+    return value
+
+
+@register.filter(name="code")
+def code_filter(value: object) -> SafeString:
+    """``<code lang="en" dir="ltr">value</code>``: a command, option or code typed as
+    written, left to right whatever the page's direction."""
+    return format_html('<code lang="en" dir="ltr">{}</code>', "" if value is None else str(value))
+
+
+@register.filter(name="quote")
+def quote_filter(value: object) -> SafeString:
+    """A user text quoted in a sentence: ``<q>`` with its own ``lang`` and ``dir``, so
+    that its quotation marks are its language's (site.css) and its direction cannot
+    move the sentence around it."""
+    text = strip_bidi_controls("" if value is None else str(value))
+    return format_html("<q {}>{}</q>", script_attrs_filter(text), text)
 
 
 @register.filter(name="bdi")
