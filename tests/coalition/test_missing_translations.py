@@ -6,7 +6,9 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from habeas.actions.models import Action
@@ -273,3 +275,24 @@ def test_a_defended_persons_published_biography_is_listed(
         summary_ur="ایک استاد",
     )
     assert len(missing_translations(campaign).missing) == 1  # the edit is not public yet
+
+
+def _count_queries(campaign: Campaign) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        missing_translations(campaign)
+    return len(queries)
+
+
+def test_the_list_takes_the_same_queries_however_many_texts(world: dict[str, Any]) -> None:
+    campaign, coordinator = world["campaign"], world["coordinator"]
+    before = _count_queries(campaign)
+    organisation = OrganisationFactory(description="More.")
+    member(campaign, organisation)
+    for n in range(3):
+        _demand(campaign, organisation, f"More demand {n}")
+        Statement.objects.create(
+            campaign=campaign, organisation=organisation, title=f"More {n}", body="Text."
+        )
+        Action.objects.create(campaign=campaign, title=f"More action {n}", city="Lahore")
+        _letter(campaign, coordinator, f"more-{n}", Letter.Status.OPEN, en=f"More letter {n}")
+    assert _count_queries(campaign) == before
