@@ -172,33 +172,9 @@ class PositionForm(ActingForm):
     )
 
 
-class StatementForm(ActingForm):
-    title = forms.CharField(
-        label=_("Title"), max_length=200, validators=[validate_no_bidi_controls]
-    )
-    body = forms.CharField(
-        label=_("Text"),
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("Markdown: *emphasis*, **strong**, lists, links. No images or HTML."),
-    )
-    title_ur = forms.CharField(
-        label=_("Title in Urdu (optional)"),
-        max_length=200,
-        required=False,
-        validators=[validate_no_bidi_controls],
-        widget=forms.TextInput(attrs=URDU_INPUT),
-    )
-    body_ur = forms.CharField(
-        label=_("Text in Urdu (optional)"),
-        max_length=20_000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12, **URDU_INPUT}),
-        help_text=_("Where it is left empty, readers of the Urdu pages see the English, marked."),
-    )
-
-
 class StatementEditForm(forms.Form):
+    """A statement's title and text, each in English and (optionally) Urdu."""
+
     title = forms.CharField(
         label=_("Title"), max_length=200, validators=[validate_no_bidi_controls]
     )
@@ -222,6 +198,12 @@ class StatementEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12, **URDU_INPUT}),
         help_text=_("Where it is left empty, readers of the Urdu pages see the English, marked."),
     )
+
+
+class StatementForm(ActingForm, StatementEditForm):
+    """A new statement, in the name of one of the user's organisations."""
+
+    field_order = ["organisation", "title", "body", "title_ur", "body_ur"]
 
 
 class ReasonForm(forms.Form):
