@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.text import Truncator
@@ -78,15 +79,19 @@ def _campaign(campaign: Campaign) -> Iterator[Pair]:
     yield _("Campaign summary"), campaign.summary, campaign.summary_ur, settings, who
 
 
-def _demands(campaign: Campaign) -> Iterator[Pair]:
+def _shown(model: type[Demand] | type[Statement], campaign: Campaign, item: str) -> QuerySet[Any]:
+    """The campaign's demands or statements the public reads: neither withdrawn nor
+    hidden by a notice in force."""
     hidden = HiddenNotice.objects.filter(
-        campaign=campaign, lifted_at__isnull=True, demand__isnull=False
-    ).values("demand_id")
-    demands = (
-        Demand.objects.filter(campaign=campaign, withdrawn_at__isnull=True)
-        .exclude(pk__in=hidden)
-        .only("text", "text_ur")
+        campaign=campaign, lifted_at__isnull=True, **{f"{item}__isnull": False}
+    ).values(f"{item}_id")
+    return model.objects.filter(campaign=campaign, withdrawn_at__isnull=True).exclude(
+        pk__in=hidden
     )
+
+
+def _demands(campaign: Campaign) -> Iterator[Pair]:
+    demands = _shown(Demand, campaign, "demand").only("text", "text_ur")
     url = campaign.get_absolute_url() + "#matrix-heading"
     for demand in demands:
         yield (
@@ -99,13 +104,8 @@ def _demands(campaign: Campaign) -> Iterator[Pair]:
 
 
 def _statements(campaign: Campaign) -> Iterator[Pair]:
-    hidden = HiddenNotice.objects.filter(
-        campaign=campaign, lifted_at__isnull=True, statement__isnull=False
-    ).values("statement_id")
-    statements = (
-        Statement.objects.filter(campaign=campaign, withdrawn_at__isnull=True)
-        .exclude(pk__in=hidden)
-        .only("title", "title_ur", "body", "body_ur")
+    statements = _shown(Statement, campaign, "statement").only(
+        "title", "title_ur", "body", "body_ur"
     )
     for statement in statements:
         url = campaign.get_absolute_url() + f"#statement-{statement.pk}"
