@@ -999,7 +999,7 @@ def membership_decide(request: AuthedRequest, slug: str, organisation_id: int) -
             message = _("%(organisation)s has joined the campaign.")
         else:
             message = _("The request of %(organisation)s is declined.")
-        messages.success(request, message % {"organisation": membership.organisation})
+        messages.success(request, format_isolated(message, organisation=membership.organisation))
     return redirect(_to_organisations(campaign))
 
 
@@ -1024,7 +1024,7 @@ def membership_invite(request: AuthedRequest, slug: str) -> HttpResponse:
                     "%(organisation)s is invited; its admins will find the invitation "
                     "on their roles page and on the campaign's page."
                 )
-            messages.success(request, message % {"organisation": organisation})
+            messages.success(request, format_isolated(message, organisation=organisation))
     else:
         for problems in form.errors.values():
             for problem in problems:

@@ -813,7 +813,7 @@ def test_accounts_are_added_and_listed_with_balances(books: Books) -> None:
         {"organisation": books.a.pk, "kind": "BANK", "name": "Bank (PKR)", "currency": "PKR"},
     )
     assert response.status_code == 302
-    assert said(response) == ["Account added: Bank (PKR) (PKR)."]
+    assert said(response) == ["Account added: <bdi>Bank (PKR) (PKR)</bdi>."]
     assert books.fund.accounts.filter(kind="BANK", currency="PKR").exists()
     response = ta.post(
         url("accounts"), {"organisation": books.a.pk, "kind": "BANK", "name": "No currency"}

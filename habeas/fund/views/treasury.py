@@ -28,6 +28,7 @@ from habeas.coalition.access import access_campaign
 from habeas.coalition.models import Campaign
 from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
+from habeas.core.text import format_isolated
 from habeas.fund import forms
 from habeas.fund.access import access_disbursement, access_entry, access_fund
 from habeas.fund.models import Contribution, Disbursement, Fund
@@ -514,7 +515,9 @@ def accounts(request: AuthedRequest, slug: str) -> HttpResponse:
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, _("Account added: %(account)s.") % {"account": account})
+                messages.success(
+                    request, format_isolated(_("Account added: %(account)s."), account=account)
+                )
                 return redirect("fund:accounts", slug=slug)
         _form_refused(request)
     return _page(
