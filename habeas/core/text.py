@@ -136,7 +136,10 @@ def format_isolated(message: str, **values: object) -> SafeString:
     direction controls and in a ``<bdi>``: a translated sentence that names user text
     keeps its own word order whatever the script of the names."""
     isolated = {
-        key: format_html("<bdi>{}</bdi>", strip_bidi_controls(str(value)))
+        # A count stays a number, for %(n)d; it has no words to reorder.
+        key: value
+        if isinstance(value, int)
+        else format_html("<bdi>{}</bdi>", strip_bidi_controls(str(value)))
         for key, value in values.items()
     }
     # The message is escaped here and every value above.

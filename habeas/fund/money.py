@@ -17,6 +17,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from habeas.core.text import format_isolated
+
 # ISO 4217 code -> digits after the decimal point.
 CURRENCIES: dict[str, int] = {
     "GBP": 2,
@@ -68,8 +70,9 @@ def check_currency(currency: str, *, field: str = "currency") -> str:
     if currency not in CURRENCIES:
         raise ValidationError(
             {
-                field: _("“%(currency)s” is not a currency this fund keeps.")
-                % {"currency": currency}
+                field: format_isolated(
+                    _("“%(currency)s” is not a currency this fund keeps."), currency=currency
+                )
             }
         )
     return currency

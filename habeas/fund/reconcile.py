@@ -28,9 +28,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from habeas.core.text import format_isolated
 from habeas.fund.money import AMOUNT_LIMIT, CURRENCIES
 
 MAX_BYTES = 1024 * 1024
@@ -139,9 +142,13 @@ class Matching:
 
 
 def _refuse(number: int, message: str) -> ValidationError:
-    return ValidationError(
-        _("Line %(number)d: %(message)s") % {"number": number, "message": message}
-    )
+    """A refusal naming the line; a value the message quotes from the file is
+    already isolated in it (``format_isolated``), and stays HTML."""
+    line = conditional_escape(_("Line %(number)d: %(message)s")) % {
+        "number": number,
+        "message": conditional_escape(message),
+    }
+    return ValidationError(mark_safe(line))  # noqa: S308 - both parts escaped above
 
 
 def _text(data: bytes) -> str:
@@ -183,11 +190,13 @@ def _columns(header: list[str], number: int) -> dict[str, list[int]]:
         if role is None:
             raise _refuse(
                 number,
-                _(
-                    "the column “%(name)s” is not one Habeas reads. Name the columns date, "
-                    "amount (or paid in and paid out), and optionally description."
-                )
-                % {"name": name.strip()[:40]},
+                format_isolated(
+                    _(
+                        "the column “%(name)s” is not one Habeas reads. Name the columns "
+                        "date, amount (or paid in and paid out), and optionally description."
+                    ),
+                    name=name.strip()[:40],
+                ),
             )
         roles[role].append(index)
     for role in SINGLE:
@@ -232,17 +241,21 @@ def _date(value: str, number: int, date_format: str | None) -> tuple[datetime.da
         if month > 12 and day <= 12:
             raise _refuse(
                 number,
-                _(
-                    "“%(value)s” seems to put the month first. Habeas reads DD/MM/YYYY or "
-                    "YYYY-MM-DD dates only."
-                )
-                % {"value": value},
+                format_isolated(
+                    _(
+                        "“%(value)s” seems to put the month first. Habeas reads DD/MM/YYYY or "
+                        "YYYY-MM-DD dates only."
+                    ),
+                    value=value,
+                ),
             )
     else:
         raise _refuse(
             number,
-            _("“%(value)s” is not a date in the form YYYY-MM-DD or DD/MM/YYYY.")
-            % {"value": value[:40]},
+            format_isolated(
+                _("“%(value)s” is not a date in the form YYYY-MM-DD or DD/MM/YYYY."),
+                value=value[:40],
+            ),
         )
     if date_format is not None and found != date_format:
         raise _refuse(
@@ -256,7 +269,9 @@ def _date(value: str, number: int, date_format: str | None) -> tuple[datetime.da
     try:
         return datetime.date(year, month, day), found
     except ValueError:
-        raise _refuse(number, _("“%(value)s” is not a real date.") % {"value": value}) from None
+        raise _refuse(
+            number, format_isolated(_("“%(value)s” is not a real date."), value=value)
+        ) from None
 
 
 def _minor(value: str, number: int, currency: str, *, signed: bool) -> int:
@@ -269,21 +284,27 @@ def _minor(value: str, number: int, currency: str, *, signed: bool) -> int:
                 "“%(value)s” is not an amount such as 25.50 or 1,250.00 "
                 "(paid in and paid out are written without a sign)."
             )
-        raise _refuse(number, message % {"value": text[:40]})
+        raise _refuse(number, format_isolated(message, value=text[:40]))
     try:
         amount = Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        raise _refuse(number, _("“%(value)s” is not an amount.") % {"value": text}) from None
+        raise _refuse(
+            number, format_isolated(_("“%(value)s” is not an amount."), value=text)
+        ) from None
     digits = CURRENCIES[currency]
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > digits:
         raise _refuse(
             number,
-            _("“%(value)s” has more decimal places than %(currency)s has (%(digits)d).")
-            % {"value": text, "currency": currency, "digits": digits},
+            format_isolated(
+                _("“%(value)s” has more decimal places than %(currency)s has (%(digits)d)."),
+                value=text,
+                currency=currency,
+                digits=digits,
+            ),
         )
     if abs(amount) >= AMOUNT_LIMIT:
-        raise _refuse(number, _("“%(value)s” is too large.") % {"value": text})
+        raise _refuse(number, format_isolated(_("“%(value)s” is too large."), value=text))
     return int(amount.scaleb(digits))
 
 

@@ -221,7 +221,8 @@ def test_contact_invitation_refused_for_a_member_an_invited_one_or_one_with_an_a
     before = _state()
     response = client.post(url, {"contact-organisation": "has-admin", "contact-email": "x@y.org"})
     assert response.status_code == 400
-    assert "has someone on Habeas already" in response.content.decode()
+    assert "</bdi> has someone on Habeas already" in response.content.decode()
+    assert "&lt;bdi" not in response.content.decode()
     assert _state() == before
 
 

@@ -389,7 +389,7 @@ def test_a_pledger_who_did_not_agree_is_not_named(fund: Books) -> None:
         ({"amount": "-5"}, "The amount must be more than zero."),
         ({"amount": "10.005"}, "GBP has 2 decimal places; this amount has more."),
         ({"amount": "100.5", "currency": "JPY"}, "JPY has no decimal places"),
-        ({"currency": "XYZ"}, "“XYZ” is not a currency this fund keeps."),
+        ({"currency": "XYZ"}, "“<bdi>XYZ</bdi>” is not a currency this fund keeps."),
         ({"amount": "lots"}, "Enter an amount such as 25 or 25.50."),
         ({"amount": ""}, "This field is required."),
         ({"email": "not an address"}, "Enter a valid email address."),

@@ -84,27 +84,51 @@ STRANGE = [
     (b"", "The file is empty"),
     (b"   \n\n", "The file is empty"),
     (b"2025-06-01,Gift,100.00\n", "Line 1: the first line must name the columns"),
-    (b"Date,Amount,Foo\n2025-06-01,1,x\n", "Line 1: the column “Foo” is not one Habeas reads"),
+    (
+        b"Date,Amount,Foo\n2025-06-01,1,x\n",
+        "Line 1: the column “<bdi>Foo</bdi>” is not one Habeas reads",
+    ),
     (b"Date,,Amount\n2025-06-01,,1\n", "Line 1: a column has no name"),
     (b"Description,Amount\nGift,1\n", "Line 1: there is no date column"),
     (b"Date,Description\n2025-06-01,Gift\n", "Line 1: there is no amount column"),
     (b"Date,Paid in\n2025-06-01,5\n", "Line 1: there is no amount column"),
     (b"Date,Amount,Credit,Debit\n2025-06-01,1,,\n", "not both"),
     (b"Date,Booking date,Amount\n2025-06-01,2025-06-01,1\n", "two columns mean the same (date)"),
-    (GOOD_HEADER.encode() + b"2025-13-01,Gift,1\n", "Line 2: “2025-13-01” is not a real date."),
-    (GOOD_HEADER.encode() + b"31/02/2025,Gift,1\n", "Line 2: “31/02/2025” is not a real date."),
-    (GOOD_HEADER.encode() + b"June 1 2025,Gift,1\n", "Line 2: “June 1 2025” is not a date"),
+    (
+        GOOD_HEADER.encode() + b"2025-13-01,Gift,1\n",
+        "Line 2: “<bdi>2025-13-01</bdi>” is not a real date.",
+    ),
+    (
+        GOOD_HEADER.encode() + b"31/02/2025,Gift,1\n",
+        "Line 2: “<bdi>31/02/2025</bdi>” is not a real date.",
+    ),
+    (
+        GOOD_HEADER.encode() + b"June 1 2025,Gift,1\n",
+        "Line 2: “<bdi>June 1 2025</bdi>” is not a date",
+    ),
     (
         GOOD_HEADER.encode() + b"2025-06-01,Gift,1\n02/06/2025,Gift,1\n",
         "Line 3: this date is written DD/MM/YYYY but earlier ones YYYY-MM-DD",
     ),
-    (GOOD_HEADER.encode() + b"06/25/2025,Gift,1\n", "Line 2: “06/25/2025” seems to put the month"),
-    (GOOD_HEADER.encode() + b"2025-06-01,Gift,12.345\n", "has more decimal places than GBP has"),
-    (GOOD_HEADER.encode() + b"2025-06-01,Gift,abc\n", "Line 2: “abc” is not an amount"),
-    (GOOD_HEADER.encode() + b'2025-06-01,Gift,"1,25.00"\n', "“1,25.00” is not an amount"),
-    (GOOD_HEADER.encode() + b"2025-06-01,Gift,\xc2\xa3100\n", "“£100” is not an amount"),
+    (
+        GOOD_HEADER.encode() + b"06/25/2025,Gift,1\n",
+        "Line 2: “<bdi>06/25/2025</bdi>” seems to put the month",
+    ),
+    (
+        GOOD_HEADER.encode() + b"2025-06-01,Gift,12.345\n",
+        "has more decimal places than <bdi>GBP</bdi> has",
+    ),
+    (GOOD_HEADER.encode() + b"2025-06-01,Gift,abc\n", "Line 2: “<bdi>abc</bdi>” is not an amount"),
+    (
+        GOOD_HEADER.encode() + b'2025-06-01,Gift,"1,25.00"\n',
+        "“<bdi>1,25.00</bdi>” is not an amount",
+    ),
+    (
+        GOOD_HEADER.encode() + b"2025-06-01,Gift,\xc2\xa3100\n",
+        "“<bdi>£100</bdi>” is not an amount",
+    ),
     (GOOD_HEADER.encode() + b"2025-06-01,Gift,0.00\n", "Line 2: the amount is zero."),
-    (GOOD_HEADER.encode() + b"2025-06-01,Gift,1e3\n", "“1e3” is not an amount"),
+    (GOOD_HEADER.encode() + b"2025-06-01,Gift,1e3\n", "“<bdi>1e3</bdi>” is not an amount"),
     (GOOD_HEADER.encode() + b"2025-06-01,Gift,1\n2025-06-02,2\n", "Line 3: this line has 2"),
     (b"Date,Paid in,Paid out\n2025-06-01,-5,\n", "written without a sign"),
     (b"Date,Paid in,Paid out\n2025-06-01,5,5\n", "Line 2: give an amount in either paid in"),
@@ -132,7 +156,7 @@ def test_a_strange_statement_is_refused_with_a_message(data: bytes, message: str
 
 
 def test_a_currency_without_decimals_refuses_decimals() -> None:
-    with pytest.raises(ValidationError, match="more decimal places than JPY has"):
+    with pytest.raises(ValidationError, match="more decimal places than <bdi>JPY</bdi> has"):
         parse_statement(b"date,amount\n2025-06-01,5.5\n", "JPY")
 
 
@@ -335,7 +359,10 @@ def test_a_statement_is_matched_and_only_its_digest_and_counts_are_kept(books: B
     ("data", "message"),
     [
         (b"", "The file is empty"),
-        (b"Date,Amount,Who\n2025-06-01,5,x\n", "Line 1: the column “Who” is not one Habeas reads"),
+        (
+            b"Date,Amount,Who\n2025-06-01,5,x\n",
+            "Line 1: the column “<bdi>Who</bdi>” is not one Habeas reads",
+        ),
         (b"Date,Amount\n2025-06-01,5\n01/06/2025,5\n", "Line 3: this date is written"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "This is not a text file"),
     ],
@@ -347,6 +374,7 @@ def test_a_strange_statement_is_refused_through_the_page_and_nothing_recorded(
     response = post_statement(sign_in(Client(), books.ta), books, data)
     assert response.status_code == 400
     assert message in html.unescape(response.content.decode())
+    assert "&lt;bdi" not in response.content.decode()  # the isolation is markup, not text
     assert not Reconciliation.objects.exists()
     assert not FundEvent.objects.filter(kind=FundEvent.Kind.RECONCILED).exists()
 

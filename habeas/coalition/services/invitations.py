@@ -28,6 +28,7 @@ from habeas.coalition.services._checks import check_scope, require
 from habeas.coalition.services.campaigns import refuse_member_or_invited
 from habeas.coalition.services.grants import _grant_write, _may_grant
 from habeas.coalition.tasks import send_invitation_email
+from habeas.core.text import format_isolated
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -213,11 +214,13 @@ def organisation_contact_invite(
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if _has_admin(organisation):
         raise ValidationError(
-            _(
-                "%(organisation)s has someone on Habeas already: invite it with "
-                "“Invite the organisation”, and its admins will answer."
+            format_isolated(
+                _(
+                    "%(organisation)s has someone on Habeas already: invite it with "
+                    "“Invite the organisation”, and its admins will answer."
+                ),
+                organisation=organisation,
             )
-            % {"organisation": organisation}
         )
     membership, created = CampaignMembership.objects.select_for_update().get_or_create(
         campaign=campaign,
