@@ -117,3 +117,16 @@ def test_every_string_marked_in_python_is_in_the_catalogue() -> None:
     assert len(marked) > 500
     missing = sorted(f"{path}: {msgid!r}" for path, msgid in marked if msgid not in msgids)
     assert missing == [], "\n".join(missing)
+
+
+def test_urdu_quotes_with_the_urdu_marks() -> None:
+    """CLDR's Urdu quotation marks open with ” and close with “ (a right-to-left line
+    shows them as “…”), as the stylesheet's q:lang(ur) does; a translation typed with
+    the English order would show its quotation the other way round."""
+    wrong = []
+    for entry in polib.pofile(str(PO)):
+        for text in (entry.msgstr, *entry.msgstr_plural.values()):
+            marks = [c for c in text if c in "“”"]
+            if marks[0::2] != ["”"] * len(marks[0::2]) or marks[1::2] != ["“"] * len(marks[1::2]):
+                wrong.append(entry.msgid)
+    assert wrong == []
