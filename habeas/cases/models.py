@@ -134,6 +134,8 @@ class Person(models.Model):
             "Only what the cited source says. Left empty, Urdu pages show the English, "
             "marked as English."
         ),
+        default="",
+        db_default="",
     )
     photo = models.ImageField(_("photo"), upload_to="persons/", blank=True)
     photo_consent = models.BooleanField(

@@ -113,7 +113,12 @@ class Campaign(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     summary = models.TextField(_("summary"), blank=True, max_length=5000)
-    summary_ur = models.TextField(_("summary in Urdu"), blank=True, max_length=5000)
+    # The Urdu versions added later have a default in the database too, so that a
+    # row written without them (an older migration's model, a writer listing its
+    # columns) still gets an empty text.
+    summary_ur = models.TextField(
+        _("summary in Urdu"), blank=True, max_length=5000, default="", db_default=""
+    )
     start_on = models.DateField(_("started on"), null=True, blank=True)
     quorum = models.PositiveSmallIntegerField(
         _("quorum"),
@@ -310,12 +315,16 @@ class Statement(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="statements"
     )
     title = models.CharField(_("title"), max_length=200)
-    title_ur = models.CharField(_("title in Urdu"), max_length=200, blank=True)
+    title_ur = models.CharField(
+        _("title in Urdu"), max_length=200, blank=True, default="", db_default=""
+    )
     body = models.TextField(_("text (Markdown)"), max_length=20_000)
-    body_ur = models.TextField(_("text in Urdu (Markdown)"), max_length=20_000, blank=True)
+    body_ur = models.TextField(
+        _("text in Urdu (Markdown)"), max_length=20_000, blank=True, default="", db_default=""
+    )
     # The bodies as sanitised HTML, rendered once when written (see core.text).
     body_html = models.TextField(blank=True, editable=False)
-    body_ur_html = models.TextField(blank=True, editable=False)
+    body_ur_html = models.TextField(blank=True, editable=False, default="", db_default="")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -333,9 +342,13 @@ class StatementVersion(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     title = models.CharField(_("title"), max_length=200)
-    title_ur = models.CharField(_("title in Urdu"), max_length=200, blank=True)
+    title_ur = models.CharField(
+        _("title in Urdu"), max_length=200, blank=True, default="", db_default=""
+    )
     body = models.TextField(_("text (Markdown)"), max_length=20_000)
-    body_ur = models.TextField(_("text in Urdu (Markdown)"), max_length=20_000, blank=True)
+    body_ur = models.TextField(
+        _("text in Urdu (Markdown)"), max_length=20_000, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -306,7 +306,7 @@ def test_a_payment_shows_purpose_category_amount_and_approving_organisations(
     assert "Teachers' Union" in page
     assert "Train fares to the hearing" in page
     assert "Northern Rail" in page
-    assert "for Ehsan Ali" in page
+    assert "for <bdi>Ehsan Ali</bdi>" in page
     assert "not named" in page
     assert HIDDEN_PAYEE not in page
     assert HIDDEN_SERVED not in page

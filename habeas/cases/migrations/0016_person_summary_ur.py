@@ -18,6 +18,8 @@ class Migration(migrations.Migration):
             name="summary_ur",
             field=models.TextField(
                 blank=True,
+                default="",
+                db_default="",
                 help_text=(
                     "Only what the cited source says. Left empty, Urdu pages show the "
                     "English, marked as English."

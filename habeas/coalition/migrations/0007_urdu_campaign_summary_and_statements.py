@@ -13,31 +13,31 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='campaign',
             name='summary_ur',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='summary in Urdu'),
+            field=models.TextField(blank=True, default='', db_default='', max_length=5000, verbose_name='summary in Urdu'),
         ),
         migrations.AddField(
             model_name='statement',
             name='body_ur',
-            field=models.TextField(blank=True, max_length=20000, verbose_name='text in Urdu (Markdown)'),
+            field=models.TextField(blank=True, default='', db_default='', max_length=20000, verbose_name='text in Urdu (Markdown)'),
         ),
         migrations.AddField(
             model_name='statement',
             name='body_ur_html',
-            field=models.TextField(blank=True, editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='statement',
             name='title_ur',
-            field=models.CharField(blank=True, max_length=200, verbose_name='title in Urdu'),
+            field=models.CharField(blank=True, default='', db_default='', max_length=200, verbose_name='title in Urdu'),
         ),
         migrations.AddField(
             model_name='statementversion',
             name='body_ur',
-            field=models.TextField(blank=True, max_length=20000, verbose_name='text in Urdu (Markdown)'),
+            field=models.TextField(blank=True, default='', db_default='', max_length=20000, verbose_name='text in Urdu (Markdown)'),
         ),
         migrations.AddField(
             model_name='statementversion',
             name='title_ur',
-            field=models.CharField(blank=True, max_length=200, verbose_name='title in Urdu'),
+            field=models.CharField(blank=True, default='', db_default='', max_length=200, verbose_name='title in Urdu'),
         ),
     ]
