@@ -95,8 +95,10 @@ def _send_invitation(
         return False
     messages.success(
         request,
-        _("Invitation sent to %(email)s; the link works once, for seven days.")
-        % {"email": invitation.email},
+        format_isolated(
+            _("Invitation sent to %(email)s; the link works once, for seven days."),
+            email=invitation.email,
+        ),
     )
     return True
 
@@ -321,11 +323,14 @@ def organisation_contact_invite(request: AuthedRequest, slug: str) -> HttpRespon
         else:
             messages.success(
                 request,
-                _(
-                    "%(organisation)s is invited through %(email)s; whoever accepts becomes "
-                    "its first admin. The link works once, for seven days."
-                )
-                % {"organisation": organisation, "email": invitation.email},
+                format_isolated(
+                    _(
+                        "%(organisation)s is invited through %(email)s; whoever accepts becomes "
+                        "its first admin. The link works once, for seven days."
+                    ),
+                    organisation=organisation,
+                    email=invitation.email,
+                ),
             )
             return redirect(_to_organisations(campaign))
     messages.error(request, _("The organisation was not invited; see below."))
@@ -349,8 +354,10 @@ def membership_invitation_withdraw(
     else:
         messages.success(
             request,
-            _("The invitation to %(organisation)s is withdrawn.")
-            % {"organisation": membership.organisation},
+            format_isolated(
+                _("The invitation to %(organisation)s is withdrawn."),
+                organisation=membership.organisation,
+            ),
         )
     return redirect(_to_organisations(campaign))
 
@@ -387,8 +394,10 @@ def membership_decline(request: AuthedRequest, slug: str, organisation_id: int) 
     else:
         messages.success(
             request,
-            _("%(organisation)s declined the invitation to join.")
-            % {"organisation": membership.organisation},
+            format_isolated(
+                _("%(organisation)s declined the invitation to join."),
+                organisation=membership.organisation,
+            ),
         )
     return redirect(campaign)
 
@@ -473,15 +482,21 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 login(request, grant.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
-                _("You are now %(role)s for %(scope)s.")
-                % {"role": grant.get_role_display(), "scope": grant.scope_label},
+                format_isolated(
+                    _("You are now %(role)s for %(scope)s."),
+                    role=grant.get_role_display(),
+                    scope=grant.scope_label,
+                ),
             )
             joining = invitation.membership_campaign
             if joining is not None and joining.status != Campaign.Status.DRAFT:
                 messages.info(
                     request,
-                    _("Now answer for %(organisation)s the invitation to join %(campaign)s.")
-                    % {"organisation": invitation.organisation, "campaign": joining},
+                    format_isolated(
+                        _("Now answer for %(organisation)s the invitation to join %(campaign)s."),
+                        organisation=invitation.organisation,
+                        campaign=joining,
+                    ),
                 )
                 return redirect(
                     "coalition:membership_answer",

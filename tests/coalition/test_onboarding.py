@@ -97,7 +97,7 @@ def test_contact_invitation_through_the_page_the_mail_and_the_answer(
         follow=True,
     )
     body = response.content.decode()
-    assert "Mazdoor Kisan Party is invited through contact@mkp.org" in body
+    assert "<bdi>Mazdoor Kisan Party</bdi> is invited through <bdi>contact@mkp.org</bdi>" in body
     # The invitation is listed, with what can be done next.
     assert "Invited, not yet answered" in body
     assert "Withdraw the invitation" in body
@@ -276,7 +276,7 @@ def test_an_invited_organisation_declines_and_a_coordinator_withdraws(
     response = client.post(
         f"/campaigns/free-them/members/{setting['mkp'].pk}/decline/", follow=True
     )
-    assert "Mazdoor Kisan Party declined the invitation" in response.content.decode()
+    assert "<bdi>Mazdoor Kisan Party</bdi> declined the invitation" in response.content.decode()
     membership = CampaignMembership.objects.get(organisation=setting["mkp"])
     assert membership.status == CampaignMembership.Status.DECLINED
     before = _state()
@@ -293,7 +293,10 @@ def test_an_invited_organisation_declines_and_a_coordinator_withdraws(
     coordinator = sign_in(Client(), setting["coordinator"])
     withdraw = f"/campaigns/free-them/members/{setting['mkp'].pk}/withdraw-invitation/"
     response = coordinator.post(withdraw, follow=True)
-    assert "The invitation to Mazdoor Kisan Party is withdrawn." in response.content.decode()
+    assert (
+        "The invitation to <bdi>Mazdoor Kisan Party</bdi> is withdrawn."
+        in response.content.decode()
+    )
     membership.refresh_from_db()
     assert membership.status == CampaignMembership.Status.WITHDRAWN
     before = _state()

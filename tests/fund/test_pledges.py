@@ -324,7 +324,10 @@ def test_a_treasurer_marks_a_pledge_received_and_the_contribution_is_posted(
     assert done.status_code == 302
     assert done["Location"] == "/fund/free-them/treasury/pledges/"
     after = treasurer.get(done["Location"]).content.decode()
-    assert f"Pledge P-{pledge.pk} marked received: GBP 30.00 posted as entry #1." in after
+    assert (
+        f"Pledge <bdi>P-{pledge.pk}</bdi> marked received: "
+        "<bdi>GBP 30.00</bdi> posted as entry #1." in after
+    )
     assert "No pledge is waiting to be received." in after
 
     pledge.refresh_from_db()

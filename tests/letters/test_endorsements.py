@@ -261,11 +261,11 @@ def test_endorsing_and_withdrawing_through_the_page(world: World, letter: Letter
     assert world.b.name in page
     assert world.a.name not in page
     response = client.post(url, {"organisation": world.b.pk, "action": "endorse"}, follow=True)
-    assert _messages(response) == [f"{world.b.name} endorses this letter."]
+    assert _messages(response) == [f"<bdi>{world.b.name}</bdi> endorses this letter."]
     assert Endorsement.objects.get().status == Endorsement.Status.VERIFIED
     assert "Withdraw the endorsement" in response.content.decode()
     response = client.post(url, {"organisation": world.b.pk, "action": "withdraw"}, follow=True)
-    assert _messages(response) == [f"{world.b.name} no longer endorses this letter."]
+    assert _messages(response) == [f"<bdi>{world.b.name}</bdi> no longer endorses this letter."]
     assert Endorsement.objects.get().status == Endorsement.Status.WITHDRAWN
     response = client.post(url, {"organisation": world.b.pk, "action": "withdraw"}, follow=True)
     assert _messages(response) == ["This organisation does not endorse this letter."]
@@ -428,9 +428,9 @@ def test_the_coordinator_verifies_and_rejects_through_the_queue(
     client = world.client("coordinator")
     url = f"/letters/{letter.slug}/endorsements/requests/"
     response = client.post(f"{url}{first.pk}/", {"decision": "verify"}, follow=True)
-    assert _messages(response) == [f"Verified: {first.name} now shows on the letter."]
+    assert _messages(response) == [f"Verified: <bdi>{first.name}</bdi> now shows on the letter."]
     response = client.post(f"{url}{second.pk}/", {"decision": "reject"}, follow=True)
-    assert _messages(response) == [f"Rejected: {second.name} will not show."]
+    assert _messages(response) == [f"Rejected: <bdi>{second.name}</bdi> will not show."]
     assert dict(Endorsement.objects.values_list("name", "status")) == {
         first.name: Endorsement.Status.VERIFIED,
         second.name: Endorsement.Status.REJECTED,

@@ -30,6 +30,7 @@ from habeas.core.http import AuthedRequest
 from habeas.core.origin import same_origin
 from habeas.core.pagecache import public_page
 from habeas.core.privacy import client_address_pseudonym
+from habeas.core.text import format_isolated
 from habeas.fund import tokens
 from habeas.fund.access import access_fund, access_pledge, access_public_fund
 from habeas.fund.models import Fund, Pledge
@@ -267,15 +268,15 @@ def pledge_received(request: AuthedRequest, slug: str, pledge_id: int) -> HttpRe
             else:
                 messages.success(
                     request,
-                    _(
-                        "Pledge %(reference)s marked received: "
-                        "%(amount)s posted as entry #%(number)d."
-                    )
-                    % {
-                        "reference": services.pledge_reference(found),
-                        "amount": format_money(contribution.amount_minor, contribution.currency),
-                        "number": contribution.entry.number,
-                    },
+                    format_isolated(
+                        _(
+                            "Pledge %(reference)s marked received: "
+                            "%(amount)s posted as entry #%(number)d."
+                        ),
+                        reference=services.pledge_reference(found),
+                        amount=format_money(contribution.amount_minor, contribution.currency),
+                        number=contribution.entry.number,
+                    ),
                 )
                 return redirect("fund:pledges", slug=slug)
     context = {

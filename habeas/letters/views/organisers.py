@@ -24,6 +24,7 @@ from habeas.core.forms import add_errors
 from habeas.core.http import AuthedRequest
 from habeas.core.origin import same_origin
 from habeas.core.refusals import PUBLISH, role_needed
+from habeas.core.text import format_isolated
 from habeas.letters.access import access_letter, access_letter_for_reader
 from habeas.letters.forms import (
     EndorseForm,
@@ -249,7 +250,9 @@ def _endorse_or_withdraw(request: AuthedRequest, letter: Letter, form: EndorseFo
             )
             messages.success(
                 request,
-                _("%(organisation)s endorses this letter.") % {"organisation": organisation},
+                format_isolated(
+                    _("%(organisation)s endorses this letter."), organisation=organisation
+                ),
             )
             return
         standing = queries.standing_endorsement(letter, organisation)
@@ -259,7 +262,9 @@ def _endorse_or_withdraw(request: AuthedRequest, letter: Letter, form: EndorseFo
         endorsement_services.endorsement_withdraw(by=request.user, endorsement=standing)
         messages.success(
             request,
-            _("%(organisation)s no longer endorses this letter.") % {"organisation": organisation},
+            format_isolated(
+                _("%(organisation)s no longer endorses this letter."), organisation=organisation
+            ),
         )
     except ValidationError as error:
         _report(request, error)
@@ -355,10 +360,13 @@ def endorsement_decide(request: AuthedRequest, slug: str, endorsement_id: int) -
         if decision == "verify":
             messages.success(
                 request,
-                _("Verified: %(name)s now shows on the letter.") % {"name": endorsement.name},
+                format_isolated(
+                    _("Verified: %(name)s now shows on the letter."), name=endorsement.name
+                ),
             )
         else:
             messages.success(
-                request, _("Rejected: %(name)s will not show.") % {"name": endorsement.name}
+                request,
+                format_isolated(_("Rejected: %(name)s will not show."), name=endorsement.name),
             )
     return redirect("letters:endorsement_requests", slug=letter.slug)
