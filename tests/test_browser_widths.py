@@ -108,6 +108,7 @@ def _pages(person_slug: str) -> tuple[dict[str, str], dict[str, str]]:
     organisers = {
         "roles": "/accounts/",
         "coordinate": f"/campaigns/{SLUG}/coordinate/",
+        "translations": f"/campaigns/{SLUG}/coordinate/translations/",
         "moderation": f"/campaigns/{SLUG}/moderation/",
         "review": "/register/review/",
         "import-guide": "/register/import/",
